@@ -1,0 +1,60 @@
+"""claim-ledger: a ledger of claims versus reports.
+
+The public API, for scripts (imported lazily so that ``claim-ledger --version``
+stays fast)::
+
+    from pathlib import Path
+    import ledger
+
+    with ledger.open_ledger(Path("ledger.json"), write=True) as store:
+        ledger.add_claim(store, "A hotel was hit", source="ru-mod", now="2024-01-01T00:00:00+00:00")
+    with ledger.open_ledger(Path("ledger.json")) as store:
+        report = ledger.report(store)
+        for claim in report.select(ledger.Filters()):
+            print(claim.id, report.assessments[claim.id].status.value)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.1.0"
+
+_API = {
+    "open_ledger": "store",
+    "memory_store": "store",
+    "Store": "store",
+    "add_source": "ops",
+    "add_claim": "ops",
+    "link": "ops",
+    "unlink": "ops",
+    "retract": "ops",
+    "report": "ops",
+    "Report": "ops",
+    "history_of": "ops",
+    "load_document": "ops",
+    "read_document": "ops",
+    "analyze": "analysis",
+    "Assessment": "analysis",
+    "Filters": "analysis",
+    "Support": "analysis",
+    "Source": "model",
+    "Claim": "model",
+    "Link": "model",
+    "Figure": "model",
+    "Kind": "model",
+    "Relation": "model",
+    "Status": "model",
+    "LedgerError": "errors",
+}
+
+__all__ = ["__version__", *_API]
+
+
+def __getattr__(name: str) -> Any:
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ledger' has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(f"ledger.{module}"), name)

@@ -1,0 +1,450 @@
+"""Pure analysis: stories, origins, independence, status, reason and credibility.
+
+Everything here is a function of plain values (sources, claims, links) and is
+linear in claims + links: one union-find pass over ``repeats`` links builds the
+stories, one pass over the other links classifies each piece of support or
+dispute, and one pass over the claims writes the verdicts.
+
+The rule (DESIGN §2) in one place:
+
+    X independently confirms C when X corroborates C, or any claim of C's story,
+    and X is not retracted and not in C's story, X's origin shares no source with
+    C's origin, and no party is common to both origins.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .errors import Conflict
+from .model import Claim, Link, Relation, Source, Status
+
+# How many ids a reason names before it says "and N more".
+_REASON_IDS = 3
+
+
+class Support(str, Enum):
+    """How a corroboration counts for the claim it supports."""
+
+    independent = "independent"
+    same_party = "same_party"  # a different source of the same party: not independent
+    circular = "circular"  # runs back to the claim's own origin, or inside its story
+    retracted = "retracted"  # the corroborating claim was withdrawn
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Claims joined by ``repeats``: the original assertion(s) and their relays."""
+
+    id: int  # the lowest root id: how the story is named ("same story as #6")
+    members: tuple[int, ...]
+    roots: tuple[int, ...]  # members that repeat nothing (all members if repeats form a cycle)
+    origin: tuple[str, ...]  # the roots' sources
+    parties: frozenset[str]  # the origin's parties, casefolded
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The verdict on one claim, with everything the reason is made of."""
+
+    claim: int
+    status: Status
+    reason: str
+    credibility: int | None
+    story: int
+    origin: tuple[str, ...]
+    confirmed_by: tuple[int, ...] = ()
+    contradicted_by: tuple[int, ...] = ()
+    supported_by: tuple[tuple[int, Support], ...] = ()
+    superseded_by: int | None = None
+
+    @property
+    def lacks_independent_confirmation(self) -> bool:
+        return self.status in (Status.unconfirmed, Status.disputed)
+
+
+@dataclass(slots=True)
+class _StoryFacts:
+    support: list[tuple[int, Support]] = field(default_factory=list)
+    contradictions: list[int] = field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- stories
+
+
+def build_stories(claims: Mapping[int, Claim], links: Iterable[Link]) -> dict[int, Story]:
+    """Map each claim id to its story (union-find over ``repeats``; dangling ends ignored)."""
+    parent: dict[int, int] = {cid: cid for cid in claims}
+
+    def find(x: int) -> int:
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    repeats_something: set[int] = set()
+    for link in links:
+        if link.relation is Relation.repeats and link.src in parent and link.dst in parent:
+            if link.src != link.dst:
+                repeats_something.add(link.src)
+            a, b = find(link.src), find(link.dst)
+            if a != b:
+                parent[max(a, b)] = min(a, b)
+
+    groups: dict[int, list[int]] = defaultdict(list)
+    for cid in claims:
+        groups[find(cid)].append(cid)
+
+    by_claim: dict[int, Story] = {}
+    for members in groups.values():
+        members.sort()
+        roots = [m for m in members if m not in repeats_something] or members
+        origin = tuple(sorted({claims[r].source for r in roots}))
+        story = Story(
+            id=roots[0], members=tuple(members), roots=tuple(roots), origin=origin, parties=frozenset()
+        )
+        for m in members:
+            by_claim[m] = story
+    return by_claim
+
+
+def _with_parties(story: Story, sources: Mapping[str, Source]) -> Story:
+    parties = frozenset(p.casefold() for s in story.origin if (p := _party(sources, s)) is not None)
+    return Story(story.id, story.members, story.roots, story.origin, parties)
+
+
+def _party(sources: Mapping[str, Source], source_id: str) -> str | None:
+    source = sources.get(source_id)
+    return source.party if source else None
+
+
+def classify_support(supporter: Claim, s_story: Story, target: Story) -> Support:
+    """How ``supporter`` (of story ``s_story``) counts as corroboration for ``target``."""
+    if supporter.retracted:
+        return Support.retracted
+    if s_story.id == target.id or set(s_story.origin) & set(target.origin):
+        return Support.circular
+    if s_story.parties & target.parties:
+        return Support.same_party
+    return Support.independent
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+def analyze(
+    sources: Mapping[str, Source],
+    claims: Mapping[int, Claim],
+    links: Sequence[Link],
+) -> dict[int, Assessment]:
+    """Status, reason and credibility for every claim, in one pass over claims and links."""
+    raw = build_stories(claims, links)
+    stories: dict[int, Story] = {}
+    for story in raw.values():
+        if story.id not in stories:
+            stories[story.id] = _with_parties(story, sources)
+    story_of = {cid: stories[s.id] for cid, s in raw.items()}
+
+    facts: dict[int, _StoryFacts] = defaultdict(_StoryFacts)
+    superseded_by: dict[int, int] = {}
+    for link in links:
+        a, b = claims.get(link.src), claims.get(link.dst)
+        if a is None or b is None or a.id == b.id:
+            continue  # dangling or self-links are `check` findings, not evidence
+        sa, sb = story_of[a.id], story_of[b.id]
+        if link.relation is Relation.corroborates:
+            facts[sb.id].support.append((a.id, classify_support(a, sa, sb)))
+            facts[sa.id].support.append((b.id, classify_support(b, sb, sa)))
+        elif link.relation is Relation.contradicts:
+            if sa.id != sb.id:
+                if not a.retracted:
+                    facts[sb.id].contradictions.append(a.id)
+                if not b.retracted:
+                    facts[sa.id].contradictions.append(b.id)
+        elif link.relation is Relation.updates and not a.retracted:
+            current = superseded_by.get(b.id)
+            superseded_by[b.id] = a.id if current is None else max(current, a.id)
+
+    confirmed_stories = {
+        sid for sid, f in facts.items() if any(k is Support.independent for _, k in f.support)
+    }
+
+    result: dict[int, Assessment] = {}
+    for cid, claim in claims.items():
+        story = story_of[cid]
+        f = facts.get(story.id) or _StoryFacts()
+        confirmers = _unique(x for x, k in f.support if k is Support.independent)
+        contradictors = _unique(f.contradictions)
+        status, reason, credibility = _verdict(
+            claim,
+            story,
+            f,
+            confirmers,
+            contradictors,
+            superseded_by.get(cid),
+            claims,
+            sources,
+            story_of,
+            confirmed_stories,
+        )
+        result[cid] = Assessment(
+            claim=cid,
+            status=status,
+            reason=reason,
+            credibility=credibility,
+            story=story.id,
+            origin=story.origin,
+            confirmed_by=confirmers,
+            contradicted_by=contradictors,
+            supported_by=tuple(sorted(set(f.support))),
+            superseded_by=superseded_by.get(cid),
+        )
+    return result
+
+
+def credibility_for(
+    confirmed: bool, disputed: bool, has_dependent_support: bool, contradictor_confirmed: bool
+) -> int:
+    """The Admiralty credibility 1-6 of DESIGN §2, from the four facts that decide it."""
+    if disputed:
+        if confirmed:
+            return 6 if contradictor_confirmed else 2
+        return 5 if contradictor_confirmed else 4
+    if confirmed:
+        return 1
+    return 2 if has_dependent_support else 3
+
+
+def _verdict(
+    claim: Claim,
+    story: Story,
+    f: _StoryFacts,
+    confirmers: tuple[int, ...],
+    contradictors: tuple[int, ...],
+    superseded_by: int | None,
+    claims: Mapping[int, Claim],
+    sources: Mapping[str, Source],
+    story_of: Mapping[int, Story],
+    confirmed_stories: set[int],
+) -> tuple[Status, str, int | None]:
+    if claim.retracted:
+        when = (claim.retracted_at or "")[:10]
+        note = f": {claim.retraction_note}" if claim.retraction_note else ""
+        return Status.retracted, f"retracted {when}{note}", None
+
+    same_party_support = _unique(x for x, k in f.support if k is Support.same_party)
+    contradictor_confirmed = [x for x in contradictors if story_of[x].id in confirmed_stories]
+    credibility = credibility_for(
+        bool(confirmers),
+        bool(contradictors),
+        bool(same_party_support),
+        bool(contradictor_confirmed),
+    )
+    prefix = f"same story as #{story.id}: " if claim.id != story.id else ""
+
+    def who(ids: Iterable[int]) -> str:
+        return _name_claims(ids, claims, sources)
+
+    if superseded_by is not None:
+        return Status.superseded, f"superseded by #{superseded_by}", credibility
+
+    if contradictors:
+        reason = f"contradicted by {who(contradictors)}"
+        if contradictor_confirmed:
+            reason += f", which {'is' if len(contradictor_confirmed) == 1 else 'are'}"
+            reason += " independently confirmed"
+        if confirmers:
+            reason += f"; yet independently confirmed by {who(confirmers)}"
+        return Status.disputed, prefix + reason, credibility
+
+    if confirmers:
+        return Status.confirmed, prefix + f"confirmed by {who(confirmers)}", credibility
+
+    parts = [_single_origin(story)]
+    relays = [m for m in story.members if m not in story.roots]
+    if relays and claim.id in story.roots:
+        parts.append(f"only relayed, by {who(relays)}")
+    if same_party_support:
+        parties = sorted({p for x in same_party_support if (p := _party(sources, claims[x].source))})
+        parts.append(
+            f"corroborated only by {_ids(same_party_support)} of the same party ({', '.join(parties)})"
+        )
+    circular = _unique(x for x, k in f.support if k is Support.circular)
+    if circular:
+        parts.append(
+            f"corroboration by {_ids(circular)} runs back to the same origin "
+            f"({', '.join(story.origin)}): circular reporting"
+        )
+    withdrawn = _unique(x for x, k in f.support if k is Support.retracted)
+    if withdrawn:
+        parts.append(f"corroboration by {_ids(withdrawn)} was retracted")
+    return Status.unconfirmed, prefix + "; ".join(parts), credibility
+
+
+def _single_origin(story: Story) -> str:
+    if len(story.origin) == 1:
+        return f"single source: {story.origin[0]}"
+    return f"one story from {', '.join(story.origin)}"
+
+
+def _unique(ids: Iterable[int]) -> tuple[int, ...]:
+    return tuple(sorted(set(ids)))
+
+
+def _ids(ids: Sequence[int]) -> str:
+    shown = ", ".join(f"#{i}" for i in ids[:_REASON_IDS])
+    more = len(ids) - _REASON_IDS
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _name_claims(ids: Iterable[int], claims: Mapping[int, Claim], sources: Mapping[str, Source]) -> str:
+    ids = list(ids)
+    named = []
+    for i in ids[:_REASON_IDS]:
+        source_id = claims[i].source
+        source = sources.get(source_id)
+        label = f"{source_id}, {source.party_label}" if source else source_id
+        named.append(f"#{i} ({label})")
+    more = len(ids) - _REASON_IDS
+    return ", ".join(named) + (f" and {more} more" if more > 0 else "")
+
+
+# --------------------------------------------------------------------------- link rules
+
+
+def check_new_link(
+    src: Claim,
+    relation: Relation,
+    dst: Claim,
+    links: Iterable[Link],
+) -> None:
+    """Raise :class:`Conflict` unless ``src relation dst`` may be added to ``links``.
+
+    One link joins any two claims at most (unlink first to change it); a claim
+    cannot link to itself; ``repeats`` may not close a cycle; ``updates`` is a
+    newer statement by the same source.
+    """
+    if src.id == dst.id:
+        raise Conflict(f"claim #{src.id} cannot be linked to itself")
+    if relation is Relation.updates and src.source != dst.source:
+        raise Conflict(
+            f"#{src.id} ({src.source}) cannot update #{dst.id} ({dst.source}): an update is a "
+            "newer statement by the same source; use corroborates or contradicts"
+        )
+    repeats: dict[int, list[int]] = defaultdict(list)
+    for link in links:
+        if {link.src, link.dst} == {src.id, dst.id}:
+            raise Conflict(
+                f"#{link.src} already {link.relation.value} #{link.dst}: "
+                f"two claims have one link at most (run 'claim-ledger unlink {link.src} "
+                f"{link.dst}' first to change it)"
+            )
+        if link.relation is Relation.repeats:
+            repeats[link.src].append(link.dst)
+    if relation is Relation.repeats and _reaches(repeats, dst.id, src.id):
+        raise Conflict(
+            f"#{src.id} repeats #{dst.id} would close a loop: #{dst.id} already relays "
+            f"#{src.id}, directly or through other claims"
+        )
+
+
+def _reaches(edges: Mapping[int, list[int]], start: int, goal: int) -> bool:
+    seen, stack = {start}, [start]
+    while stack:
+        node = stack.pop()
+        if node == goal:
+            return True
+        for nxt in edges.get(node, ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return False
+
+
+# --------------------------------------------------------------------------- selection
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What a listing shows. Empty fields match everything; several values of one field OR."""
+
+    sources: frozenset[str] = frozenset()
+    kinds: frozenset[str] = frozenset()
+    parties: frozenset[str] = frozenset()  # casefolded; "none" selects unaligned sources
+    events: frozenset[str] = frozenset()
+    statuses: frozenset[Status] = frozenset()
+    tags: frozenset[str] = frozenset()
+    since: str | None = None
+    until: str | None = None
+    search: str | None = None
+
+    def describe(self) -> list[str]:
+        """The filters in words, for report headers."""
+        words = []
+        for name, values in (
+            ("source", self.sources),
+            ("kind", self.kinds),
+            ("party", self.parties),
+            ("event", self.events),
+            ("status", {s.value for s in self.statuses}),
+            ("tag", self.tags),
+        ):
+            if values:
+                words.append(f"{name}: {', '.join(sorted(values))}")
+        if self.since:
+            words.append(f"since {self.since}")
+        if self.until:
+            words.append(f"until {self.until}")
+        if self.search:
+            words.append(f"text contains {self.search!r}")
+        return words
+
+
+def select(
+    claims: Iterable[Claim],
+    assessments: Mapping[int, Assessment],
+    sources: Mapping[str, Source],
+    filters: Filters,
+) -> list[Claim]:
+    """The claims that pass ``filters``, in id order."""
+    needle = filters.search.casefold() if filters.search else None
+    chosen = []
+    for claim in claims:
+        source = sources.get(claim.source)
+        if filters.sources and claim.source not in filters.sources:
+            continue
+        if filters.kinds and (source is None or source.kind.value not in filters.kinds):
+            continue
+        if filters.parties:
+            party = source.party.casefold() if source and source.party else "none"
+            if party not in filters.parties:
+                continue
+        if filters.events and claim.event not in filters.events:
+            continue
+        if filters.statuses and assessments[claim.id].status not in filters.statuses:
+            continue
+        if filters.tags and not filters.tags.intersection(claim.tags):
+            continue
+        if filters.since and (claim.date is None or claim.date < filters.since):
+            continue
+        if filters.until and (claim.date is None or claim.date > filters.until):
+            continue
+        if needle and needle not in claim.text.casefold():
+            continue
+        chosen.append(claim)
+    chosen.sort(key=lambda c: c.id)
+    return chosen
+
+
+def lacking_confirmation(claims: Iterable[Claim], assessments: Mapping[int, Assessment]) -> list[Claim]:
+    """Every claim that is not confirmed, retracted and superseded ones aside (DESIGN §2)."""
+    return [c for c in claims if assessments[c.id].lacks_independent_confirmation]
+
+
+def disputed(claims: Iterable[Claim], assessments: Mapping[int, Assessment]) -> list[Claim]:
+    return [c for c in claims if assessments[c.id].status is Status.disputed]

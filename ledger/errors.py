@@ -1,0 +1,59 @@
+"""Errors as values a user can act on.
+
+Every failure that a user can cause is a :class:`LedgerError`: one line of text
+that says what is wrong and, where it helps, what to do. The CLI prints it on
+stderr and exits with ``exit_code``; nothing else in the package prints.
+"""
+
+from __future__ import annotations
+
+
+class LedgerError(Exception):
+    """Base class: a user-facing failure with an exit code."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InvalidInput(LedgerError):
+    """A value the user gave is malformed (bad date, bad figure, empty text...)."""
+
+
+class NotFound(LedgerError):
+    """A source or claim the user named does not exist."""
+
+
+class Conflict(LedgerError):
+    """The change would contradict what the ledger already holds (duplicate link, cycle...)."""
+
+
+class NoLedger(LedgerError):
+    """There is no ledger file where one was expected."""
+
+
+class LedgerExists(LedgerError):
+    """``init`` would overwrite an existing ledger."""
+
+
+class Corrupt(LedgerError):
+    """The ledger file cannot be read as a claim-ledger ledger."""
+
+
+class Locked(LedgerError):
+    """Another writer holds the ledger for longer than we may wait."""
+
+
+class StorageError(LedgerError):
+    """The operating system refused to read or write the ledger."""
+
+
+class UsageError(LedgerError):
+    """The command line itself is wrong (missing argument, unknown option)."""
+
+    exit_code = 2

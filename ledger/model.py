@@ -1,0 +1,527 @@
+"""The ledger's vocabulary: frozen data classes, enums and validation.
+
+No I/O and no clock here: callers pass timestamps in. Everything a user types
+goes through one of the ``parse_*`` functions below, which either return a
+clean value or raise :class:`~ledger.errors.InvalidInput` with a message that
+says what to type instead.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from .errors import InvalidInput
+
+SCHEMA_VERSION = 1
+
+
+class Kind(str, Enum):
+    """What sort of source speaks."""
+
+    regional_administration = "regional_administration"
+    defence_ministry = "defence_ministry"
+    government = "government"
+    military = "military"
+    press = "press"
+    news_agency = "news_agency"
+    ngo = "ngo"
+    international_org = "international_org"
+    osint = "osint"
+    eyewitness = "eyewitness"
+    other = "other"
+
+
+class Relation(str, Enum):
+    """A directed relation ``A <relation> B`` between two claims."""
+
+    corroborates = "corroborates"
+    contradicts = "contradicts"
+    repeats = "repeats"
+    updates = "updates"
+
+
+class Status(str, Enum):
+    """A claim's standing, decided by :func:`ledger.analysis.analyze`."""
+
+    confirmed = "confirmed"
+    unconfirmed = "unconfirmed"
+    disputed = "disputed"
+    superseded = "superseded"
+    retracted = "retracted"
+
+
+RELIABILITY_GRADES = "ABCDEF"
+RELIABILITY_NAMES = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+CREDIBILITY_NAMES = {
+    1: "confirmed",
+    2: "probably true",
+    3: "possibly true",
+    4: "doubtful",
+    5: "improbable",
+    6: "cannot be judged",
+}
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A number a claim states: the interval [low, high]; ``high is None`` means no upper bound."""
+
+    metric: str
+    low: int | float
+    high: int | float | None
+
+    def __str__(self) -> str:
+        if self.high is None:
+            return f"{self.metric}>={_num(self.low)}"
+        if self.low == self.high:
+            return f"{self.metric}={_num(self.low)}"
+        if self.low == 0:
+            return f"{self.metric}<={_num(self.high)}"
+        return f"{self.metric}={_num(self.low)}..{_num(self.high)}"
+
+    def overlaps(self, other: Figure) -> bool:
+        own_high = math.inf if self.high is None else self.high
+        other_high = math.inf if other.high is None else other.high
+        return self.low <= other_high and other.low <= own_high
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"metric": self.metric, "low": self.low, "high": self.high}
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> Figure:
+        return cls(doc["metric"], doc["low"], doc["high"])
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Who speaks. ``party`` is None for an unaligned source."""
+
+    id: str
+    name: str
+    kind: Kind
+    party: str | None = None
+    reliability: str = "F"
+    url: str | None = None
+    notes: str | None = None
+    created_at: str | None = None
+
+    @property
+    def party_label(self) -> str:
+        return self.party if self.party else "unaligned"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind.value,
+            "party": self.party,
+            "reliability": self.reliability,
+            "url": self.url,
+            "notes": self.notes,
+            "created_at": self.created_at,
+        }
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> Source:
+        return cls(
+            id=doc["id"],
+            name=doc["name"],
+            kind=Kind(doc["kind"]),
+            party=doc.get("party"),
+            reliability=doc.get("reliability") or "F",
+            url=doc.get("url"),
+            notes=doc.get("notes"),
+            created_at=doc.get("created_at"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One assertion by one source, with where it was seen (provenance)."""
+
+    id: int
+    text: str
+    source: str
+    date: str | None = None
+    event: str | None = None
+    figures: tuple[Figure, ...] = ()
+    url: str | None = None
+    archive_url: str | None = None
+    retrieved_at: str | None = None
+    quote: str | None = None
+    tags: tuple[str, ...] = ()
+    location: str | None = None
+    recorded_at: str | None = None
+    retracted_at: str | None = None
+    retraction_note: str | None = None
+
+    @property
+    def retracted(self) -> bool:
+        return self.retracted_at is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "source": self.source,
+            "date": self.date,
+            "event": self.event,
+            "figures": [f.to_dict() for f in self.figures],
+            "url": self.url,
+            "archive_url": self.archive_url,
+            "retrieved_at": self.retrieved_at,
+            "quote": self.quote,
+            "tags": list(self.tags),
+            "location": self.location,
+            "recorded_at": self.recorded_at,
+            "retracted_at": self.retracted_at,
+            "retraction_note": self.retraction_note,
+        }
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> Claim:
+        return cls(
+            id=int(doc["id"]),
+            text=doc["text"],
+            source=doc["source"],
+            date=doc.get("date"),
+            event=doc.get("event"),
+            figures=tuple(Figure.from_dict(f) for f in doc.get("figures") or ()),
+            url=doc.get("url"),
+            archive_url=doc.get("archive_url"),
+            retrieved_at=doc.get("retrieved_at"),
+            quote=doc.get("quote"),
+            tags=tuple(doc.get("tags") or ()),
+            location=doc.get("location"),
+            recorded_at=doc.get("recorded_at"),
+            retracted_at=doc.get("retracted_at"),
+            retraction_note=doc.get("retraction_note"),
+        )
+
+    def retract(self, at: str, note: str) -> Claim:
+        return replace(self, retracted_at=at, retraction_note=note)
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """``src <relation> dst``: e.g. claim 7 repeats claim 6."""
+
+    id: int
+    src: int
+    relation: Relation
+    dst: int
+    note: str | None = None
+    created_at: str | None = None
+
+    def other(self, claim_id: int) -> int:
+        return self.dst if claim_id == self.src else self.src
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "from": self.src,
+            "relation": self.relation.value,
+            "to": self.dst,
+            "note": self.note,
+            "created_at": self.created_at,
+        }
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> Link:
+        return cls(
+            id=int(doc["id"]),
+            src=int(doc["from"]),
+            relation=Relation(doc["relation"]),
+            dst=int(doc["to"]),
+            note=doc.get("note"),
+            created_at=doc.get("created_at"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One change to the ledger: who was touched, what changed, when."""
+
+    id: int
+    at: str
+    action: str
+    claim: int | None = None
+    source: str | None = None
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "at": self.at,
+            "action": self.action,
+            "claim": self.claim,
+            "source": self.source,
+            "detail": dict(self.detail),
+        }
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> HistoryEntry:
+        return cls(
+            id=int(doc["id"]),
+            at=doc["at"],
+            action=doc["action"],
+            claim=doc.get("claim"),
+            source=doc.get("source"),
+            detail=doc.get("detail") or {},
+        )
+
+
+# --------------------------------------------------------------------------- parsing
+
+_SLUG = re.compile(r"[^\W_][\w.\-]*")
+_METRIC = re.compile(r"[^\W\d][\w]*")
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_FIGURE = re.compile(
+    rf"\s*(?P<metric>[^=<>\s]+)\s*(?P<op>>=|<=|=)\s*(?P<low>-?{_NUMBER})"
+    rf"(?:\s*\.\.\s*(?P<high>-?{_NUMBER}))?\s*"
+)
+
+
+def _num(value: int | float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _to_number(text: str) -> int | float:
+    value = float(text.replace(",", ""))
+    return int(value) if value.is_integer() else value
+
+
+def _slug(value: str, what: str, example: str) -> str:
+    cleaned = value.strip().casefold()
+    if not cleaned or len(cleaned) > 80 or not _SLUG.fullmatch(cleaned):
+        raise InvalidInput(
+            f"bad {what} {value!r}: use letters, digits, '-', '_' or '.', "
+            f"starting with a letter or digit (e.g. {example})"
+        )
+    return cleaned
+
+
+def parse_source_id(value: str) -> str:
+    return _slug(value, "source id", "ru-mod")
+
+
+def parse_event(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    return _slug(value, "event", "kharkiv-2023-12-31")
+
+
+def parse_tags(values: Iterable[str]) -> tuple[str, ...]:
+    tags: list[str] = []
+    for value in values:
+        tag = _slug(value, "tag", "needs-geolocation")
+        if tag not in tags:
+            tags.append(tag)
+    return tuple(tags)
+
+
+def parse_text(value: str | None, what: str = "claim text") -> str:
+    if value is None or not value.strip():
+        raise InvalidInput(f"{what} is empty: say what was asserted, in one sentence")
+    return value
+
+
+def parse_date(value: str | None, what: str = "date") -> str | None:
+    """An ISO calendar date, ``YYYY-MM-DD``; None or blank means unknown."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise InvalidInput(f"bad {what} {value!r}: use YYYY-MM-DD, e.g. 2023-12-31") from None
+
+
+def parse_timestamp(value: str | None, what: str = "retrieved-at") -> str | None:
+    """A date or a date and time in ISO 8601."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return (
+            date.fromisoformat(text).isoformat()
+            if len(text) == 10
+            else datetime.fromisoformat(text).isoformat()
+        )
+    except ValueError:
+        raise InvalidInput(
+            f"bad {what} {value!r}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM, e.g. 2024-01-02T09:30"
+        ) from None
+
+
+def parse_url(value: str | None, what: str = "url") -> str | None:
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", text, flags=re.IGNORECASE):
+        raise InvalidInput(f"bad {what} {value!r}: give a full address starting with https://")
+    return text
+
+
+def parse_figure(value: str) -> Figure:
+    """``killed=3``, ``killed>=45``, ``killed<=10`` or ``killed=20..30``."""
+    match = _FIGURE.fullmatch(value)
+    hint = "use metric=N, metric>=N, metric<=N or metric=LOW..HIGH, e.g. killed=3"
+    if not match:
+        raise InvalidInput(f"bad figure {value!r}: {hint}")
+    metric = match["metric"].casefold()
+    if not _METRIC.fullmatch(metric):
+        raise InvalidInput(f"bad figure {value!r}: the metric must be a word such as killed or injured")
+    if match["low"].startswith("-") or (match["high"] or "").startswith("-"):
+        raise InvalidInput(f"bad figure {value!r}: a figure cannot be negative")
+    low = _to_number(match["low"])
+    op = match["op"]
+    if match["high"] is not None:
+        if op != "=":
+            raise InvalidInput(f"bad figure {value!r}: {hint}")
+        high = _to_number(match["high"])
+        if high < low:
+            raise InvalidInput(f"bad figure {value!r}: the range runs from low to high")
+        return Figure(metric, low, high)
+    if op == ">=":
+        return Figure(metric, low, None)
+    if op == "<=":
+        return Figure(metric, 0, low)
+    return Figure(metric, low, low)
+
+
+def parse_figures(values: Iterable[str]) -> tuple[Figure, ...]:
+    figures: list[Figure] = []
+    for value in values:
+        figure = parse_figure(value)
+        if any(f.metric == figure.metric for f in figures):
+            raise InvalidInput(f"figure {figure.metric!r} is given twice: give each metric once")
+        figures.append(figure)
+    return tuple(figures)
+
+
+def parse_kind(value: str) -> Kind:
+    text = value.strip().casefold().replace("-", "_").replace(" ", "_")
+    try:
+        return Kind(text)
+    except ValueError:
+        kinds = ", ".join(k.value for k in Kind)
+        raise InvalidInput(f"unknown kind {value!r}: use one of {kinds}") from None
+
+
+def parse_relation(value: str) -> Relation:
+    try:
+        return Relation(value.strip().casefold())
+    except ValueError:
+        names = ", ".join(r.value for r in Relation)
+        raise InvalidInput(f"unknown relation {value!r}: use one of {names}") from None
+
+
+def parse_status(value: str) -> Status:
+    try:
+        return Status(value.strip().casefold())
+    except ValueError:
+        names = ", ".join(s.value for s in Status)
+        raise InvalidInput(f"unknown status {value!r}: use one of {names}") from None
+
+
+def parse_reliability(value: str | None) -> str:
+    if value is None or not value.strip():
+        return "F"
+    grade = value.strip().upper()
+    if len(grade) != 1 or grade not in RELIABILITY_GRADES:
+        raise InvalidInput(
+            f"bad reliability {value!r}: use an Admiralty grade A (completely reliable) "
+            "to F (cannot be judged)"
+        )
+    return grade
+
+
+def parse_party(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    party = value.strip()
+    if len(party) > 40 or any(ch.isspace() and ch != " " for ch in party):
+        raise InvalidInput(f"bad party {value!r}: use a short label such as RU or UA")
+    return party
+
+
+def same_party(a: str | None, b: str | None) -> bool:
+    """Two party labels name one side (labels compare without regard to case)."""
+    return a is not None and b is not None and a.casefold() == b.casefold()
+
+
+def new_source(
+    id: str,
+    *,
+    name: str,
+    kind: str,
+    party: str | None = None,
+    reliability: str | None = None,
+    url: str | None = None,
+    notes: str | None = None,
+    created_at: str | None = None,
+) -> Source:
+    """A validated source from what a user typed."""
+    return Source(
+        id=parse_source_id(id),
+        name=parse_text(name, "source name"),
+        kind=parse_kind(kind),
+        party=parse_party(party),
+        reliability=parse_reliability(reliability),
+        url=parse_url(url),
+        notes=notes or None,
+        created_at=created_at,
+    )
+
+
+def new_claim(
+    text: str | None,
+    *,
+    source: str,
+    id: int = 0,
+    date: str | None = None,
+    event: str | None = None,
+    figures: Iterable[str] = (),
+    url: str | None = None,
+    archive_url: str | None = None,
+    retrieved_at: str | None = None,
+    quote: str | None = None,
+    tags: Iterable[str] = (),
+    location: str | None = None,
+    recorded_at: str | None = None,
+) -> Claim:
+    """A validated claim from what a user typed; the store gives it its id."""
+    return Claim(
+        id=id,
+        text=parse_text(text),
+        source=parse_source_id(source),
+        date=parse_date(date),
+        event=parse_event(event),
+        figures=parse_figures(figures),
+        url=parse_url(url),
+        archive_url=parse_url(archive_url, "archive url"),
+        retrieved_at=parse_timestamp(retrieved_at),
+        quote=quote or None,
+        tags=parse_tags(tags),
+        location=location.strip() if location and location.strip() else None,
+        recorded_at=recorded_at,
+    )

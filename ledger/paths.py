@@ -1,0 +1,45 @@
+"""Where the ledger lives: ``--db``, else ``$CLAIM_LEDGER_DB``, else the user data dir."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_VAR = "CLAIM_LEDGER_DB"
+APP_NAME = "claim-ledger"
+DEFAULT_NAME = "ledger.json"
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerPath:
+    path: Path
+    why: str  # "--db", "$CLAIM_LEDGER_DB" or "default"
+
+
+def resolve(db: str | os.PathLike[str] | None, environ: dict[str, str] | None = None) -> LedgerPath:
+    env = os.environ if environ is None else environ
+    if db is not None and str(db).strip():
+        return LedgerPath(_absolute(db), "--db")
+    if env.get(ENV_VAR, "").strip():
+        return LedgerPath(_absolute(env[ENV_VAR]), f"${ENV_VAR}")
+    from platformdirs import user_data_path
+
+    return LedgerPath(user_data_path(APP_NAME, appauthor=False) / DEFAULT_NAME, "default")
+
+
+def _absolute(value: str | os.PathLike[str]) -> Path:
+    return Path(os.path.expanduser(os.fspath(value))).absolute()
+
+
+def sample_file() -> Path:
+    """The bundled seed-article ledger: inside the package when installed from a wheel,
+    at the top of the repository when run from a checkout (editable install)."""
+    here = Path(__file__).resolve().parent
+    for folder in (here / "sample_data", here.parent / "sample_data"):
+        candidate = folder / "kharkiv-2023-12-31.json"
+        if candidate.is_file():
+            return candidate
+    from .errors import StorageError
+
+    raise StorageError("the bundled sample ledger is missing from this installation: reinstall")

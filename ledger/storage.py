@@ -1,0 +1,123 @@
+"""Bytes on disk: read a JSON file whole, write it atomically, hold the writer's lock.
+
+Knows nothing of claims. The guarantees (DESIGN §5):
+
+* a write goes to a temporary file in the same folder, is flushed and fsynced,
+  then ``os.replace``-d over the ledger, and the folder is fsynced: a crash or
+  ``kill -9`` leaves the old file or the new one, never a torn one;
+* writers hold an exclusive ``filelock`` lock beside the file for the whole
+  command; a second writer waits ``timeout`` seconds, then fails cleanly;
+* readers take no lock: thanks to the atomic replace they always see a whole file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .errors import Corrupt, Locked, NoLedger, StorageError
+
+DEFAULT_LOCK_TIMEOUT = 5.0
+
+
+def lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+@contextlib.contextmanager
+def write_lock(path: Path, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold the ledger's exclusive writer lock, or raise :class:`Locked` after ``timeout`` s."""
+    from filelock import FileLock, Timeout
+
+    try:
+        lock = FileLock(str(lock_path(path)), timeout=timeout)
+        with lock:
+            yield
+    except Timeout:
+        raise Locked(
+            f"ledger {path} is busy: another claim-ledger command has been writing it for "
+            f"{timeout:g}s; try again, or wait longer with --lock-timeout"
+        ) from None
+    except PermissionError as exc:
+        raise StorageError(
+            f"cannot lock ledger {path}: {exc.strerror or exc}; check the folder's permissions"
+        ) from None
+
+
+def read_json(path: Path) -> dict[str, Any]:
+    """The parsed top-level object of ``path``; errors name the file and what to do."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise NoLedger(f"no ledger at {path}: run 'claim-ledger init' to create one, or pass --db") from None
+    except IsADirectoryError:
+        raise StorageError(f"{path} is a folder, not a ledger file: pass --db FILE") from None
+    except OSError as exc:
+        raise StorageError(f"cannot read ledger {path}: {exc.strerror or exc}") from None
+    if not raw.strip():
+        raise Corrupt(
+            f"ledger {path} is empty: restore it from a backup, or move it aside and run 'claim-ledger init'"
+        )
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise Corrupt(
+            f"ledger {path} is not valid JSON ({exc}): it was left untouched; restore it from a backup"
+        ) from None
+    if not isinstance(data, dict):
+        raise Corrupt(f"ledger {path} is not a claim-ledger file (its top level is not an object)")
+    return data
+
+
+def dump_json(data: Any) -> bytes:
+    # ASCII output keeps the file readable by plain tinydb on any platform encoding.
+    return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+def atomic_write(path: Path, payload: bytes) -> None:
+    """Replace ``path`` with ``payload`` so that readers and crashes see old or new, never half."""
+    folder = path.parent
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = 0o600  # a new ledger is readable by its owner only
+    except OSError as exc:
+        raise StorageError(f"cannot write ledger {path}: {exc.strerror or exc}") from None
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp_name, mode)
+        os.replace(tmp_name, path)
+        tmp_name = None
+        _fsync_dir(folder)
+    except FileNotFoundError:
+        raise StorageError(f"cannot write ledger {path}: folder {folder} does not exist") from None
+    except OSError as exc:
+        raise StorageError(f"cannot write ledger {path}: {exc.strerror or exc}") from None
+    finally:
+        if tmp_name is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return  # not every platform can open a folder; the replace itself is still atomic
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,290 @@
+"""The ledger's tables on TinyDB: the only module that imports tinydb.
+
+One command is one unit of work (DESIGN §5): :func:`open_ledger` reads the file
+once into memory, TinyDB works on that in-memory copy, and on success the whole
+file is written back once, atomically, while the writer's lock is held. A
+command that fails leaves the file as it was.
+
+The file is an ordinary TinyDB JSON database with the tables ``sources``,
+``claims``, ``links``, ``history`` and ``meta``; claim and link ids are TinyDB
+document ids, so ``TinyDB(path).table("claims").get(doc_id=7)`` is claim #7.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document
+
+from . import storage
+from .errors import Corrupt, LedgerExists, NotFound, StorageError
+from .model import SCHEMA_VERSION, Claim, HistoryEntry, Link, Source
+
+TABLES = ("sources", "claims", "links", "history", "meta")
+APP = "claim-ledger"
+
+
+class _MemoryStorage(Storage):
+    """TinyDB storage over a dict that was read once; writes only mark it dirty."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.dirty = False
+
+    def read(self) -> dict[str, Any]:
+        return self.data
+
+    def write(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.dirty = True
+
+
+class Store:
+    """The ledger in memory for one command. Build it with :func:`open_ledger`."""
+
+    def __init__(self, path: Path, data: dict[str, Any]) -> None:
+        self.path = path
+        self._db = TinyDB(data, storage=_MemoryStorage)
+        self._cache: dict[str, Any] = {}
+
+    # ----------------------------------------------------------------- reading
+
+    def _raw(self, table: str) -> Mapping[str, Mapping[str, Any]]:
+        return self._db.storage.read().get(table, {})
+
+    def _load(self, table: str, build: Any) -> Any:
+        if table not in self._cache:
+            try:
+                self._cache[table] = build(self._raw(table))
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise Corrupt(
+                    f"ledger {self.path} has a malformed {table!r} table ({type(exc).__name__}: "
+                    f"{exc}); it was left untouched"
+                ) from None
+        return self._cache[table]
+
+    def sources(self) -> dict[str, Source]:
+        return self._load(
+            "sources",
+            lambda raw: {(s := Source.from_dict(doc)).id: s for doc in raw.values()},
+        )
+
+    def claims(self) -> dict[int, Claim]:
+        return self._load(
+            "claims",
+            lambda raw: {int(k): Claim.from_dict({**doc, "id": int(k)}) for k, doc in raw.items()},
+        )
+
+    def links(self) -> list[Link]:
+        return self._load(
+            "links",
+            lambda raw: [Link.from_dict({**doc, "id": int(k)}) for k, doc in raw.items()],
+        )
+
+    def history(self) -> list[HistoryEntry]:
+        return self._load(
+            "history",
+            lambda raw: [HistoryEntry.from_dict({**doc, "id": int(k)}) for k, doc in raw.items()],
+        )
+
+    def source(self, source_id: str) -> Source:
+        found = self.sources().get(source_id)
+        if found is None:
+            known = ", ".join(sorted(self.sources())[:8]) or "none yet"
+            raise NotFound(
+                f"unknown source {source_id!r} (known: {known}); add it with "
+                f"'claim-ledger source add {source_id} --name ... --kind ...'"
+            )
+        return found
+
+    def claim(self, claim_id: int) -> Claim:
+        doc = self._raw("claims").get(str(claim_id))
+        if doc is None:
+            raise NotFound(f"no claim #{claim_id}: 'claim-ledger list' shows the ids")
+        return Claim.from_dict({**doc, "id": claim_id})
+
+    def schema(self) -> int:
+        return _schema_of(self._db.storage.read(), self.path)
+
+    # ----------------------------------------------------------------- writing
+
+    def _next_id(self, table: str) -> int:
+        """Ids are never reused: the counter in ``meta`` outlives deleted records."""
+        counters = dict(self._meta().get("last_ids") or {})
+        last = max(counters.get(table, 0), max(map(int, self._raw(table)), default=0))
+        counters[table] = last + 1
+        self._db.table("meta").update({"last_ids": counters}, doc_ids=[self._meta_id()])
+        return last + 1
+
+    def _meta(self) -> Mapping[str, Any]:
+        return self._raw("meta")[str(self._meta_id())]
+
+    def _meta_id(self) -> int:
+        return int(next(iter(self._raw("meta"))))
+
+    def _invalidate(self, *tables: str) -> None:
+        for table in tables:
+            self._cache.pop(table, None)
+
+    def insert_source(self, source: Source) -> None:
+        if source.id in self.sources():
+            raise LedgerExists(f"source {source.id!r} already exists: 'claim-ledger source show {source.id}'")
+        self._db.table("sources").insert(source.to_dict())
+        self._invalidate("sources")
+
+    def insert_claim(self, claim: Claim) -> Claim:
+        """Store ``claim`` under the next free id and return it with that id."""
+        claim = replace(claim, id=self._next_id("claims"))
+        self._db.table("claims").insert(Document(_doc(claim), doc_id=claim.id))
+        self._invalidate("claims")
+        return claim
+
+    def replace_claim(self, claim: Claim) -> None:
+        self.claim(claim.id)  # raises NotFound
+        self._db.table("claims").update(_doc(claim), doc_ids=[claim.id])
+        self._invalidate("claims")
+
+    def insert_link(self, link: Link) -> Link:
+        link = replace(link, id=self._next_id("links"))
+        self._db.table("links").insert(Document(_doc(link), doc_id=link.id))
+        self._invalidate("links")
+        return link
+
+    def remove_link(self, link_id: int) -> None:
+        self._db.table("links").remove(doc_ids=[link_id])
+        self._invalidate("links")
+
+    def record(
+        self,
+        at: str,
+        action: str,
+        *,
+        claim: int | None = None,
+        source: str | None = None,
+        detail: Mapping[str, Any] | None = None,
+    ) -> None:
+        entry = HistoryEntry(0, at, action, claim, source, dict(detail or {}))
+        self._db.table("history").insert(_doc(entry))
+        self._invalidate("history")
+
+    def insert_bulk(
+        self,
+        sources: Iterable[Source],
+        claims: Iterable[Claim],
+        links: Iterable[Link],
+        history: Iterable[HistoryEntry] = (),
+    ) -> None:
+        """Load whole records keeping their ids: one batch insert per table."""
+        self._db.table("sources").insert_multiple(s.to_dict() for s in sources)
+        for table, records in (("claims", claims), ("links", links), ("history", history)):
+            self._db.table(table).insert_multiple(Document(_doc(r), doc_id=r.id) for r in records)
+        meta_id = self._meta_id()
+        last = {t: max((int(k) for k in self._raw(t)), default=0) for t in ("claims", "links")}
+        self._db.table("meta").update({"last_ids": last}, doc_ids=[meta_id])
+        self._invalidate("sources", "claims", "links", "history")
+
+    @property
+    def dirty(self) -> bool:
+        return self._db.storage.dirty
+
+    def data(self) -> dict[str, Any]:
+        return self._db.storage.read()
+
+
+def _doc(record: Claim | Link | HistoryEntry) -> dict[str, Any]:
+    doc = record.to_dict()
+    del doc["id"]  # the TinyDB document id is the record id
+    return doc
+
+
+def _schema_of(data: Mapping[str, Any], path: Path) -> int:
+    meta = data.get("meta")
+    if not isinstance(meta, dict) or not meta:
+        raise Corrupt(
+            f"{path} is not a claim-ledger ledger (it has no 'meta' table); pass --db with the right file"
+        )
+    doc = next(iter(meta.values()))
+    schema = doc.get("schema") if isinstance(doc, dict) else None
+    if not isinstance(schema, int) or doc.get("app") != APP:
+        raise Corrupt(f"{path} is not a claim-ledger ledger (its 'meta' table is not ours)")
+    return schema
+
+
+def _check(data: dict[str, Any], path: Path) -> None:
+    schema = _schema_of(data, path)
+    if schema > SCHEMA_VERSION:
+        raise Corrupt(
+            f"ledger {path} was written by a newer claim-ledger (schema {schema}; this one "
+            f"reads up to {SCHEMA_VERSION}): upgrade claim-ledger; the file was left untouched"
+        )
+    for table in TABLES:
+        if not isinstance(data.get(table, {}), dict):
+            raise Corrupt(f"ledger {path} has a malformed {table!r} table; it was left untouched")
+
+
+def empty_ledger() -> dict[str, Any]:
+    return {
+        "sources": {},
+        "claims": {},
+        "links": {},
+        "history": {},
+        "meta": {"1": {"app": APP, "schema": SCHEMA_VERSION, "last_ids": {}}},
+    }
+
+
+@contextlib.contextmanager
+def open_ledger(
+    path: Path,
+    *,
+    write: bool = False,
+    create: bool = False,
+    lock_timeout: float = storage.DEFAULT_LOCK_TIMEOUT,
+    make_dirs: bool = False,
+) -> Iterator[Store]:
+    """The ledger at ``path`` for one command.
+
+    Readers get a snapshot and take no lock. Writers (``write`` or ``create``)
+    hold the lock, and the file is written once, atomically, when the block
+    ends without an exception. ``create`` makes a new ledger and refuses to
+    overwrite one.
+    """
+    if not (write or create):
+        data = storage.read_json(path)
+        _check(data, path)
+        yield Store(path, data)
+        return
+    if create and not path.parent.is_dir():
+        if not make_dirs:
+            raise StorageError(
+                f"cannot create ledger {path}: folder {path.parent} does not exist; create it first"
+            )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot create folder {path.parent}: {exc.strerror}") from None
+    with storage.write_lock(path, lock_timeout):
+        if create:
+            if path.exists():
+                raise LedgerExists(
+                    f"a ledger already exists at {path}: nothing was changed; pass another "
+                    "--db to start a new one"
+                )
+            data = empty_ledger()
+        else:
+            data = storage.read_json(path)
+            _check(data, path)
+        store = Store(path, data)
+        yield store
+        if create or store.dirty:
+            storage.atomic_write(path, storage.dump_json(store.data()))
+
+
+def memory_store(data: dict[str, Any] | None = None, path: Path | None = None) -> Store:
+    """A store that lives only in memory (the demo, and tests)."""
+    return Store(path or Path("<memory>"), data if data is not None else empty_ledger())

@@ -1,0 +1,56 @@
+"""Shared fixtures. No test touches a file outside its tmp folder: the ledger
+path and the platform data dir both point into ``tmp_path``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ledger import ops
+from ledger.paths import sample_file
+from ledger.store import memory_store
+
+NOW = "2024-01-01T12:00:00+00:00"
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAIM_LEDGER_DB", str(tmp_path / "ledger.json"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "80")
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "ledger.json"
+
+
+class Cli:
+    """Runs the Typer app in-process, as ``claim-ledger ARGS``."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None, ok: bool = True):
+        from ledger.cli import app
+
+        result = self.runner.invoke(app, list(args), input=input)
+        if ok:
+            assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr)
+        return result
+
+
+@pytest.fixture
+def cli() -> Cli:
+    return Cli()
+
+
+@pytest.fixture
+def sample_report() -> ops.Report:
+    store = memory_store()
+    ops.load_document(store, ops.read_document(sample_file()), now=NOW)
+    return ops.report(store)

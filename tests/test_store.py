@@ -1,0 +1,148 @@
+"""Storage: the file format, atomic writes, one read per command, damaged files left alone."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from tinydb import TinyDB
+
+from ledger import ops, storage
+from ledger.errors import Corrupt, LedgerExists, NoLedger, NotFound
+from ledger.model import SCHEMA_VERSION
+from ledger.store import open_ledger
+
+from .conftest import NOW
+
+
+def _new(db: Path) -> None:
+    with open_ledger(db, create=True) as store:
+        ops.add_source(
+            store, "kharkiv-rma", name="Харківська ОВА", kind="regional_administration", party="UA", now=NOW
+        )
+        ops.add_claim(
+            store, "Тіла двох чоловіків і жінки 🕯️", source="kharkiv-rma", figures=["killed=3"], now=NOW
+        )
+
+
+def test_the_file_is_a_plain_tinydb_database(db):
+    _new(db)
+    plain = TinyDB(db)
+    assert set(plain.tables()) >= {"sources", "claims", "history", "meta"}
+    claim = plain.table("claims").get(doc_id=1)
+    assert claim["text"] == "Тіла двох чоловіків і жінки 🕯️"  # Cyrillic and emoji survive
+    assert claim["figures"] == [{"metric": "killed", "low": 3, "high": 3}]
+    assert plain.table("meta").all()[0]["schema"] == SCHEMA_VERSION
+    plain.close()
+
+
+def test_new_ledgers_are_private_and_writes_leave_no_temp_file(db):
+    _new(db)
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    with open_ledger(db, write=True) as store:
+        ops.add_claim(store, "second", source="kharkiv-rma", now=NOW)
+    assert stat.S_IMODE(db.stat().st_mode) == 0o600
+    assert sorted(p.name for p in db.parent.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_failed_command_writes_nothing(db):
+    _new(db)
+    before = db.read_bytes()
+    with pytest.raises(NotFound), open_ledger(db, write=True) as store:
+        ops.add_claim(store, "ok so far", source="kharkiv-rma", now=NOW)
+        ops.link(store, 2, "repeats", 99, now=NOW)
+    assert db.read_bytes() == before
+
+
+def test_a_command_reads_the_file_once_and_writes_it_once(db, monkeypatch):
+    _new(db)
+    reads, writes = [], []
+    real_read, real_write = storage.read_json, storage.atomic_write
+    monkeypatch.setattr(storage, "read_json", lambda p: reads.append(p) or real_read(p))
+    monkeypatch.setattr(storage, "atomic_write", lambda p, b: writes.append(p) or real_write(p, b))
+    with open_ledger(db, write=True) as store:
+        for n in range(5):
+            ops.add_claim(store, f"claim {n}", source="kharkiv-rma", now=NOW)
+        ops.link(store, 3, "repeats", 2, now=NOW)
+        ops.report(store)
+    assert (len(reads), len(writes)) == (1, 1)
+
+
+def test_ids_are_never_reused(db):
+    _new(db)
+    with open_ledger(db, write=True) as store:
+        first = ops.add_claim(store, "b", source="kharkiv-rma", now=NOW).claim
+        ops.add_claim(store, "c", source="kharkiv-rma", now=NOW)
+        made = ops.link(store, 3, "repeats", 2, now=NOW)
+        ops.unlink(store, 3, 2, now=NOW)
+        again = ops.link(store, 3, "corroborates", 2, now=NOW)
+    assert first.id == 2
+    assert again.id == made.id + 1
+
+
+def test_init_never_overwrites(db):
+    _new(db)
+    before = db.read_bytes()
+    with pytest.raises(LedgerExists), open_ledger(db, create=True):
+        pass
+    assert db.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (b"", "is empty"),
+        (b'{"claims": {', "not valid JSON"),
+        (b"[1, 2]", "top level is not an object"),
+        (b'{"_default": {}}', "no 'meta' table"),
+        (
+            json.dumps({"meta": {"1": {"app": "claim-ledger", "schema": SCHEMA_VERSION + 1}}}).encode(),
+            "newer claim-ledger",
+        ),
+        (
+            json.dumps({"meta": {"1": {"app": "claim-ledger", "schema": 1}}, "claims": []}).encode(),
+            "malformed 'claims'",
+        ),
+        (b"\xff\xfe garbage", "not valid JSON"),
+    ],
+)
+def test_damaged_or_foreign_files_are_refused_and_untouched(db, content, words):
+    db.write_bytes(content)
+    for write in (False, True):
+        with pytest.raises(Corrupt, match=words), open_ledger(db, write=write) as store:
+            ops.report(store)
+        assert db.read_bytes() == content
+
+
+def test_a_malformed_record_is_reported_not_crashed_on(db):
+    _new(db)
+    data = json.loads(db.read_bytes())
+    data["claims"]["1"].pop("source")
+    db.write_text(json.dumps(data))
+    with pytest.raises(Corrupt, match="malformed 'claims' table"), open_ledger(db) as store:
+        ops.report(store)
+
+
+def test_missing_ledger_says_how_to_create_one(db):
+    with pytest.raises(NoLedger, match="claim-ledger init"), open_ledger(db):
+        pass
+    assert not db.exists()
+
+
+def test_atomic_write_replaces_in_one_step(tmp_path, monkeypatch):
+    target = tmp_path / "f.json"
+    target.write_bytes(b"old")
+    seen = []
+    real_replace = os.replace
+
+    def spy(src, dst):
+        seen.append(Path(src).read_bytes())
+        assert target.read_bytes() == b"old"  # the old file is whole until the replace
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", spy)
+    storage.atomic_write(target, b"new")
+    assert seen == [b"new"] and target.read_bytes() == b"new"
