@@ -1,0 +1,157 @@
+"""The Typer application: global options, error handling, and the commands' modules.
+
+No rules live here: a command opens the store, calls one function of
+:mod:`ledger.ops`, and hands the result to a renderer. Every
+:class:`~ledger.errors.LedgerError` and every usage error becomes one line on
+stderr and a non-zero exit, with no traceback (``--debug`` shows one).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from .. import __version__
+from ..errors import LedgerError
+from .context import Env
+
+
+class LedgerGroup(TyperGroup):
+    """Turns failures into one clean stderr line; keeps commands in the order written."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        return list(self.commands)
+
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        argv = list(sys.argv[1:] if args is None else args)
+        debug = "--debug" in argv[: argv.index("--")] if "--" in argv else "--debug" in argv
+        try:
+            rv = super().main(
+                args=argv,
+                prog_name=prog_name or "claim-ledger",
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
+        except LedgerError as exc:
+            if debug:
+                raise
+            code = _fail(str(exc), exc.exit_code)
+        except typer.TyperException as exc:  # usage errors: unknown option, missing argument...
+            if debug:
+                raise
+            usage = getattr(exc, "ctx", None)
+            hint = f" (see '{usage.command_path} --help')" if usage is not None else ""
+            code = _fail(exc.format_message() + hint, exc.exit_code)
+        except typer.Abort:
+            code = _fail("interrupted: nothing was changed", 130)
+        except Exception as exc:  # a bug: still one line, unless --debug
+            if debug:
+                raise
+            code = _fail(
+                f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the "
+                "traceback, and please report it)",
+                70,
+            )
+        else:
+            code = rv if isinstance(rv, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _fail(message: str, code: int) -> int:
+    from ..render import printable
+
+    sys.stderr.write(f"Error: {printable(message, single_line=True)}\n")
+    sys.stderr.flush()
+    return code
+
+
+app = typer.Typer(
+    cls=LedgerGroup,
+    name="claim-ledger",
+    help=(
+        "A ledger of claims versus reports: record who asserted what, link claims that "
+        "corroborate, contradict or merely repeat each other, and see which statements "
+        "lack independent confirmation.\n\n"
+        "Start with: claim-ledger demo"
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"claim-ledger {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="PATH",
+            show_default=False,
+            help="Ledger file to use. Default: $CLAIM_LEDGER_DB, else the user data folder.",
+        ),
+    ] = None,
+    lock_timeout: Annotated[
+        float,
+        typer.Option(
+            "--lock-timeout",
+            metavar="SECONDS",
+            min=0,
+            help="How long a write waits for another writer before giving up.",
+        ),
+    ] = 5.0,
+    debug: Annotated[
+        bool,
+        typer.Option(
+            "--debug",
+            help="Show a traceback when a command fails.",
+        ),
+    ] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    ctx.obj = Env(db=db, lock_timeout=lock_timeout, debug=debug)
+
+
+def _register() -> None:
+    from . import claims, setup, sources
+
+    setup.register(app)
+    app.add_typer(sources.app, name="source")
+    claims.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    """Entry point of the ``claim-ledger`` console script."""
+    app()

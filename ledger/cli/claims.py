@@ -1,0 +1,291 @@
+"""Claims: ``add``, ``link``, ``unlink``, ``retract``, ``list``, ``show``, ``unconfirmed``, ``disputed``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ..errors import UsageError
+from .context import console, done, echo_json, env, listing, stdin_is_tty
+
+if TYPE_CHECKING:
+    from ..analysis import Filters
+    from ..model import Claim
+    from ..ops import Report
+
+
+def register(app: typer.Typer) -> None:
+    for command in (add, link, unlink, retract):
+        app.command()(command)
+    app.command("list")(list_)
+    for command in (show, unconfirmed, disputed):
+        app.command()(command)
+
+
+ClaimId = Annotated[int, typer.Argument(metavar="N", help="A claim id, as 'list' shows it.")]
+ClaimA = Annotated[int, typer.Argument(metavar="A", help="The claim the link starts from.")]
+ClaimB = Annotated[int, typer.Argument(metavar="B", help="The claim the link points to.")]
+
+
+def add(
+    ctx: typer.Context,
+    text: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="TEXT",
+            show_default=False,
+            help="The assertion, as atomic as possible. Asked for at a terminal if left out.",
+        ),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            "-s",
+            metavar="ID",
+            show_default=False,
+            help="Who made the claim. Asked for at a terminal if left out.",
+        ),
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="When the source made it.")
+    ] = None,
+    event: Annotated[
+        str | None,
+        typer.Option("--event", "-e", metavar="EVENT", help="Slug of the incident, e.g. kharkiv-2023-12-31."),
+    ] = None,
+    figure: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--figure",
+            "-f",
+            metavar="K=V",
+            help="A number it states: killed=3, killed>=45, killed=20..30 (repeatable).",
+        ),
+    ] = None,
+    url: Annotated[str | None, typer.Option("--url", help="Where it was seen.")] = None,
+    archive_url: Annotated[
+        str | None, typer.Option("--archive-url", help="An archived copy of the page.")
+    ] = None,
+    retrieved_at: Annotated[
+        str | None,
+        typer.Option("--retrieved-at", metavar="WHEN", help="When the page was retrieved (ISO 8601)."),
+    ] = None,
+    quote: Annotated[str | None, typer.Option("--quote", help="The source's words, verbatim.")] = None,
+    location: Annotated[str | None, typer.Option("--location", help="Where it happened, in words.")] = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", "-t", metavar="TAG", help="A label of your own (repeatable).")
+    ] = None,
+    repeats: Annotated[
+        list[int] | None,
+        typer.Option("--repeats", metavar="N", help="It relays claim N (one voice, not two) (repeatable)."),
+    ] = None,
+    corroborates: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--corroborates", metavar="N", help="It supports claim N on its own account (repeatable)."
+        ),
+    ] = None,
+    contradicts: Annotated[
+        list[int] | None, typer.Option("--contradicts", metavar="N", help="It disputes claim N (repeatable).")
+    ] = None,
+) -> None:
+    """Record a claim: one assertion by one source.
+
+    Example: claim-ledger add "Two HIMARS launchers were destroyed" --source ru-mod
+    --date 2023-12-30 --event kharkiv-2023-12-30 --figure himars_destroyed=2
+    """
+    from .. import ops
+
+    e = env(ctx)
+    if text is None or source is None:
+        text, source = _ask(e, text, source)
+    with e.writing() as store:
+        added = ops.add_claim(
+            store,
+            text,
+            source=source,
+            now=e.now(),
+            date=date,
+            event=event,
+            figures=figure or (),
+            url=url,
+            archive_url=archive_url,
+            retrieved_at=retrieved_at,
+            quote=quote,
+            location=location,
+            tags=tag or (),
+            repeats=repeats or (),
+            corroborates=corroborates or (),
+            contradicts=contradicts or (),
+        )
+    done(f"Added claim #{added.claim.id} ({added.claim.source}).")
+    for lk in added.links:
+        done(f"Linked: #{lk.src} {lk.relation.value} #{lk.dst}.")
+    done(f"See it with: claim-ledger show {added.claim.id}")
+
+
+def _ask(e: object, text: str | None, source: str | None) -> tuple[str, str]:
+    """Prompt for what is missing, at a terminal only; elsewhere say what to pass."""
+    if not stdin_is_tty():
+        missing = "TEXT" if text is None else "--source ID"
+        raise UsageError(
+            f'missing {missing}: claim-ledger add "what was asserted" --source ID '
+            "(it is asked for only at a terminal)"
+        )
+    from .context import Env
+
+    assert isinstance(e, Env)
+    if text is None:
+        text = typer.prompt("Claim")
+    if source is None:
+        with e.reading() as store:
+            known = sorted(store.sources())
+        hint = (
+            f" ({', '.join(known[:12])}{', …' if len(known) > 12 else ''})"
+            if known
+            else " (none yet: add one with 'claim-ledger source add')"
+        )
+        source = typer.prompt(f"Source{hint}")
+    return text, source
+
+
+def link(
+    ctx: typer.Context,
+    a: ClaimA,
+    relation: Annotated[
+        str, typer.Argument(metavar="RELATION", help="corroborates, contradicts, repeats or updates.")
+    ],
+    b: ClaimB,
+    note: Annotated[str | None, typer.Option("--note", help="Why you drew the link.")] = None,
+) -> None:
+    """Link two claims: A corroborates|contradicts|repeats|updates B.
+
+    Example: claim-ledger link 7 repeats 6
+    """
+    from .. import ops
+
+    e = env(ctx)
+    with e.writing() as store:
+        made = ops.link(store, a, relation, b, note=note, now=e.now())
+    done(f"Linked: #{made.src} {made.relation.value} #{made.dst}.")
+
+
+def unlink(ctx: typer.Context, a: ClaimA, b: ClaimB) -> None:
+    """Remove the link between two claims (whichever way it points); history keeps it.
+
+    Example: claim-ledger unlink 7 6
+    """
+    from .. import ops
+
+    e = env(ctx)
+    with e.writing() as store:
+        gone = ops.unlink(store, a, b, now=e.now())
+    done(f"Removed link: #{gone.src} {gone.relation.value} #{gone.dst}.")
+
+
+def retract(
+    ctx: typer.Context,
+    n: ClaimId,
+    note: Annotated[
+        str,
+        typer.Option(
+            "--note", help="Who withdrew it and where, e.g. 'withdrawn by the ministry on Telegram'."
+        ),
+    ],
+) -> None:
+    """Mark a claim as withdrawn by its source. It stays in the ledger, marked retracted.
+
+    Example: claim-ledger retract 4 --note "ministry withdrew the figure on 2024-01-02"
+    """
+    from .. import ops
+
+    e = env(ctx)
+    with e.writing() as store:
+        ops.retract(store, n, note=note, now=e.now())
+    done(f"Retracted #{n}: it stays in the ledger, marked retracted, and confirms or disputes nothing.")
+
+
+@listing
+def list_(ctx: typer.Context, filters: Filters, as_json: bool = False) -> None:
+    """List claims with their source, status and grade.
+
+    Example: claim-ledger list --event kharkiv-2023-12-31 --status unconfirmed
+    """
+    from .. import render
+
+    report, claims = _selected(ctx, filters)
+    if as_json:
+        _print_json(report, claims)
+    else:
+        console().print(render.claims_table(report, claims))
+
+
+def show(
+    ctx: typer.Context,
+    n: ClaimId,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the claim as JSON.")] = False,
+) -> None:
+    """Show a claim: its status and the reason, its links as a tree, its history.
+
+    Example: claim-ledger show 7
+    """
+    from .. import ops, render
+
+    with env(ctx).reading() as store:
+        claim = store.claim(n)
+        report = ops.report(store)
+        history = ops.history_of(store, n)
+    if as_json:
+        _print_json(report, [claim])
+    else:
+        console().print(render.claim_view(report, claim, history))
+
+
+@listing
+def unconfirmed(ctx: typer.Context, filters: Filters, as_json: bool = False) -> None:
+    """Statements lacking independent confirmation (unconfirmed or disputed), with the reason.
+
+    Example: claim-ledger unconfirmed --party RU
+    """
+    from .. import render
+    from ..analysis import lacking_confirmation
+
+    report, claims = _selected(ctx, filters)
+    claims = lacking_confirmation(claims, report.assessments)
+    if as_json:
+        _print_json(report, claims)
+    else:
+        console().print(render.unconfirmed_table(report, claims))
+
+
+@listing
+def disputed(ctx: typer.Context, filters: Filters, as_json: bool = False) -> None:
+    """Each disputed claim beside what contradicts it.
+
+    Example: claim-ledger disputed --event kharkiv-2023-12-31
+    """
+    from .. import render
+    from ..analysis import disputed as disputed_claims
+
+    report, claims = _selected(ctx, filters)
+    claims = disputed_claims(claims, report.assessments)
+    if as_json:
+        _print_json(report, claims)
+    else:
+        console().print(render.disputed_table(report, claims))
+
+
+def _selected(ctx: typer.Context, filters: Filters) -> tuple[Report, list[Claim]]:
+    from .. import ops
+
+    with env(ctx).reading() as store:
+        report = ops.report(store)
+    return report, report.select(filters)
+
+
+def _print_json(report: Report, claims: list[Claim]) -> None:
+    from ..export import claims_json
+
+    echo_json(claims_json(report, claims))

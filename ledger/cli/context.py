@@ -1,0 +1,219 @@
+"""What every command shares: the ledger path, the clock, the console, listing options."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from ..analysis import Filters
+    from ..paths import LedgerPath
+    from ..store import Store
+
+
+@dataclass
+class Env:
+    db: str | None = None
+    lock_timeout: float = 5.0
+    debug: bool = False
+
+    def location(self) -> LedgerPath:
+        from ..paths import resolve
+
+        return resolve(self.db)
+
+    @contextmanager
+    def reading(self) -> Iterator[Store]:
+        from ..store import open_ledger
+
+        with open_ledger(self.location().path) as store:
+            yield store
+
+    @contextmanager
+    def writing(self, *, create: bool = False) -> Iterator[Store]:
+        from ..store import open_ledger
+
+        where = self.location()
+        with open_ledger(
+            where.path,
+            write=True,
+            create=create,
+            lock_timeout=self.lock_timeout,
+            make_dirs=where.why == "default",
+        ) as store:
+            yield store
+
+    @staticmethod
+    def now() -> str:
+        return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def env(ctx: typer.Context) -> Env:
+    obj = ctx.find_object(Env)
+    return obj if obj is not None else Env()
+
+
+def console() -> Console:
+    from ..render import make_console
+
+    return make_console()
+
+
+def stdin_is_tty() -> bool:
+    """Prompts only at a terminal (clig.dev); tests replace this to simulate one."""
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):  # closed or replaced stdin
+        return False
+
+
+def echo_json(text: str) -> None:
+    sys.stdout.write(text)
+
+
+def done(message: str) -> None:
+    """A confirmation for a person: on stderr, so stdout stays data."""
+    from ..render import printable
+
+    sys.stderr.write(printable(message, single_line=True) + "\n")
+
+
+# --------------------------------------------------------------------------- listing options
+
+_FILTER_PARAMS = [
+    ("source", "--source", "ID", "Only claims by this source (repeatable)."),
+    ("kind", "--kind", "KIND", "Only claims whose source is of this kind (repeatable)."),
+    (
+        "party",
+        "--party",
+        "PARTY",
+        "Only claims whose source speaks for this party; 'none' for unaligned sources (repeatable).",
+    ),
+    ("event", "--event", "EVENT", "Only claims about this event (repeatable)."),
+    (
+        "status",
+        "--status",
+        "STATUS",
+        "Only claims with this status: confirmed, unconfirmed, disputed, superseded, retracted (repeatable).",
+    ),
+    ("tag", "--tag", "TAG", "Only claims with this tag (repeatable)."),
+]
+
+
+def listing(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a listing command the shared filters and ``--json``; it receives ``filters``.
+
+    One decorator so that ``list``, ``unconfirmed`` and ``disputed`` (and the
+    exports to come) filter the same way with the same words.
+    """
+    signature = inspect.signature(func)
+    own = [p for p in signature.parameters.values() if p.name not in ("filters", "as_json")]
+    extra = [
+        inspect.Parameter(
+            name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[list[str] | None, typer.Option(flag, metavar=metavar, help=help_)],
+        )
+        for name, flag, metavar, help_ in _FILTER_PARAMS
+    ] + [
+        inspect.Parameter(
+            "since",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[
+                str | None,
+                typer.Option(
+                    "--since", metavar="DATE", help="Only claims dated on or after DATE (YYYY-MM-DD)."
+                ),
+            ],
+        ),
+        inspect.Parameter(
+            "until",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[
+                str | None,
+                typer.Option(
+                    "--until", metavar="DATE", help="Only claims dated on or before DATE (YYYY-MM-DD)."
+                ),
+            ],
+        ),
+        inspect.Parameter(
+            "search",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[
+                str | None,
+                typer.Option(
+                    "--search", metavar="TEXT", help="Only claims whose text contains TEXT (any case)."
+                ),
+            ],
+        ),
+        inspect.Parameter(
+            "as_json",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=False,
+            annotation=Annotated[
+                bool,
+                typer.Option(
+                    "--json", help="Print a JSON array of claims (shape in the README) instead of a table."
+                ),
+            ],
+        ),
+    ]
+    names = [p.name for p in extra if p.name != "as_json"]
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        options = {n: kwargs.pop(n) for n in names}
+        return func(*args, filters=build_filters(**options), **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=own + extra)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in own + extra}
+    return wrapper
+
+
+def build_filters(
+    *,
+    source: list[str] | None,
+    kind: list[str] | None,
+    party: list[str] | None,
+    event: list[str] | None,
+    status: list[str] | None,
+    tag: list[str] | None,
+    since: str | None,
+    until: str | None,
+    search: str | None,
+) -> Filters:
+    from ..analysis import Filters
+    from ..model import (
+        parse_date,
+        parse_event,
+        parse_kind,
+        parse_source_id,
+        parse_status,
+        parse_tags,
+    )
+
+    return Filters(
+        sources=frozenset(parse_source_id(s) for s in source or ()),
+        kinds=frozenset(parse_kind(k).value for k in kind or ()),
+        parties=frozenset(p.strip().casefold() for p in party or () if p.strip()),
+        events=frozenset(e for e in (parse_event(v) for v in event or ()) if e),
+        statuses=frozenset(parse_status(s) for s in status or ()),
+        tags=frozenset(parse_tags(tag or ())),
+        since=parse_date(since, "--since date"),
+        until=parse_date(until, "--until date"),
+        search=search or None,
+    )

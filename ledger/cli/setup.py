@@ -1,0 +1,65 @@
+"""Getting started: ``init`` and ``demo``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .context import console, done, env
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(demo)
+    app.command()(init)
+
+
+def demo(ctx: typer.Context) -> None:
+    """Show what claim-ledger does, on the bundled seed article: what lacks independent
+    confirmation, and what is disputed. Nothing is written.
+
+    Example: claim-ledger demo
+    """
+    from .. import ops, paths, render
+    from ..analysis import disputed, lacking_confirmation
+    from ..store import memory_store
+
+    store = memory_store()
+    ops.load_document(store, ops.read_document(paths.sample_file()), now=env(ctx).now())
+    report = ops.report(store)
+    claims = report.select()
+    out = console()
+    out.print(render.unconfirmed_table(report, lacking_confirmation(claims, report.assessments)))
+    out.print(render.disputed_table(report, disputed(claims, report.assessments)))
+    done(
+        "This was the bundled sample (a throw-away copy). Keep your own with "
+        "'claim-ledger init', or explore this one with 'claim-ledger init --sample'."
+    )
+
+
+def init(
+    ctx: typer.Context,
+    sample: Annotated[
+        bool,
+        typer.Option(
+            "--sample",
+            help="Load the bundled seed-article ledger into the new ledger.",
+        ),
+    ] = False,
+) -> None:
+    """Create a new, empty ledger (never overwrites one).
+
+    Example: claim-ledger --db desk.json init
+    """
+    from .. import ops, paths
+
+    e = env(ctx)
+    with e.writing(create=True) as store:
+        path = store.path
+        if sample:
+            n_sources, n_claims, n_links = ops.load_document(
+                store, ops.read_document(paths.sample_file()), now=e.now()
+            )
+    loaded = f" with the sample: {n_sources} sources, {n_claims} claims, {n_links} links" if sample else ""
+    done(f"Created ledger {path}{loaded}.")
+    done("Next: claim-ledger source add ID --name NAME --kind KIND [--party PARTY]")

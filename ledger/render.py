@@ -1,0 +1,388 @@
+"""Rich tables, panels and trees from analysis values.
+
+User text is always wrapped in :class:`rich.text.Text` (never parsed as markup)
+after :func:`printable` has made control characters visible, so nothing a user
+typed or pasted can move the cursor, recolour the terminal, set the window
+title or open a link.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from rich import box
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from .model import (
+    CREDIBILITY_NAMES,
+    RELIABILITY_NAMES,
+    Claim,
+    HistoryEntry,
+    Relation,
+    Source,
+    Status,
+)
+from .ops import Report
+
+STATUS_STYLE = {
+    Status.confirmed: "green",
+    Status.unconfirmed: "yellow",
+    Status.disputed: "bold red",
+    Status.superseded: "dim",
+    Status.retracted: "dim strike",
+}
+
+# C0/C1 controls and DEL; bidi embeddings, overrides and isolates; invisible
+# separators and zero-width space / word joiner / BOM. ZWJ and ZWNJ (U+200C/D)
+# are left alone: scripts and emoji need them.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]"
+)
+_UNSAFE_LINE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]"
+)
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str, *, single_line: bool = False) -> str:
+    """``text`` with every control or invisible formatting character shown as an escape.
+
+    Newlines and tabs survive unless ``single_line`` (for one-line messages).
+    """
+    pattern = _UNSAFE_LINE if single_line else _UNSAFE
+    if pattern.search(text) is None:
+        return text
+    return pattern.sub(_visible, text)
+
+
+def txt(value: object, style: str = "") -> Text:
+    """User text as a Rich Text: literal, never markup, controls made visible."""
+    return Text(printable("" if value is None else str(value)), style=style)
+
+
+def make_console(stderr: bool = False) -> Console:
+    # markup/emoji/highlight off: even a plain str we print is shown as it is.
+    return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def grade(source: Source | None, credibility: int | None) -> str:
+    reliability = source.reliability if source else "F"
+    return f"{reliability}{credibility if credibility is not None else '-'}"
+
+
+def status_text(status: Status) -> Text:
+    return Text(status.value, style=STATUS_STYLE[status])
+
+
+def _source_cell(report: Report, claim: Claim, *, kind: bool = True) -> Text:
+    source = report.sources.get(claim.source)
+    cell = txt(claim.source, "bold")
+    if source is not None:
+        cell.append("\n")
+        detail = f"{source.kind.value}, {source.party_label}" if kind else source.party_label
+        cell.append(txt(detail, "dim"))
+    return cell
+
+
+def _id(claim_id: int) -> Text:
+    return Text(str(claim_id), style="cyan")
+
+
+def _table(title: str, caption: str | None = None) -> Table:
+    return Table(
+        title=Text(title, style="bold"),
+        caption=Text(caption) if caption else None,
+        box=box.SIMPLE_HEAD,
+        show_lines=False,
+        expand=False,
+        title_justify="left",
+        caption_justify="left",
+        pad_edge=False,
+    )
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def claims_table(report: Report, claims: Sequence[Claim], title: str = "Claims") -> Table:
+    table = _table(title, _count(claims))
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Claim", ratio=3, min_width=20)
+    table.add_column("Source", ratio=1, min_width=12, overflow="fold")
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Grade", no_wrap=True)
+    for claim in claims:
+        a = report.assessments[claim.id]
+        table.add_row(
+            _id(claim.id),
+            txt(claim.text),
+            _source_cell(report, claim),
+            status_text(a.status),
+            Text(grade(report.sources.get(claim.source), a.credibility)),
+        )
+    return table
+
+
+def unconfirmed_table(report: Report, claims: Sequence[Claim]) -> Table:
+    table = _table(
+        "Lacking independent confirmation",
+        _count(claims) + "; grade = source reliability (A-F) + credibility (1-6)",
+    )
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Claim", ratio=3, min_width=18)
+    table.add_column("Source", max_width=14, overflow="fold")
+    table.add_column("Grade", no_wrap=True)
+    table.add_column("Why", ratio=2, min_width=14)
+    for claim in claims:
+        a = report.assessments[claim.id]
+        why = Text()
+        if a.status is not Status.unconfirmed:
+            why.append_text(status_text(a.status))
+            why.append(": ")
+        why.append_text(txt(a.reason))
+        table.add_row(
+            _id(claim.id),
+            txt(claim.text),
+            _source_cell(report, claim, kind=False),
+            Text(grade(report.sources.get(claim.source), a.credibility)),
+            why,
+        )
+    return table
+
+
+def disputed_table(report: Report, claims: Sequence[Claim]) -> Table:
+    table = _table("Disputed claims", _count(claims))
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Claim", ratio=1, min_width=16)
+    table.add_column("Grade", no_wrap=True)
+    table.add_column("Contradicted by", ratio=1, min_width=16)
+    for claim in claims:
+        a = report.assessments[claim.id]
+        against = Text()
+        for n, other_id in enumerate(a.contradicted_by):
+            other = report.claims[other_id]
+            if n:
+                against.append("\n")
+            against.append(f"#{other_id} ", style="cyan")
+            against.append(txt(other.text))
+            against.append(txt(f" ({_who(report, other)})", "dim"))
+        own = txt(claim.text)
+        own.append(txt(f"\n({_who(report, claim)})", "dim"))
+        if a.confirmed_by:
+            own.append(txt(f"\nyet independently confirmed by {_ids(a.confirmed_by)}", "green"))
+        table.add_row(
+            _id(claim.id),
+            own,
+            Text(grade(report.sources.get(claim.source), a.credibility)),
+            against,
+        )
+    return table
+
+
+def sources_table(sources: Iterable[Source], counts: dict[str, int]) -> Table:
+    sources = list(sources)
+    table = _table("Sources", _count(sources, "source"))
+    table.add_column("Id", no_wrap=True, style="bold")
+    table.add_column("Name", ratio=2, min_width=16)
+    table.add_column("Kind", ratio=1)
+    table.add_column("Party", no_wrap=True)
+    table.add_column("Rel.", no_wrap=True)
+    table.add_column("Claims", justify="right", no_wrap=True)
+    for s in sources:
+        table.add_row(
+            txt(s.id),
+            txt(s.name),
+            txt(s.kind.value),
+            txt(s.party_label),
+            Text(s.reliability),
+            Text(str(counts.get(s.id, 0))),
+        )
+    return table
+
+
+def _who(report: Report, claim: Claim) -> str:
+    source = report.sources.get(claim.source)
+    return f"{claim.source}, {source.party_label}" if source else claim.source
+
+
+def _ids(ids: Iterable[int]) -> str:
+    return ", ".join(f"#{i}" for i in ids)
+
+
+def _count(items: Sequence[object], noun: str = "claim") -> str:
+    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
+
+
+# --------------------------------------------------------------------------- one claim
+
+
+_RELATION_IN = {
+    Relation.repeats: "repeated by",
+    Relation.corroborates: "corroborated by",
+    Relation.contradicts: "contradicted by",
+    Relation.updates: "updated by",
+}
+
+
+def claim_view(report: Report, claim: Claim, history: Sequence[HistoryEntry]) -> Group:
+    a = report.assessments[claim.id]
+    source = report.sources.get(claim.source)
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="dim", no_wrap=True)
+    facts.add_column()
+    facts.add_row(
+        "Source",
+        txt(
+            f"{claim.source}"
+            + (
+                f" — {source.name} ({source.kind.value}, {source.party_label})"
+                if source
+                else " (unknown source)"
+            )
+        ),
+    )
+    status = status_text(a.status)
+    status.append(": ")
+    status.append(txt(a.reason))
+    facts.add_row("Status", status)
+    cred = grade(source, a.credibility)
+    meaning = [RELIABILITY_NAMES[source.reliability if source else "F"]]
+    if a.credibility is not None:
+        meaning.append(CREDIBILITY_NAMES[a.credibility])
+    facts.add_row("Grade", Text(f"{cred} ({'; '.join(meaning)})"))
+    facts.add_row("Origin", txt(", ".join(a.origin)))
+    for label, value in (
+        ("Date", claim.date),
+        ("Event", claim.event),
+        ("Location", claim.location),
+        ("Figures", ", ".join(str(f) for f in claim.figures)),
+        ("Tags", ", ".join(claim.tags)),
+        ("URL", claim.url),
+        ("Archive", claim.archive_url),
+        ("Retrieved", claim.retrieved_at),
+        ("Quote", claim.quote),
+        ("Recorded", claim.recorded_at),
+    ):
+        if value:
+            facts.add_row(label, txt(value))
+    panel = Panel(
+        Group(txt(claim.text, "bold"), Text(""), facts),
+        title=Text(f"#{claim.id}", style="cyan"),
+        title_align="left",
+        box=box.ROUNDED,
+    )
+    parts: list[object] = [panel, links_tree(report, claim)]
+    if history:
+        parts.append(history_table(history))
+    return Group(*parts)
+
+
+def links_tree(report: Report, claim: Claim) -> Tree:
+    """The claim's links; relays of relays are followed down the story."""
+    tree = Tree(Text(f"Links of #{claim.id}", style="bold"))
+    if not report.links_of(claim.id):
+        tree.add(Text("none: link it with 'claim-ledger link'", style="dim"))
+        return tree
+    _grow(report, claim.id, tree, {claim.id})
+    return tree
+
+
+def _grow(report: Report, claim_id: int, node: Tree, seen: set[int]) -> None:
+    for lk in sorted(report.links_of(claim_id), key=lambda x: (x.relation.value, x.id)):
+        other_id = lk.other(claim_id)
+        outgoing = lk.src == claim_id
+        verb = lk.relation.value if outgoing else _RELATION_IN[lk.relation]
+        other = report.claims.get(other_id)
+        label = Text(
+            f"{verb} ",
+            style=STATUS_STYLE.get(
+                {Relation.contradicts: Status.disputed, Relation.corroborates: Status.confirmed}.get(
+                    lk.relation, Status.superseded
+                ),
+                "",
+            ),
+        )
+        label.append(f"#{other_id} ", style="cyan")
+        if other is None:
+            label.append("(missing claim)", style="red")
+        else:
+            label.append(txt(_short(other.text)))
+            label.append(txt(f" ({_who(report, other)})", "dim"))
+        if lk.note:
+            label.append(txt(f" — {lk.note}", "italic dim"))
+        child = node.add(label)
+        if lk.relation is Relation.repeats and not outgoing and other_id not in seen:
+            seen.add(other_id)
+            _grow_relays(report, other_id, child, seen)
+
+
+def _grow_relays(report: Report, claim_id: int, node: Tree, seen: set[int]) -> None:
+    for lk in report.links_of(claim_id):
+        if lk.relation is Relation.repeats and lk.dst == claim_id and lk.src not in seen:
+            seen.add(lk.src)
+            relay = report.claims.get(lk.src)
+            label = Text("repeated by ", style="dim")
+            label.append(f"#{lk.src} ", style="cyan")
+            if relay is not None:
+                label.append(txt(_short(relay.text)))
+                label.append(txt(f" ({_who(report, relay)})", "dim"))
+            _grow_relays(report, lk.src, node.add(label), seen)
+
+
+def _short(text: str, width: int = 60) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
+def history_table(entries: Sequence[HistoryEntry]) -> Table:
+    table = _table("History")
+    table.add_column("When", no_wrap=True)
+    table.add_column("What", no_wrap=True)
+    table.add_column("Detail", ratio=1)
+    for h in entries:
+        table.add_row(txt(h.at), txt(h.action), txt(describe_change(h)))
+    return table
+
+
+def describe_change(entry: HistoryEntry) -> str:
+    detail = entry.detail
+    link = detail.get("link")
+    if isinstance(link, dict):
+        return f"#{link.get('from')} {link.get('relation')} #{link.get('to')}"
+    new, old = detail.get("new"), detail.get("old")
+    if isinstance(new, dict) and isinstance(old, dict):
+        return "; ".join(f"{k}: {old.get(k)!r} → {v!r}" for k, v in new.items())
+    if entry.action == "add":
+        return "recorded"
+    return ""
+
+
+def source_view(source: Source, report: Report, claims: Sequence[Claim]) -> Group:
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="dim", no_wrap=True)
+    facts.add_column()
+    for label, value in (
+        ("Name", source.name),
+        ("Kind", source.kind.value),
+        ("Party", source.party_label),
+        ("Reliability", f"{source.reliability} ({RELIABILITY_NAMES[source.reliability]})"),
+        ("URL", source.url),
+        ("Notes", source.notes),
+        ("Added", source.created_at),
+    ):
+        if value:
+            facts.add_row(label, txt(value))
+    panel = Panel(facts, title=txt(source.id, "bold"), title_align="left", box=box.ROUNDED)
+    return Group(panel, claims_table(report, claims, f"Claims by {printable(source.id)}"))
