@@ -42,6 +42,7 @@ class Story:
     id: int  # the lowest root id: how the story is named ("same story as #6")
     members: tuple[int, ...]
     roots: tuple[int, ...]  # members that repeat nothing (all members if repeats form a cycle)
+    relays: tuple[int, ...]  # the other members
     origin: tuple[str, ...]  # the roots' sources
     parties: frozenset[str]  # the origin's parties, casefolded
 
@@ -75,8 +76,12 @@ class _StoryFacts:
 # --------------------------------------------------------------------------- stories
 
 
-def build_stories(claims: Mapping[int, Claim], links: Iterable[Link]) -> dict[int, Story]:
-    """Map each claim id to its story (union-find over ``repeats``; dangling ends ignored)."""
+def build_stories(
+    claims: Mapping[int, Claim], links: Iterable[Link], sources: Mapping[str, Source] | None = None
+) -> dict[int, Story]:
+    """Map each claim id to its story (union-find over ``repeats``; dangling ends ignored).
+
+    With ``sources``, each story also carries its origin's parties."""
     parent: dict[int, int] = {cid: cid for cid in claims}
 
     def find(x: int) -> int:
@@ -104,18 +109,20 @@ def build_stories(claims: Mapping[int, Claim], links: Iterable[Link]) -> dict[in
     for members in groups.values():
         members.sort()
         roots = [m for m in members if m not in repeats_something] or members
+        relays = [m for m in members if m in repeats_something] if len(roots) < len(members) else []
         origin = tuple(sorted({claims[r].source for r in roots}))
+        parties = frozenset(p.casefold() for o in origin if sources and (p := _party(sources, o)) is not None)
         story = Story(
-            id=roots[0], members=tuple(members), roots=tuple(roots), origin=origin, parties=frozenset()
+            id=roots[0],
+            members=tuple(members),
+            roots=tuple(roots),
+            relays=tuple(relays),
+            origin=origin,
+            parties=parties,
         )
         for m in members:
             by_claim[m] = story
     return by_claim
-
-
-def _with_parties(story: Story, sources: Mapping[str, Source]) -> Story:
-    parties = frozenset(p.casefold() for s in story.origin if (p := _party(sources, s)) is not None)
-    return Story(story.id, story.members, story.roots, story.origin, parties)
 
 
 def _party(sources: Mapping[str, Source], source_id: str) -> str | None:
@@ -143,12 +150,7 @@ def analyze(
     links: Sequence[Link],
 ) -> dict[int, Assessment]:
     """Status, reason and credibility for every claim, in one pass over claims and links."""
-    raw = build_stories(claims, links)
-    stories: dict[int, Story] = {}
-    for story in raw.values():
-        if story.id not in stories:
-            stories[story.id] = _with_parties(story, sources)
-    story_of = {cid: stories[s.id] for cid, s in raw.items()}
+    story_of = build_stories(claims, links, sources)
 
     facts: dict[int, _StoryFacts] = defaultdict(_StoryFacts)
     superseded_by: dict[int, int] = {}
@@ -173,25 +175,27 @@ def analyze(
     confirmed_stories = {
         sid for sid, f in facts.items() if any(k is Support.independent for _, k in f.support)
     }
-
+    empty = _StoryFacts()
+    summaries: dict[int, _Summary] = {}
     result: dict[int, Assessment] = {}
     for cid, claim in claims.items():
         story = story_of[cid]
-        f = facts.get(story.id) or _StoryFacts()
-        confirmers = _unique(x for x, k in f.support if k is Support.independent)
-        contradictors = _unique(f.contradictions)
-        status, reason, credibility = _verdict(
-            claim,
-            story,
-            f,
-            confirmers,
-            contradictors,
-            superseded_by.get(cid),
-            claims,
-            sources,
-            story_of,
-            confirmed_stories,
-        )
+        summary = summaries.get(story.id)
+        if summary is None:
+            summary = summaries[story.id] = _summarise(
+                story, facts.get(story.id, empty), claims, sources, story_of, confirmed_stories
+            )
+        status, reason, credibility = summary.status, summary.reason, summary.credibility
+        if claim.retracted:
+            when = (claim.retracted_at or "")[:10]
+            note = f": {claim.retraction_note}" if claim.retraction_note else ""
+            status, reason, credibility = Status.retracted, f"retracted {when}{note}", None
+        elif cid in superseded_by:
+            status, reason = Status.superseded, f"superseded by #{superseded_by[cid]}"
+        elif cid != story.id:
+            reason = f"same story as #{story.id}: {reason}"
+        elif summary.root_reason is not None:
+            reason = summary.root_reason
         result[cid] = Assessment(
             claim=cid,
             status=status,
@@ -199,59 +203,49 @@ def analyze(
             credibility=credibility,
             story=story.id,
             origin=story.origin,
-            confirmed_by=confirmers,
-            contradicted_by=contradictors,
-            supported_by=tuple(sorted(set(f.support))),
+            confirmed_by=summary.confirmers,
+            contradicted_by=summary.contradictors,
+            supported_by=summary.supported_by,
             superseded_by=superseded_by.get(cid),
         )
     return result
 
 
-def credibility_for(
-    confirmed: bool, disputed: bool, has_dependent_support: bool, contradictor_confirmed: bool
-) -> int:
-    """The Admiralty credibility 1-6 of DESIGN §2, from the four facts that decide it."""
-    if disputed:
-        if confirmed:
-            return 6 if contradictor_confirmed else 2
-        return 5 if contradictor_confirmed else 4
-    if confirmed:
-        return 1
-    return 2 if has_dependent_support else 3
+@dataclass(frozen=True, slots=True)
+class _Summary:
+    """The verdict every current member of one story shares, computed once per story."""
+
+    status: Status
+    reason: str
+    root_reason: str | None  # the story's first claim also names its relays
+    credibility: int
+    confirmers: tuple[int, ...]
+    contradictors: tuple[int, ...]
+    supported_by: tuple[tuple[int, Support], ...]
 
 
-def _verdict(
-    claim: Claim,
+def _summarise(
     story: Story,
     f: _StoryFacts,
-    confirmers: tuple[int, ...],
-    contradictors: tuple[int, ...],
-    superseded_by: int | None,
     claims: Mapping[int, Claim],
     sources: Mapping[str, Source],
     story_of: Mapping[int, Story],
     confirmed_stories: set[int],
-) -> tuple[Status, str, int | None]:
-    if claim.retracted:
-        when = (claim.retracted_at or "")[:10]
-        note = f": {claim.retraction_note}" if claim.retraction_note else ""
-        return Status.retracted, f"retracted {when}{note}", None
-
+) -> _Summary:
+    confirmers = _unique(x for x, k in f.support if k is Support.independent)
+    contradictors = _unique(f.contradictions)
     same_party_support = _unique(x for x, k in f.support if k is Support.same_party)
     contradictor_confirmed = [x for x in contradictors if story_of[x].id in confirmed_stories]
     credibility = credibility_for(
-        bool(confirmers),
-        bool(contradictors),
-        bool(same_party_support),
-        bool(contradictor_confirmed),
+        bool(confirmers), bool(contradictors), bool(same_party_support), bool(contradictor_confirmed)
     )
-    prefix = f"same story as #{story.id}: " if claim.id != story.id else ""
+    supported_by = tuple(sorted(set(f.support)))
 
     def who(ids: Iterable[int]) -> str:
         return _name_claims(ids, claims, sources)
 
-    if superseded_by is not None:
-        return Status.superseded, f"superseded by #{superseded_by}", credibility
+    def summary(status: Status, reason: str, root_reason: str | None = None) -> _Summary:
+        return _Summary(status, reason, root_reason, credibility, confirmers, contradictors, supported_by)
 
     if contradictors:
         reason = f"contradicted by {who(contradictors)}"
@@ -260,15 +254,11 @@ def _verdict(
             reason += " independently confirmed"
         if confirmers:
             reason += f"; yet independently confirmed by {who(confirmers)}"
-        return Status.disputed, prefix + reason, credibility
-
+        return summary(Status.disputed, reason)
     if confirmers:
-        return Status.confirmed, prefix + f"confirmed by {who(confirmers)}", credibility
+        return summary(Status.confirmed, f"confirmed by {who(confirmers)}")
 
-    parts = [_single_origin(story)]
-    relays = [m for m in story.members if m not in story.roots]
-    if relays and claim.id in story.roots:
-        parts.append(f"only relayed, by {who(relays)}")
+    parts = []
     if same_party_support:
         parties = sorted({p for x in same_party_support if (p := _party(sources, claims[x].source))})
         parts.append(
@@ -283,7 +273,25 @@ def _verdict(
     withdrawn = _unique(x for x, k in f.support if k is Support.retracted)
     if withdrawn:
         parts.append(f"corroboration by {_ids(withdrawn)} was retracted")
-    return Status.unconfirmed, prefix + "; ".join(parts), credibility
+    origin = _single_origin(story)
+    reason = "; ".join([origin, *parts])
+    root_reason = (
+        "; ".join([origin, f"only relayed, by {who(story.relays)}", *parts]) if story.relays else None
+    )
+    return summary(Status.unconfirmed, reason, root_reason)
+
+
+def credibility_for(
+    confirmed: bool, disputed: bool, has_dependent_support: bool, contradictor_confirmed: bool
+) -> int:
+    """The Admiralty credibility 1-6 of DESIGN §2, from the four facts that decide it."""
+    if disputed:
+        if confirmed:
+            return 6 if contradictor_confirmed else 2
+        return 5 if contradictor_confirmed else 4
+    if confirmed:
+        return 1
+    return 2 if has_dependent_support else 3
 
 
 def _single_origin(story: Story) -> str:
@@ -317,40 +325,51 @@ def _name_claims(ids: Iterable[int], claims: Mapping[int, Claim], sources: Mappi
 # --------------------------------------------------------------------------- link rules
 
 
-def check_new_link(
-    src: Claim,
-    relation: Relation,
-    dst: Claim,
-    links: Iterable[Link],
-) -> None:
-    """Raise :class:`Conflict` unless ``src relation dst`` may be added to ``links``.
+class LinkIndex:
+    """The link rules over an index built once, so a batch of links is checked in linear time.
 
     One link joins any two claims at most (unlink first to change it); a claim
     cannot link to itself; ``repeats`` may not close a cycle; ``updates`` is a
     newer statement by the same source.
     """
-    if src.id == dst.id:
-        raise Conflict(f"claim #{src.id} cannot be linked to itself")
-    if relation is Relation.updates and src.source != dst.source:
-        raise Conflict(
-            f"#{src.id} ({src.source}) cannot update #{dst.id} ({dst.source}): an update is a "
-            "newer statement by the same source; use corroborates or contradicts"
-        )
-    repeats: dict[int, list[int]] = defaultdict(list)
-    for link in links:
-        if {link.src, link.dst} == {src.id, dst.id}:
-            raise Conflict(
-                f"#{link.src} already {link.relation.value} #{link.dst}: "
-                f"two claims have one link at most (run 'claim-ledger unlink {link.src} "
-                f"{link.dst}' first to change it)"
-            )
+
+    def __init__(self, links: Iterable[Link] = ()) -> None:
+        self._pairs: dict[frozenset[int], Link] = {}
+        self._repeats: dict[int, list[int]] = defaultdict(list)
+        for link in links:
+            self.add(link)
+
+    def add(self, link: Link) -> None:
+        self._pairs[frozenset((link.src, link.dst))] = link
         if link.relation is Relation.repeats:
-            repeats[link.src].append(link.dst)
-    if relation is Relation.repeats and _reaches(repeats, dst.id, src.id):
-        raise Conflict(
-            f"#{src.id} repeats #{dst.id} would close a loop: #{dst.id} already relays "
-            f"#{src.id}, directly or through other claims"
-        )
+            self._repeats[link.src].append(link.dst)
+
+    def check(self, src: Claim, relation: Relation, dst: Claim) -> None:
+        """Raise :class:`Conflict` unless ``src relation dst`` may be added."""
+        if src.id == dst.id:
+            raise Conflict(f"claim #{src.id} cannot be linked to itself")
+        if relation is Relation.updates and src.source != dst.source:
+            raise Conflict(
+                f"#{src.id} ({src.source}) cannot update #{dst.id} ({dst.source}): an update is a "
+                "newer statement by the same source; use corroborates or contradicts"
+            )
+        existing = self._pairs.get(frozenset((src.id, dst.id)))
+        if existing is not None:
+            raise Conflict(
+                f"#{existing.src} already {existing.relation.value} #{existing.dst}: "
+                f"two claims have one link at most (run 'claim-ledger unlink {existing.src} "
+                f"{existing.dst}' first to change it)"
+            )
+        if relation is Relation.repeats and _reaches(self._repeats, dst.id, src.id):
+            raise Conflict(
+                f"#{src.id} repeats #{dst.id} would close a loop: #{dst.id} already relays "
+                f"#{src.id}, directly or through other claims"
+            )
+
+
+def check_new_link(src: Claim, relation: Relation, dst: Claim, links: Iterable[Link]) -> None:
+    """Raise :class:`Conflict` unless ``src relation dst`` may be added to ``links``."""
+    LinkIndex(links).check(src, relation, dst)
 
 
 def _reaches(edges: Mapping[int, list[int]], start: int, goal: int) -> bool:

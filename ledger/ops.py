@@ -224,6 +224,7 @@ def load_document(store: Store, doc: Mapping[str, Any], *, now: str) -> tuple[in
             problems.append(f"claim #{claim.id}: unknown source {claim.source!r}")
         by_id[claim.id] = claim
     links: list[Link] = []
+    index = analysis.LinkIndex()
     for i, d in enumerate(doc.get("links") or (), start=1):
         try:
             lk = Link(
@@ -236,7 +237,8 @@ def load_document(store: Store, doc: Mapping[str, Any], *, now: str) -> tuple[in
             )
             if lk.src not in by_id or lk.dst not in by_id:
                 raise NotFound(f"claim #{lk.src if lk.src not in by_id else lk.dst} is missing")
-            analysis.check_new_link(by_id[lk.src], lk.relation, by_id[lk.dst], links)
+            index.check(by_id[lk.src], lk.relation, by_id[lk.dst])
+            index.add(lk)
             links.append(lk)
         except (LedgerError, KeyError, TypeError, ValueError) as exc:
             problems.append(f"links[{i}]: {_problem(exc)}")

@@ -11,7 +11,7 @@ import pytest
 from tinydb import TinyDB
 
 from ledger import ops, storage
-from ledger.errors import Corrupt, LedgerExists, NoLedger, NotFound
+from ledger.errors import Corrupt, InvalidInput, LedgerExists, NoLedger, NotFound
 from ledger.model import SCHEMA_VERSION
 from ledger.store import open_ledger
 
@@ -146,3 +146,36 @@ def test_atomic_write_replaces_in_one_step(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "replace", spy)
     storage.atomic_write(target, b"new")
     assert seen == [b"new"] and target.read_bytes() == b"new"
+
+
+def test_a_document_with_problems_loads_nothing_and_lists_them(db):
+    doc = {
+        "format": "claim-ledger",
+        "schema": 1,
+        "sources": [{"id": "a", "name": "A", "kind": "press"}, {"id": "b", "name": "B", "kind": "spy"}],
+        "claims": [
+            {"id": 1, "text": "one", "source": "a"},
+            {"id": 2, "text": "two", "source": "a", "date": "yesterday"},
+            {"id": 3, "text": "three", "source": "ghost"},
+        ],
+        "links": [
+            {"from": 3, "relation": "repeats", "to": 1},
+            {"from": 1, "relation": "corroborates", "to": 3},
+            {"from": 1, "relation": "repeats", "to": 9},
+        ],
+    }
+    with open_ledger(db, create=True):
+        pass
+    before = db.read_bytes()
+    with pytest.raises(InvalidInput) as caught, open_ledger(db, write=True) as store:
+        ops.load_document(store, doc, now=NOW)
+    message = str(caught.value)
+    for words in (
+        "sources[2]: unknown kind 'spy'",
+        "claims[2]: bad date 'yesterday'",
+        "claim #3: unknown source 'ghost'",
+        "links[2]: #3 already repeats #1",
+        "links[3]: claim #9 is missing",
+    ):
+        assert words in message
+    assert db.read_bytes() == before
