@@ -75,6 +75,18 @@ def read_json(path: Path) -> dict[str, Any]:
     return data
 
 
+def ensure_writable(path: Path) -> None:
+    """Refuse to replace a ledger its owner made read-only (a rename would ignore the mode)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return  # read_json gives the right message for a missing or unreadable file
+    if stat.S_ISREG(mode) and not mode & stat.S_IWUSR:
+        raise StorageError(
+            f"ledger {path} is read-only: nothing was changed; make it writable (chmod u+w) to record changes"
+        )
+
+
 def dump_json(data: Any) -> bytes:
     # ASCII output keeps the file readable by plain tinydb on any platform encoding.
     return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")

@@ -277,6 +277,7 @@ def open_ledger(
                 )
             data = empty_ledger()
         else:
+            storage.ensure_writable(path)
             data = storage.read_json(path)
             _check(data, path)
         store = Store(path, data)

@@ -481,3 +481,16 @@ def test_tables_fit_80_columns(cli, monkeypatch):
     rows = cli("unconfirmed").stdout
     for cid in (1, 3, 4, 5, 6, 7, 8, 9, 20):
         assert f"\n {cid:>2} " in rows or f"\n{cid:>3} " in rows, cid
+
+
+def test_without_db_or_env_the_ledger_lives_in_the_user_data_dir(cli, tmp_path, monkeypatch):
+    monkeypatch.delenv("CLAIM_LEDGER_DB")
+    r = cli("init")
+    expected = tmp_path / "xdg-data" / "claim-ledger" / "ledger.json"
+    assert expected.exists() and str(expected) in r.stderr
+
+
+def test_db_accepts_home_relative_paths(cli, tmp_path, monkeypatch):
+    (tmp_path / "home").mkdir()
+    cli("--db", "~/desk.json", "init")
+    assert (tmp_path / "home" / "desk.json").exists()

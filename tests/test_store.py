@@ -11,7 +11,7 @@ import pytest
 from tinydb import TinyDB
 
 from ledger import ops, storage
-from ledger.errors import Corrupt, InvalidInput, LedgerExists, NoLedger, NotFound
+from ledger.errors import Corrupt, InvalidInput, LedgerExists, NoLedger, NotFound, StorageError
 from ledger.model import SCHEMA_VERSION
 from ledger.store import open_ledger
 
@@ -179,3 +179,14 @@ def test_a_document_with_problems_loads_nothing_and_lists_them(db):
     ):
         assert words in message
     assert db.read_bytes() == before
+
+
+def test_a_read_only_ledger_is_never_replaced(db):
+    _new(db)
+    db.chmod(0o400)
+    before = db.read_bytes()
+    with pytest.raises(StorageError, match="read-only"), open_ledger(db, write=True) as store:
+        ops.add_claim(store, "x", source="kharkiv-rma", now=NOW)
+    assert db.read_bytes() == before and stat.S_IMODE(db.stat().st_mode) == 0o400
+    with open_ledger(db) as store:  # reading is fine
+        assert len(store.claims()) == 1
