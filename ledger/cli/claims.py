@@ -7,10 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import UsageError
-from .context import console, done, echo_json, env, listing, stdin_is_tty
+from .context import Env, console, done, echo_json, env, listing, stdin_is_tty
 
 if TYPE_CHECKING:
-    from ..analysis import Filters
+    from collections.abc import Callable, Mapping
+
+    from rich.console import RenderableType
+
+    from ..analysis import Assessment, Filters
     from ..model import Claim
     from ..ops import Report
 
@@ -126,7 +130,7 @@ def add(
     done(f"See it with: claim-ledger show {added.claim.id}")
 
 
-def _ask(e: object, text: str | None, source: str | None) -> tuple[str, str]:
+def _ask(e: Env, text: str | None, source: str | None) -> tuple[str, str]:
     """Prompt for what is missing, at a terminal only; elsewhere say what to pass."""
     if not stdin_is_tty():
         missing = "TEXT" if text is None else "--source ID"
@@ -134,9 +138,6 @@ def _ask(e: object, text: str | None, source: str | None) -> tuple[str, str]:
             f'missing {missing}: claim-ledger add "what was asserted" --source ID '
             "(it is asked for only at a terminal)"
         )
-    from .context import Env
-
-    assert isinstance(e, Env)
     if text is None:
         text = typer.prompt("Claim")
     if source is None:
@@ -215,11 +216,7 @@ def list_(ctx: typer.Context, filters: Filters, as_json: bool = False) -> None:
     """
     from .. import render
 
-    report, claims = _selected(ctx, filters)
-    if as_json:
-        _print_json(report, claims)
-    else:
-        console().print(render.claims_table(report, claims))
+    _listing(ctx, filters, as_json, render.claims_table)
 
 
 def show(
@@ -252,12 +249,7 @@ def unconfirmed(ctx: typer.Context, filters: Filters, as_json: bool = False) -> 
     from .. import render
     from ..analysis import lacking_confirmation
 
-    report, claims = _selected(ctx, filters)
-    claims = lacking_confirmation(claims, report.assessments)
-    if as_json:
-        _print_json(report, claims)
-    else:
-        console().print(render.unconfirmed_table(report, claims))
+    _listing(ctx, filters, as_json, render.unconfirmed_table, lacking_confirmation)
 
 
 @listing
@@ -269,20 +261,28 @@ def disputed(ctx: typer.Context, filters: Filters, as_json: bool = False) -> Non
     from .. import render
     from ..analysis import disputed as disputed_claims
 
-    report, claims = _selected(ctx, filters)
-    claims = disputed_claims(claims, report.assessments)
-    if as_json:
-        _print_json(report, claims)
-    else:
-        console().print(render.disputed_table(report, claims))
+    _listing(ctx, filters, as_json, render.disputed_table, disputed_claims)
 
 
-def _selected(ctx: typer.Context, filters: Filters) -> tuple[Report, list[Claim]]:
+def _listing(
+    ctx: typer.Context,
+    filters: Filters,
+    as_json: bool,
+    table: Callable[[Report, list[Claim]], RenderableType],
+    narrow: Callable[[list[Claim], Mapping[int, Assessment]], list[Claim]] | None = None,
+) -> None:
+    """Build the report once, select and narrow the claims, then render by output format."""
     from .. import ops
 
     with env(ctx).reading() as store:
         report = ops.report(store)
-    return report, report.select(filters)
+    claims = report.select(filters)
+    if narrow is not None:
+        claims = narrow(claims, report.assessments)
+    if as_json:
+        _print_json(report, claims)
+    else:
+        console().print(table(report, claims))
 
 
 def _print_json(report: Report, claims: list[Claim]) -> None:

@@ -90,24 +90,48 @@ def done(message: str) -> None:
 
 # --------------------------------------------------------------------------- listing options
 
-_FILTER_PARAMS = [
-    ("source", "--source", "ID", "Only claims by this source (repeatable)."),
-    ("kind", "--kind", "KIND", "Only claims whose source is of this kind (repeatable)."),
+# name, flag, type, default, metavar, help
+_LISTING_OPTIONS: list[tuple[str, str, Any, Any, str | None, str]] = [
+    ("source", "--source", list[str] | None, None, "ID", "Only claims by this source (repeatable)."),
+    (
+        "kind",
+        "--kind",
+        list[str] | None,
+        None,
+        "KIND",
+        "Only claims whose source is of this kind (repeatable).",
+    ),
     (
         "party",
         "--party",
+        list[str] | None,
+        None,
         "PARTY",
         "Only claims whose source speaks for this party; 'none' for unaligned sources (repeatable).",
     ),
-    ("event", "--event", "EVENT", "Only claims about this event (repeatable)."),
+    ("event", "--event", list[str] | None, None, "EVENT", "Only claims about this event (repeatable)."),
     (
         "status",
         "--status",
+        list[str] | None,
+        None,
         "STATUS",
         "Only claims with this status: confirmed, unconfirmed, disputed, superseded, retracted (repeatable).",
     ),
-    ("tag", "--tag", "TAG", "Only claims with this tag (repeatable)."),
+    ("tag", "--tag", list[str] | None, None, "TAG", "Only claims with this tag (repeatable)."),
+    ("since", "--since", str | None, None, "DATE", "Only claims dated on or after DATE (YYYY-MM-DD)."),
+    ("until", "--until", str | None, None, "DATE", "Only claims dated on or before DATE (YYYY-MM-DD)."),
+    ("search", "--search", str | None, None, "TEXT", "Only claims whose text contains TEXT (any case)."),
+    (
+        "as_json",
+        "--json",
+        bool,
+        False,
+        None,
+        "Print a JSON array of claims (shape in the README) instead of a table.",
+    ),
 ]
+_FILTER_NAMES = [name for name, *_ in _LISTING_OPTIONS if name != "as_json"]
 
 
 def listing(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -122,61 +146,15 @@ def listing(func: Callable[..., Any]) -> Callable[..., Any]:
         inspect.Parameter(
             name,
             inspect.Parameter.KEYWORD_ONLY,
-            default=None,
-            annotation=Annotated[list[str] | None, typer.Option(flag, metavar=metavar, help=help_)],
+            default=default,
+            annotation=Annotated[kind, typer.Option(flag, metavar=metavar, help=help_)],
         )
-        for name, flag, metavar, help_ in _FILTER_PARAMS
-    ] + [
-        inspect.Parameter(
-            "since",
-            inspect.Parameter.KEYWORD_ONLY,
-            default=None,
-            annotation=Annotated[
-                str | None,
-                typer.Option(
-                    "--since", metavar="DATE", help="Only claims dated on or after DATE (YYYY-MM-DD)."
-                ),
-            ],
-        ),
-        inspect.Parameter(
-            "until",
-            inspect.Parameter.KEYWORD_ONLY,
-            default=None,
-            annotation=Annotated[
-                str | None,
-                typer.Option(
-                    "--until", metavar="DATE", help="Only claims dated on or before DATE (YYYY-MM-DD)."
-                ),
-            ],
-        ),
-        inspect.Parameter(
-            "search",
-            inspect.Parameter.KEYWORD_ONLY,
-            default=None,
-            annotation=Annotated[
-                str | None,
-                typer.Option(
-                    "--search", metavar="TEXT", help="Only claims whose text contains TEXT (any case)."
-                ),
-            ],
-        ),
-        inspect.Parameter(
-            "as_json",
-            inspect.Parameter.KEYWORD_ONLY,
-            default=False,
-            annotation=Annotated[
-                bool,
-                typer.Option(
-                    "--json", help="Print a JSON array of claims (shape in the README) instead of a table."
-                ),
-            ],
-        ),
+        for name, flag, kind, default, metavar, help_ in _LISTING_OPTIONS
     ]
-    names = [p.name for p in extra if p.name != "as_json"]
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        options = {n: kwargs.pop(n) for n in names}
+        options = {n: kwargs.pop(n) for n in _FILTER_NAMES}
         return func(*args, filters=build_filters(**options), **kwargs)
 
     wrapper.__signature__ = signature.replace(parameters=own + extra)  # type: ignore[attr-defined]
