@@ -494,3 +494,13 @@ def test_db_accepts_home_relative_paths(cli, tmp_path, monkeypatch):
     (tmp_path / "home").mkdir()
     cli("--db", "~/desk.json", "init")
     assert (tmp_path / "home" / "desk.json").exists()
+
+
+def test_leaving_the_prompt_changes_nothing(cli, db, monkeypatch):
+    make_worked_example(cli)
+    before = db.read_bytes()
+    monkeypatch.setattr("ledger.cli.claims.stdin_is_tty", lambda: True)
+    r = cli("add", input="", ok=False)  # Ctrl-D at the first prompt
+    assert r.exit_code == 130
+    assert r.stderr.strip().endswith("Error: interrupted: nothing was changed")
+    assert db.read_bytes() == before

@@ -25,6 +25,12 @@ class LedgerGroup(TyperGroup):
     def list_commands(self, ctx: typer.Context) -> list[str]:
         return list(self.commands)
 
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:  # Ctrl-C: say so, and say the ledger is as it was
+            raise typer.Abort() from None
+
     def main(
         self,
         args: Any = None,
@@ -54,6 +60,7 @@ class LedgerGroup(TyperGroup):
             hint = f" (see '{usage.command_path} --help')" if usage is not None else ""
             code = _fail(exc.format_message() + hint, exc.exit_code)
         except typer.Abort:
+            sys.stderr.write("\n")  # the cursor is still on the interrupted prompt's line
             code = _fail("interrupted: nothing was changed", 130)
         except Exception as exc:  # a bug: still one line, unless --debug
             if debug:
