@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -152,17 +152,23 @@ class Report:
     claims: Mapping[int, Claim]
     links: Sequence[Link]
     assessments: Mapping[int, Assessment]
+    by_claim: Mapping[int, Sequence[Link]] = field(default_factory=dict)
 
     def select(self, filters: Filters = Filters()) -> list[Claim]:
         return analysis.select(self.claims.values(), self.assessments, self.sources, filters)
 
-    def links_of(self, claim_id: int) -> list[Link]:
-        return [lk for lk in self.links if claim_id in (lk.src, lk.dst)]
+    def links_of(self, claim_id: int) -> Sequence[Link]:
+        return self.by_claim.get(claim_id, ())
 
 
 def report(store: Store) -> Report:
     sources, claims, links = store.sources(), store.claims(), store.links()
-    return Report(sources, claims, links, analysis.analyze(sources, claims, links))
+    by_claim: dict[int, list[Link]] = {}
+    for lk in links:
+        by_claim.setdefault(lk.src, []).append(lk)
+        if lk.dst != lk.src:
+            by_claim.setdefault(lk.dst, []).append(lk)
+    return Report(sources, claims, links, analysis.analyze(sources, claims, links), by_claim)
 
 
 def history_of(store: Store, claim_id: int) -> list[HistoryEntry]:
