@@ -23,7 +23,7 @@ from tinydb.storages import Storage
 from tinydb.table import Document
 
 from . import storage
-from .errors import Corrupt, LedgerExists, NotFound, StorageError
+from .errors import Conflict, Corrupt, LedgerExists, NotFound, StorageError
 from .model import SCHEMA_VERSION, Claim, HistoryEntry, Link, Source
 
 TABLES = ("sources", "claims", "links", "history", "meta")
@@ -60,14 +60,18 @@ class Store:
 
     def _load(self, table: str, build: Any) -> Any:
         if table not in self._cache:
-            try:
-                self._cache[table] = build(self._raw(table))
-            except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                raise Corrupt(
-                    f"ledger {self.path} has a malformed {table!r} table ({type(exc).__name__}: "
-                    f"{exc}); it was left untouched"
-                ) from None
+            self._cache[table] = self._parse(table, build, self._raw(table))
         return self._cache[table]
+
+    def _parse(self, table: str, build: Any, raw: Any) -> Any:
+        """``build(raw)``, with a damaged record reported as :class:`Corrupt`, not a crash."""
+        try:
+            return build(raw)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise Corrupt(
+                f"ledger {self.path} has a malformed {table!r} table ({type(exc).__name__}: "
+                f"{exc}); it was left untouched"
+            ) from None
 
     def sources(self) -> dict[str, Source]:
         return self._load(
@@ -107,10 +111,7 @@ class Store:
         doc = self._raw("claims").get(str(claim_id))
         if doc is None:
             raise NotFound(f"no claim #{claim_id}: 'claim-ledger list' shows the ids")
-        return Claim.from_dict({**doc, "id": claim_id})
-
-    def schema(self) -> int:
-        return _schema_of(self._db.storage.read(), self.path)
+        return self._parse("claims", lambda d: Claim.from_dict({**d, "id": claim_id}), doc)
 
     # ----------------------------------------------------------------- writing
 
@@ -134,7 +135,7 @@ class Store:
 
     def insert_source(self, source: Source) -> None:
         if source.id in self.sources():
-            raise LedgerExists(f"source {source.id!r} already exists: 'claim-ledger source show {source.id}'")
+            raise Conflict(f"source {source.id!r} already exists: 'claim-ledger source show {source.id}'")
         self._db.table("sources").insert(source.to_dict())
         self._invalidate("sources")
 

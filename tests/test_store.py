@@ -190,3 +190,12 @@ def test_a_read_only_ledger_is_never_replaced(db):
     assert db.read_bytes() == before and stat.S_IMODE(db.stat().st_mode) == 0o400
     with open_ledger(db) as store:  # reading is fine
         assert len(store.claims()) == 1
+
+
+def test_a_malformed_record_read_by_id_is_reported_not_crashed_on(db):
+    _new(db)
+    data = json.loads(db.read_bytes())
+    data["claims"]["1"]["figures"] = [{"metric": "killed"}]
+    db.write_text(json.dumps(data))
+    with pytest.raises(Corrupt, match="malformed 'claims' table"), open_ledger(db) as store:
+        store.claim(1)
