@@ -504,3 +504,11 @@ def test_leaving_the_prompt_changes_nothing(cli, db, monkeypatch):
     assert r.exit_code == 130
     assert r.stderr.strip().endswith("Error: interrupted: nothing was changed")
     assert db.read_bytes() == before
+
+
+def test_an_empty_ledger_says_what_to_do_next(cli):
+    cli("init")
+    r = cli("list")
+    assert "0 claims" in r.stdout and "claim-ledger add" in r.stderr
+    assert "claim-ledger source add" in cli("source", "list").stderr
+    assert as_json(cli("unconfirmed", "--json")) == []

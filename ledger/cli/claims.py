@@ -276,6 +276,8 @@ def _listing(
 
     with env(ctx).reading() as store:
         report = ops.report(store)
+    if not report.claims:
+        done("No claims yet: record one with 'claim-ledger add \"what was asserted\" --source ID'.")
     claims = report.select(filters)
     if narrow is not None:
         claims = narrow(claims, report.assessments)

@@ -80,6 +80,8 @@ def list_(ctx: typer.Context) -> None:
     with env(ctx).reading() as store:
         sources = sorted(store.sources().values(), key=lambda s: s.id)
         counts = Counter(c.source for c in store.claims().values())
+    if not sources:
+        done("No sources yet: add one with 'claim-ledger source add ID --name NAME --kind KIND'.")
     console().print(render.sources_table(sources, dict(counts)))
 
 
