@@ -8,7 +8,6 @@ title or open a link.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 from rich import box
@@ -28,6 +27,7 @@ from .model import (
     Status,
 )
 from .ops import Report
+from .terminal import printable
 
 STATUS_STYLE = {
     Status.confirmed: "green",
@@ -36,32 +36,6 @@ STATUS_STYLE = {
     Status.superseded: "dim",
     Status.retracted: "dim strike",
 }
-
-# C0/C1 controls and DEL; bidi embeddings, overrides and isolates; invisible
-# separators and zero-width space / word joiner / BOM. ZWJ and ZWNJ (U+200C/D)
-# are left alone: scripts and emoji need them.
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]"
-)
-_UNSAFE_LINE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]"
-)
-
-
-def _visible(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-def printable(text: str, *, single_line: bool = False) -> str:
-    """``text`` with every control or invisible formatting character shown as an escape.
-
-    Newlines and tabs survive unless ``single_line`` (for one-line messages).
-    """
-    pattern = _UNSAFE_LINE if single_line else _UNSAFE
-    if pattern.search(text) is None:
-        return text
-    return pattern.sub(_visible, text)
 
 
 def txt(value: object, style: str = "") -> Text:

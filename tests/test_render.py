@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from rich.console import Console
 from rich.table import Table
 
-from ledger.render import printable, txt
+from ledger.render import txt
+from ledger.terminal import printable
 
 # Rich's own styling (SGR: ESC [ … m) is the only escape sequence a table may contain.
 _SGR = re.compile(r"\x1b\[[0-9;]*m")

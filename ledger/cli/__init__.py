@@ -78,7 +78,7 @@ class LedgerGroup(TyperGroup):
 
 
 def _fail(message: str, code: int) -> int:
-    from ..render import printable
+    from ..terminal import printable
 
     sys.stderr.write(f"Error: {printable(message, single_line=True)}\n")
     sys.stderr.flush()

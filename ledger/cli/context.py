@@ -83,7 +83,7 @@ def echo_json(text: str) -> None:
 
 def done(message: str) -> None:
     """A confirmation for a person: on stderr, so stdout stays data."""
-    from ..render import printable
+    from ..terminal import printable
 
     sys.stderr.write(printable(message, single_line=True) + "\n")
 
