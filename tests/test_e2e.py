@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from . import worked_example as wx
+
 pytestmark = pytest.mark.e2e
 
 
@@ -38,29 +40,10 @@ def run(tmp_path: Path, *args: str, input: str | None = None) -> subprocess.Comp
 def test_installed_command_end_to_end(tmp_path):
     steps = [
         ["init"],
-        [
-            "source",
-            "add",
-            "ru-mod",
-            "--name",
-            "Ministry of Defence of Russia",
-            "--kind",
-            "defence_ministry",
-            "--party",
-            "RU",
-        ],
-        [
-            "source",
-            "add",
-            "kharkiv-rma",
-            "--name",
-            "Kharkiv RMA",
-            "--kind",
-            "regional_administration",
-            "--party",
-            "UA",
-        ],
-        ["source", "add", "press", "--name", "Wire report", "--kind", "press"],
+        *(
+            ["source", "add", sid, "--name", name, "--kind", kind, *(["--party", party] if party else [])]
+            for sid, name, kind, party in wx.SOURCES
+        ),
         [
             "add",
             "Bodies of two men and a woman were recovered in Borova",
