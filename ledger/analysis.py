@@ -40,9 +40,7 @@ class Story:
     """Claims joined by ``repeats``: the original assertion(s) and their relays."""
 
     id: int  # the lowest root id: how the story is named ("same story as #6")
-    members: tuple[int, ...]
-    roots: tuple[int, ...]  # members that repeat nothing (all members if repeats form a cycle)
-    relays: tuple[int, ...]  # the other members
+    relays: tuple[int, ...]  # members that repeat something (none if repeats form a cycle)
     origin: tuple[str, ...]  # the roots' sources
     parties: frozenset[str]  # the origin's parties, casefolded
 
@@ -109,17 +107,11 @@ def build_stories(
     for members in groups.values():
         members.sort()
         roots = [m for m in members if m not in repeats_something] or members
-        relays = [m for m in members if m in repeats_something] if len(roots) < len(members) else []
+        root_set = set(roots)
+        relays = tuple(m for m in members if m not in root_set)
         origin = tuple(sorted({claims[r].source for r in roots}))
         parties = frozenset(p.casefold() for o in origin if sources and (p := _party(sources, o)) is not None)
-        story = Story(
-            id=roots[0],
-            members=tuple(members),
-            roots=tuple(roots),
-            relays=tuple(relays),
-            origin=origin,
-            parties=parties,
-        )
+        story = Story(id=roots[0], relays=relays, origin=origin, parties=parties)
         for m in members:
             by_claim[m] = story
     return by_claim
@@ -304,22 +296,25 @@ def _unique(ids: Iterable[int]) -> tuple[int, ...]:
     return tuple(sorted(set(ids)))
 
 
+def voice(source_id: str, sources: Mapping[str, Source]) -> str:
+    """How a reason or a table names who spoke: ``ru-mod, RU`` or ``press, unaligned``."""
+    source = sources.get(source_id)
+    return f"{source_id}, {source.party_label}" if source else source_id
+
+
+def _bounded(named: Sequence[str], total: int) -> str:
+    more = total - len(named)
+    return ", ".join(named) + (f" and {more} more" if more > 0 else "")
+
+
 def _ids(ids: Sequence[int]) -> str:
-    shown = ", ".join(f"#{i}" for i in ids[:_REASON_IDS])
-    more = len(ids) - _REASON_IDS
-    return shown + (f" and {more} more" if more > 0 else "")
+    return _bounded([f"#{i}" for i in ids[:_REASON_IDS]], len(ids))
 
 
 def _name_claims(ids: Iterable[int], claims: Mapping[int, Claim], sources: Mapping[str, Source]) -> str:
     ids = list(ids)
-    named = []
-    for i in ids[:_REASON_IDS]:
-        source_id = claims[i].source
-        source = sources.get(source_id)
-        label = f"{source_id}, {source.party_label}" if source else source_id
-        named.append(f"#{i} ({label})")
-    more = len(ids) - _REASON_IDS
-    return ", ".join(named) + (f" and {more} more" if more > 0 else "")
+    named = [f"#{i} ({voice(claims[i].source, sources)})" for i in ids[:_REASON_IDS]]
+    return _bounded(named, len(ids))
 
 
 # --------------------------------------------------------------------------- link rules

@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from .model import Claim
+from .model import Claim, grade
 from .ops import Report
 
 
@@ -27,7 +27,7 @@ def claim_record(report: Report, claim: Claim) -> dict[str, Any]:
         "status": a.status.value,
         "reason": a.reason,
         "credibility": a.credibility,
-        "grade": f"{source.reliability if source else 'F'}{a.credibility or '-'}",
+        "grade": grade(source, a.credibility),
         "date": claim.date,
         "event": claim.event,
         "figures": [

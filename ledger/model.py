@@ -75,6 +75,15 @@ CREDIBILITY_NAMES = {
 }
 
 
+def grade(source: Source | None, credibility: int | None) -> str:
+    """The Admiralty code shown for a claim: source reliability + credibility, e.g. ``F3``.
+
+    An unknown source counts as F (cannot be judged); no credibility (retracted) shows as ``-``.
+    """
+    reliability = source.reliability if source else "F"
+    return f"{reliability}{credibility if credibility is not None else '-'}"
+
+
 # --------------------------------------------------------------------------- data
 
 

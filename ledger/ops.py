@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -152,7 +152,7 @@ class Report:
     claims: Mapping[int, Claim]
     links: Sequence[Link]
     assessments: Mapping[int, Assessment]
-    by_claim: Mapping[int, Sequence[Link]] = field(default_factory=dict)
+    by_claim: Mapping[int, Sequence[Link]]  # every link touching a claim, built once by report()
 
     def select(self, filters: Filters = Filters()) -> list[Claim]:
         return analysis.select(self.claims.values(), self.assessments, self.sources, filters)

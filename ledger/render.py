@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from .analysis import voice
 from .model import (
     CREDIBILITY_NAMES,
     RELIABILITY_NAMES,
@@ -25,6 +26,7 @@ from .model import (
     Relation,
     Source,
     Status,
+    grade,
 )
 from .ops import Report
 from .terminal import printable
@@ -49,11 +51,6 @@ def make_console(stderr: bool = False) -> Console:
 
 
 # --------------------------------------------------------------------------- cells
-
-
-def grade(source: Source | None, credibility: int | None) -> str:
-    reliability = source.reliability if source else "F"
-    return f"{reliability}{credibility if credibility is not None else '-'}"
 
 
 def status_text(status: Status) -> Text:
@@ -187,8 +184,7 @@ def sources_table(sources: Iterable[Source], counts: dict[str, int]) -> Table:
 
 
 def _who(report: Report, claim: Claim) -> str:
-    source = report.sources.get(claim.source)
-    return f"{claim.source}, {source.party_label}" if source else claim.source
+    return voice(claim.source, report.sources)
 
 
 def _ids(ids: Iterable[int]) -> str:

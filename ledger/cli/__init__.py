@@ -16,7 +16,7 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..errors import LedgerError
-from .context import Env
+from .context import Env, done
 
 
 class LedgerGroup(TyperGroup):
@@ -49,27 +49,13 @@ class LedgerGroup(TyperGroup):
                 standalone_mode=False,
                 **extra,
             )
-        except LedgerError as exc:
-            if debug:
-                raise
-            code = _fail(str(exc), exc.exit_code)
-        except typer.TyperException as exc:  # usage errors: unknown option, missing argument...
-            if debug:
-                raise
-            usage = getattr(exc, "ctx", None)
-            hint = f" (see '{usage.command_path} --help')" if usage is not None else ""
-            code = _fail(exc.format_message() + hint, exc.exit_code)
         except typer.Abort:
             sys.stderr.write("\n")  # the cursor is still on the interrupted prompt's line
             code = _fail("interrupted: nothing was changed", 130)
-        except Exception as exc:  # a bug: still one line, unless --debug
+        except Exception as exc:
             if debug:
                 raise
-            code = _fail(
-                f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the "
-                "traceback, and please report it)",
-                70,
-            )
+            code = _fail(*_describe(exc))
         else:
             code = rv if isinstance(rv, int) else 0
         if standalone_mode:
@@ -77,10 +63,23 @@ class LedgerGroup(TyperGroup):
         return code
 
 
-def _fail(message: str, code: int) -> int:
-    from ..terminal import printable
+def _describe(exc: Exception) -> tuple[str, int]:
+    """One line and an exit code for any failure: ours, a usage error, or a bug."""
+    if isinstance(exc, LedgerError):
+        return str(exc), exc.exit_code
+    if isinstance(exc, typer.TyperException):  # usage: unknown option, missing argument...
+        usage = getattr(exc, "ctx", None)
+        hint = f" (see '{usage.command_path} --help')" if usage is not None else ""
+        return exc.format_message() + hint, exc.exit_code
+    return (
+        f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the traceback, "
+        "and please report it)",
+        70,
+    )
 
-    sys.stderr.write(f"Error: {printable(message, single_line=True)}\n")
+
+def _fail(message: str, code: int) -> int:
+    done(f"Error: {message}")
     sys.stderr.flush()
     return code
 
@@ -145,7 +144,8 @@ def _global(
         ),
     ] = False,
 ) -> None:
-    ctx.obj = Env(db=db, lock_timeout=lock_timeout, debug=debug)
+    # --debug is acted on by LedgerGroup.main, which must know it before parsing can fail.
+    ctx.obj = Env(db=db, lock_timeout=lock_timeout)
 
 
 def _register() -> None:

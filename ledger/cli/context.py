@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 class Env:
     db: str | None = None
     lock_timeout: float = 5.0
-    debug: bool = False
 
     def location(self) -> LedgerPath:
         from ..paths import resolve
