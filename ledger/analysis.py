@@ -14,13 +14,15 @@ The rule (DESIGN §2) in one place:
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from .errors import Conflict
-from .model import Claim, Link, Relation, Source, Status
+from .model import Claim, Figure, Link, Relation, Source, Status
 
 # How many ids a reason names before it says "and N more".
 _REASON_IDS = 3
@@ -59,6 +61,7 @@ class Assessment:
     contradicted_by: tuple[int, ...] = ()
     supported_by: tuple[tuple[int, Support], ...] = ()
     superseded_by: int | None = None
+    relay: bool = False  # this claim repeats another claim of its story
 
     @property
     def lacks_independent_confirmation(self) -> bool:
@@ -143,6 +146,7 @@ def analyze(
 ) -> dict[int, Assessment]:
     """Status, reason and credibility for every claim, in one pass over claims and links."""
     story_of = build_stories(claims, links, sources)
+    relay_ids = {r for story in {s.id: s for s in story_of.values()}.values() for r in story.relays}
 
     facts: dict[int, _StoryFacts] = defaultdict(_StoryFacts)
     superseded_by: dict[int, int] = {}
@@ -199,6 +203,7 @@ def analyze(
             contradicted_by=summary.contradictors,
             supported_by=summary.supported_by,
             superseded_by=superseded_by.get(cid),
+            relay=cid in relay_ids,
         )
     return result
 
@@ -315,6 +320,141 @@ def _name_claims(ids: Iterable[int], claims: Mapping[int, Claim], sources: Mappi
     ids = list(ids)
     named = [f"#{i} ({voice(claims[i].source, sources)})" for i in ids[:_REASON_IDS]]
     return _bounded(named, len(ids))
+
+
+# --------------------------------------------------------------------------- figures
+
+# How many conflicting pairs one event's metric lists before it only counts them.
+_CONFLICT_PAIRS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class FigureValue:
+    """One value of a metric as one story states it; equal relays are folded into it."""
+
+    claim: int
+    source: str
+    figure: Figure
+    story: int
+    origin: tuple[str, ...]
+    current: bool  # False when a later claim of the same source updates it
+    relayed_by: tuple[int, ...] = ()  # relays in the story that repeat the same value
+    relay_error: bool = False  # a relay whose value differs from its origin's (a `check` finding)
+
+
+@dataclass(frozen=True, slots=True)
+class MetricFigures:
+    """Every value one event's metric is given, the low-high range, and the conflicts."""
+
+    event: str
+    metric: str
+    values: tuple[FigureValue, ...]
+    low: int | float | None  # over the current values of the origins; None if there are none
+    high: int | float | None  # the highest number stated, a lower bound included
+    open_ended: bool  # some current value has no upper bound ("at least 45")
+    conflicts: tuple[tuple[int, int], ...]  # pairs of claims from different origins that cannot both hold
+    more_conflicts: bool = False  # there are conflicting pairs beyond those listed
+
+    @property
+    def spread(self) -> int | float | None:
+        return None if self.low is None or self.high is None else self.high - self.low
+
+    @property
+    def conflict(self) -> bool:
+        return bool(self.conflicts)
+
+    def conflict_words(self) -> str:
+        """``#4 vs #19, #4 vs #22``, and "and more" past the listed pairs; empty if none."""
+        pairs = ", ".join(f"#{a} vs #{b}" for a, b in self.conflicts)
+        return pairs + (" and more" if self.more_conflicts else "")
+
+
+def figures(claims: Iterable[Claim], assessments: Mapping[int, Assessment]) -> list[MetricFigures]:
+    """Per event and metric, each origin's value, the range and the conflicts (DESIGN §2).
+
+    Retracted claims state nothing. A relay that repeats its origin's value adds no
+    value of its own (it is listed as relaying it); one that differs is a relay
+    error, shown but not counted. A value superseded by an ``updates`` claim is
+    shown but not current. Two current values conflict when they come from
+    different origins and their intervals do not overlap.
+    """
+    grouped: dict[tuple[str, str], dict[int, list[tuple[Claim, Figure]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for claim in claims:
+        a = assessments[claim.id]
+        if claim.event is None or claim.retracted:
+            continue
+        for figure in claim.figures:
+            grouped[(claim.event, figure.metric)][a.story].append((claim, figure))
+    result = []
+    for (event, metric), stories in sorted(grouped.items()):
+        values: list[FigureValue] = []
+        for story_id, stated in sorted(stories.items()):
+            values.extend(_story_values(story_id, stated, assessments))
+        result.append(_metric(event, metric, values))
+    return result
+
+
+def _story_values(
+    story_id: int, stated: list[tuple[Claim, Figure]], assessments: Mapping[int, Assessment]
+) -> list[FigureValue]:
+    """One story's values: each original value, with the relays that repeat it folded in."""
+    stated.sort(key=lambda cf: (assessments[cf[0].id].relay, cf[0].id))
+    originals: list[FigureValue] = []
+    relays: dict[int, list[int]] = defaultdict(list)
+    errors: list[FigureValue] = []
+    for claim, figure in stated:
+        a = assessments[claim.id]
+        value = FigureValue(
+            claim.id, claim.source, figure, story_id, a.origin, a.status is not Status.superseded
+        )
+        if not a.relay or not originals:
+            originals.append(value)
+            continue
+        same = next((o for o in originals if o.figure == figure), None)
+        if same is not None:
+            relays[same.claim].append(claim.id)
+        else:
+            errors.append(replace(value, relay_error=True))
+    folded = [replace(o, relayed_by=tuple(relays[o.claim])) if relays[o.claim] else o for o in originals]
+    return folded + errors
+
+
+def _metric(event: str, metric: str, values: list[FigureValue]) -> MetricFigures:
+    counted = [v for v in values if v.current and not v.relay_error]
+    if not counted:
+        return MetricFigures(event, metric, tuple(values), None, None, False, ())
+    low = min(v.figure.low for v in counted)
+    high = max(v.figure.low if v.figure.high is None else v.figure.high for v in counted)
+    open_ended = any(v.figure.high is None for v in counted)
+    pairs, more = _conflicts(counted)
+    return MetricFigures(event, metric, tuple(values), low, high, open_ended, pairs, more)
+
+
+def _conflicts(values: list[FigureValue]) -> tuple[tuple[tuple[int, int], ...], bool]:
+    """Pairs of values from different origins whose intervals do not overlap.
+
+    Sorted by upper bound, the values entirely below a value's low are a prefix,
+    so the work is ``n log n`` plus the pairs looked at; past ``_CONFLICT_PAIRS``
+    the search stops and says there are more.
+    """
+    by_high = sorted(values, key=lambda v: (_upper(v.figure), v.claim))
+    uppers = [_upper(v.figure) for v in by_high]
+    pairs: list[tuple[int, int]] = []
+    for upper_value in sorted(values, key=lambda v: (v.figure.low, v.claim)):
+        for lower_value in by_high[: bisect_left(uppers, upper_value.figure.low)]:
+            if set(lower_value.origin) & set(upper_value.origin):
+                continue  # one origin's values cannot conflict with each other
+            if len(pairs) == _CONFLICT_PAIRS:
+                return tuple(sorted(pairs)), True
+            a, b = sorted((lower_value.claim, upper_value.claim))
+            pairs.append((a, b))
+    return tuple(sorted(pairs)), False
+
+
+def _upper(figure: Figure) -> float:
+    return math.inf if figure.high is None else figure.high
 
 
 # --------------------------------------------------------------------------- link rules

@@ -25,6 +25,16 @@ class InvalidInput(LedgerError):
     """A value the user gave is malformed (bad date, bad figure, empty text...)."""
 
 
+class ImportRejected(InvalidInput):
+    """An import with problems: every one of them, each naming its row; nothing was imported."""
+
+    def __init__(self, what: str, problems: list[str]) -> None:
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        self.summary = f"{what} was not imported: {count}; nothing was changed"
+        super().__init__(f"{self.summary}: {problems[0]}")
+        self.problems = problems
+
+
 class NotFound(LedgerError):
     """A source or claim the user named does not exist."""
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
@@ -97,12 +98,28 @@ class Figure:
 
     def __str__(self) -> str:
         if self.high is None:
-            return f"{self.metric}>={_num(self.low)}"
+            return f"{self.metric}>={number(self.low)}"
         if self.low == self.high:
-            return f"{self.metric}={_num(self.low)}"
+            return f"{self.metric}={number(self.low)}"
         if self.low == 0:
-            return f"{self.metric}<={_num(self.high)}"
-        return f"{self.metric}={_num(self.low)}..{_num(self.high)}"
+            return f"{self.metric}<={number(self.high)}"
+        return f"{self.metric}={number(self.low)}..{number(self.high)}"
+
+    @property
+    def value(self) -> str:
+        """The figure without its metric: ``3``, ``>=45``, ``<=10`` or ``20..30``."""
+        return str(self)[len(self.metric) :].removeprefix("=")
+
+    @property
+    def words(self) -> str:
+        """The value as a reader says it: ``3``, ``at least 45``, ``at most 10``, ``20–30``."""
+        if self.high is None:
+            return f"at least {number(self.low)}"
+        if self.low == self.high:
+            return number(self.low)
+        if self.low == 0:
+            return f"at most {number(self.high)}"
+        return f"{number(self.low)}–{number(self.high)}"
 
     def overlaps(self, other: Figure) -> bool:
         own_high = math.inf if self.high is None else self.high
@@ -307,8 +324,11 @@ _FIGURE = re.compile(
 )
 
 
-def _num(value: int | float) -> str:
-    return str(int(value)) if float(value).is_integer() else str(value)
+def number(value: int | float) -> str:
+    """A number as typed: no exponent, no trailing ``.0`` (so it parses back exactly)."""
+    if isinstance(value, int) or float(value).is_integer():
+        return str(int(value))
+    return format(Decimal(repr(value)), "f")
 
 
 def _to_number(text: str) -> int | float:
@@ -417,10 +437,37 @@ def parse_figure(value: str) -> Figure:
     return Figure(metric, low, low)
 
 
-def parse_figures(values: Iterable[str]) -> tuple[Figure, ...]:
+def parse_figure_record(doc: Any) -> Figure:
+    """A figure as the JSON export writes it: ``{"metric": "killed", "low": 3, "high": 3}``.
+
+    Checked as strictly as typed text; numbers keep their exact value.
+    """
+    hint = 'give {"metric": ..., "low": N, "high": N or null}'
+    if not isinstance(doc, Mapping) or set(doc) != {"metric", "low", "high"}:
+        raise InvalidInput(f"bad figure {doc!r}: {hint}")
+    metric, low, high = doc["metric"], doc["low"], doc["high"]
+    if not isinstance(metric, str) or not _METRIC.fullmatch(metric) or metric != metric.casefold():
+        raise InvalidInput(f"bad figure {doc!r}: the metric must be a lowercase word such as killed")
+    for bound in (low, high):
+        if bound is not None and (
+            isinstance(bound, bool) or not isinstance(bound, (int, float)) or not math.isfinite(bound)
+        ):
+            raise InvalidInput(f"bad figure {doc!r}: {hint}")
+    if low is None or low < 0 or (high is not None and high < low):
+        raise InvalidInput(f"bad figure {doc!r}: a figure runs from a non-negative low to its high")
+    return Figure(metric, low, high)
+
+
+def parse_figures(values: Iterable[str | Figure | Mapping[str, Any]]) -> tuple[Figure, ...]:
+    """Figures typed (``killed=3``) or stored (a :class:`Figure` or its record); one per metric."""
     figures: list[Figure] = []
     for value in values:
-        figure = parse_figure(value)
+        if isinstance(value, Figure):
+            figure = parse_figure_record(value.to_dict())
+        elif isinstance(value, str):
+            figure = parse_figure(value)
+        else:
+            figure = parse_figure_record(value)
         if any(f.metric == figure.metric for f in figures):
             raise InvalidInput(f"figure {figure.metric!r} is given twice: give each metric once")
         figures.append(figure)
@@ -509,7 +556,7 @@ def new_claim(
     id: int = 0,
     date: str | None = None,
     event: str | None = None,
-    figures: Iterable[str] = (),
+    figures: Iterable[str | Figure | Mapping[str, Any]] = (),
     url: str | None = None,
     archive_url: str | None = None,
     retrieved_at: str | None = None,

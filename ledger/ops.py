@@ -9,19 +9,18 @@ passed in.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import analysis
+from . import analysis, importer
 from .analysis import Assessment, Filters
-from .errors import Conflict, Corrupt, InvalidInput, LedgerError, NotFound
+from .errors import Conflict, ImportRejected, InvalidInput, LedgerError, NotFound
+from .importer import Batch, ClaimRow
 from .model import (
-    SCHEMA_VERSION,
     Claim,
-    Figure,
     HistoryEntry,
     Link,
     Relation,
@@ -31,11 +30,9 @@ from .model import (
     parse_relation,
     parse_source_id,
     parse_text,
+    parse_timestamp,
 )
 from .store import Store
-
-DOCUMENT_FORMAT = "claim-ledger"
-
 
 # --------------------------------------------------------------------------- sources
 
@@ -181,97 +178,209 @@ def _touches(entry: HistoryEntry, claim_id: int) -> bool:
     return isinstance(linked, Mapping) and claim_id in (linked.get("from"), linked.get("to"))
 
 
-# --------------------------------------------------------------------------- documents
+# --------------------------------------------------------------------------- import
 
 
-def read_document(path: Path) -> dict[str, Any]:
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise Corrupt(f"cannot read {path}: {exc}") from None
-    if not isinstance(doc, dict) or doc.get("format") != DOCUMENT_FORMAT:
-        raise Corrupt(f'{path} is not a claim-ledger document (no "format": "claim-ledger")')
-    if doc.get("schema", 0) > SCHEMA_VERSION:
-        raise Corrupt(f"{path} was written by a newer claim-ledger (schema {doc['schema']})")
-    return doc
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """What an import added (or, in a dry run, would add)."""
+
+    sources: tuple[Source, ...]  # created
+    claims: tuple[tuple[str, Claim], ...]  # where each came from, and the claim with its id
+    links: tuple[Link, ...]
+    history: int  # history entries carried over from a backup
+    restored: bool  # a backup into an empty ledger: ids and history exactly as they were
 
 
-def load_document(store: Store, doc: Mapping[str, Any], *, now: str) -> tuple[int, int, int]:
-    """Load a claim-ledger document (sources, claims, links) into an empty ledger, ids kept.
+def import_batch(store: Store, batch: Batch, *, now: str, create_sources: bool = False) -> Imported:
+    """Check every row of ``batch`` against the ledger, then store them all in one batch, or nothing.
 
-    Every record is validated as if typed by hand; all problems are collected and
-    reported together, and nothing is stored unless all are fine.
+    A claim-ledger JSON document (our export) into an empty ledger is restored
+    exactly: ids, id counters and history as they were. Anything else is
+    appended: claims and links get the next free ids, links between rows are
+    mapped to them, and one ``import`` entry is added to the history.
+    Sources a document defines are created (or must match the ledger's); rows
+    of CSV or JSON Lines name existing sources, or, with ``create_sources``,
+    describe new ones in their ``source_*`` columns.
     """
-    if store.claims() or store.sources():
-        raise Conflict(f"ledger {store.path} is not empty: load a document into a new ledger")
-    problems: list[str] = []
-    sources = _records(
-        doc,
-        "sources",
-        problems,
-        lambda d: new_source(
-            d["id"],
-            name=d["name"],
-            kind=d["kind"],
-            party=d.get("party"),
-            reliability=d.get("reliability"),
-            url=d.get("url"),
-            notes=d.get("notes"),
-            created_at=d.get("created_at") or now,
-        ),
-    )
-    claims = _records(doc, "claims", problems, lambda d: _claim_record(d, now))
-    known_sources = {s.id for s in sources}
-    by_id: dict[int, Claim] = {}
-    for claim in claims:
-        if claim.id in by_id:
-            problems.append(f"claims: id {claim.id} is used twice")
-        if claim.source not in known_sources:
-            problems.append(f"claim #{claim.id}: unknown source {claim.source!r}")
-        by_id[claim.id] = claim
-    links: list[Link] = []
-    index = analysis.LinkIndex()
-    for i, d in enumerate(doc.get("links") or (), start=1):
-        try:
-            lk = Link(
-                int(d.get("id", i)),
-                int(d["from"]),
-                parse_relation(d["relation"]),
-                int(d["to"]),
-                d.get("note"),
-                d.get("created_at") or now,
+    problems = list(batch.problems)
+    known = store.sources()
+    restore = batch.document and not store.claims() and not known
+    new_sources: dict[str, Source] = {}
+
+    def admit(source: Source, where: str) -> None:
+        """One definition per source: the ledger's, or the first in the file; others must agree."""
+        have = known.get(source.id) or new_sources.get(source.id)
+        if have is None:
+            new_sources[source.id] = source
+        elif (have.kind, (have.party or "").casefold()) != (source.kind, (source.party or "").casefold()):
+            problems.append(
+                f"{where}: source {source.id!r} is {_described(have)} "
+                f"{'in the ledger' if source.id in known else 'earlier in the file'}, "
+                f"but here {_described(source)}"
             )
-            if lk.src not in by_id or lk.dst not in by_id:
-                raise NotFound(f"claim #{lk.src if lk.src not in by_id else lk.dst} is missing")
-            index.check(by_id[lk.src], lk.relation, by_id[lk.dst])
-            index.add(lk)
-            links.append(lk)
-        except (LedgerError, KeyError, TypeError, ValueError) as exc:
-            problems.append(f"links[{i}]: {_problem(exc)}")
+
+    for row in batch.sources:
+        source = _attempt(problems, row.where, lambda r=row: _source_record(r.fields, now))
+        if source is not None:
+            admit(source, row.where)
+
+    first_claim = store.first_free_id("claims")
+    unknown: dict[str, list[str]] = {}  # source -> the rows naming it
+    by_ref: dict[str, Claim] = {}
+    claims: list[tuple[str, Claim]] = []
+    for number, row in enumerate(batch.claims):
+        claim_id = int(row.ref) if restore else first_claim + number
+        claim = _attempt(problems, row.where, lambda r=row, i=claim_id: _claim_row(r, i, now))
+        if claim is None:
+            continue
+        if row.source is not None and (create_sources or claim.source in known):
+            described = _attempt(problems, row.where, lambda r=row, c=claim: _source_row(r, c.source, now))
+            if described is None:
+                continue  # its problem is noted; "unknown source" would only repeat it
+            admit(described, row.where)
+        if claim.source not in known and claim.source not in new_sources:
+            unknown.setdefault(claim.source, []).append(row.where)
+        if row.ref in by_ref:
+            problems.append(f"{row.where}: id {row.ref} is used by an earlier row too")
+            continue
+        by_ref[row.ref] = claim
+        claims.append((row.where, claim))
+
+    for source_id, rows in unknown.items():
+        problems.append(f"{_rows(rows)}: {_unknown_source(source_id, create_sources, batch.document)}")
+    links = _import_links(store, batch, by_ref, restore, now, problems)
+    history = _history(batch, problems) if restore and batch.history is not None else []
     if problems:
-        more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-        raise InvalidInput("; ".join(problems[:5]) + more)
-    store.insert_bulk(sources, claims, links)
-    store.record(
-        now,
-        "load",
-        detail={
-            "sources": len(sources),
-            "claims": len(claims),
-            "links": len(links),
-        },
+        raise ImportRejected(batch.name, problems if batch.document else _in_row_order(problems))
+
+    store.insert_bulk(
+        new_sources.values(),
+        [c for _, c in claims],
+        links,
+        history,
+        last_ids=batch.last_ids if restore else None,
     )
-    return len(sources), len(claims), len(links)
+    if not history:
+        detail: dict[str, Any] = {"file": batch.name, "sources": sorted(new_sources)}
+        if claims:
+            detail["claims"] = [claims[0][1].id, claims[-1][1].id]
+        detail["links"] = len(links)
+        store.record(now, "import", detail=detail)
+    return Imported(tuple(new_sources.values()), tuple(claims), tuple(links), len(history), restore)
 
 
-def _claim_record(d: Mapping[str, Any], now: str) -> Claim:
-    figures = [f if isinstance(f, str) else str(Figure.from_dict(f)) for f in d.get("figures") or ()]
-    draft = new_claim(
-        d["text"],
-        source=d["source"],
+def _import_links(
+    store: Store,
+    batch: Batch,
+    by_ref: Mapping[str, Claim],
+    restore: bool,
+    now: str,
+    problems: list[str],
+) -> list[Link]:
+    """The batch's links, checked against the ledger's and each other in one index."""
+    existing = store.claims()
+    index = analysis.LinkIndex(store.links())
+    first_link = store.first_free_id("links")
+    links: list[Link] = []
+
+    def claim_for(ref: str, where: str) -> Claim | None:
+        ref = ref.strip()
+        if ref.startswith("#") and ref[1:].isdigit() and int(ref[1:]) in existing:
+            return existing[int(ref[1:])]
+        found = by_ref.get(ref)
+        if found is None:
+            hint = (
+                "no claim #" + ref[1:] + " in the ledger"
+                if ref.startswith("#")
+                else (f"no row has id {ref}" if not batch.document else f"claim #{ref} is not in the file")
+            )
+            problems.append(f"{where}: link to {ref!r}: {hint}")
+        return found
+
+    for row in batch.links:
+        a, b = claim_for(row.src, row.where), claim_for(row.dst, row.where)
+        if a is None or b is None:
+            continue
+        try:
+            relation = parse_relation(row.relation)
+            index.check(a, relation, b)
+        except LedgerError as exc:
+            problems.append(f"{row.where}: {exc}")
+            continue
+        link_id = row.id if restore and row.id is not None else first_link + len(links)
+        made = Link(link_id, a.id, relation, b.id, row.note or None, row.created_at or now)
+        index.add(made)
+        links.append(made)
+    if restore and len({lk.id for lk in links}) != len(links):
+        problems.append("links: an id is used twice")
+    return links
+
+
+def _history(batch: Batch, problems: list[str]) -> list[HistoryEntry]:
+    entries = []
+    for i, record in enumerate(batch.history or (), start=1):
+        entry = _attempt(problems, f"history[{i}]", lambda r=record: HistoryEntry.from_dict(r))
+        if entry is not None:
+            entries.append(entry)
+    if len({e.id for e in entries}) != len(entries):
+        problems.append("history: an id is used twice")
+    return entries
+
+
+def _attempt(problems: list[str], where: str, build: Callable[[], Any]) -> Any:
+    """``build()``, or None with the problem noted under ``where``."""
+    try:
+        return build()
+    except LedgerError as exc:
+        problems.append(f"{where}: {exc}")
+    except KeyError as exc:
+        problems.append(f"{where}: missing field {exc}")
+    except (TypeError, ValueError, AttributeError) as exc:
+        problems.append(f"{where}: malformed ({exc})")
+    return None
+
+
+def _source_record(d: Mapping[str, Any], now: str) -> Source:
+    return new_source(
+        d["id"],
+        name=d["name"],
+        kind=d["kind"],
+        party=d.get("party"),
+        reliability=d.get("reliability"),
+        url=d.get("url"),
+        notes=d.get("notes"),
+        created_at=d.get("created_at") or now,
+    )
+
+
+def _source_row(row: ClaimRow, source_id: str, now: str) -> Source:
+    """The source a row describes in its ``source_*`` columns."""
+    d = row.source or {}
+    if not d.get("kind"):
+        raise InvalidInput(
+            f"source {source_id!r} needs a source_kind to be created (and a source_party if it "
+            "speaks for a side): whether it is independent depends on them"
+        )
+    return new_source(
+        source_id,
+        name=d.get("name") or source_id,
+        kind=d["kind"],
+        party=d.get("party"),
+        reliability=d.get("reliability"),
+        created_at=now,
+    )
+
+
+def _claim_row(row: ClaimRow, claim_id: int, now: str) -> Claim:
+    d = row.fields
+    claim = new_claim(
+        d.get("text"),
+        source=_required(d.get("source"), "source"),
+        id=claim_id,
         date=d.get("date"),
         event=d.get("event"),
-        figures=figures,
+        figures=d.get("figures") or (),
         url=d.get("url"),
         archive_url=d.get("archive_url"),
         retrieved_at=d.get("retrieved_at"),
@@ -280,24 +389,62 @@ def _claim_record(d: Mapping[str, Any], now: str) -> Claim:
         location=d.get("location"),
         recorded_at=d.get("recorded_at") or now,
     )
-    claim = replace(draft, id=int(d["id"]))
     if d.get("retracted_at"):
-        claim = claim.retract(d["retracted_at"], parse_text(d.get("retraction_note"), "retraction note"))
+        at = parse_timestamp(d["retracted_at"], "retracted_at")
+        claim = claim.retract(at or now, parse_text(d.get("retraction_note"), "retraction note"))
+    elif d.get("retraction_note"):
+        raise InvalidInput("a retraction_note needs its retracted_at date")
     return claim
 
 
-def _records(doc: Mapping[str, Any], table: str, problems: list[str], build: Any) -> list[Any]:
-    out = []
-    for i, d in enumerate(doc.get(table) or (), start=1):
-        try:
-            out.append(build(d))
-        except (LedgerError, KeyError, TypeError, ValueError) as exc:
-            problems.append(f"{table}[{i}]: {_problem(exc)}")
-    return out
+def _required(value: Any, what: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(f"{what} is empty")
+    return value
 
 
-def _problem(exc: Exception) -> str:
-    return f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
+def _in_row_order(problems: list[str]) -> list[str]:
+    """Problems of a CSV or JSON Lines file sorted by the (first) row they name."""
+
+    def row(problem: str) -> int:
+        found = re.match(r"(?:row|line) (\d+)", problem)
+        return int(found.group(1)) if found else 0
+
+    return sorted(problems, key=row)
+
+
+def _rows(places: list[str]) -> str:
+    """``row 4`` or ``row 4, row 9 and 12 more``: where one problem recurs."""
+    shown = ", ".join(places[:5])
+    return shown + (f" and {len(places) - 5} more" if len(places) > 5 else "")
+
+
+def _described(source: Source) -> str:
+    return f"{source.kind.value}, {source.party_label}"
+
+
+def _unknown_source(source_id: str, create_sources: bool, document: bool) -> str:
+    if document:
+        return f"unknown source {source_id!r}: the file's sources do not define it"
+    if create_sources:
+        return f"unknown source {source_id!r}: give its source_kind (and source_party) to create it"
+    return (
+        f"unknown source {source_id!r}: add it with 'claim-ledger source add {source_id} ...', or "
+        "pass --create-sources with source_kind (and source_party) columns"
+    )
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    """A claim-ledger JSON document such as the bundled sample."""
+    return importer.read_document(path)
+
+
+def load_document(store: Store, doc: Mapping[str, Any], *, now: str) -> tuple[int, int, int]:
+    """Load a claim-ledger document into an empty ledger, ids kept (``init --sample``, the demo)."""
+    if store.claims() or store.sources():
+        raise Conflict(f"ledger {store.path} is not empty: load a document into a new ledger")
+    done = import_batch(store, importer.from_document(doc, str(doc.get("title") or "document")), now=now)
+    return len(done.sources), len(done.claims), len(done.links)
 
 
 def source_ids(values: Iterable[str]) -> frozenset[str]:

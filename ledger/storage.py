@@ -92,15 +92,18 @@ def dump_json(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
-def atomic_write(path: Path, payload: bytes) -> None:
-    """Replace ``path`` with ``payload`` so that readers and crashes see old or new, never half."""
+def atomic_write(path: Path, payload: bytes, what: str = "ledger") -> None:
+    """Replace ``path`` with ``payload`` so that readers and crashes see old or new, never half.
+
+    A new file is readable by its owner only; an existing one keeps its mode.
+    """
     folder = path.parent
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
-        mode = 0o600  # a new ledger is readable by its owner only
+        mode = 0o600
     except OSError as exc:
-        raise StorageError(f"cannot write ledger {path}: {exc.strerror or exc}") from None
+        raise StorageError(f"cannot write {what} {path}: {exc.strerror or exc}") from None
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -113,9 +116,9 @@ def atomic_write(path: Path, payload: bytes) -> None:
         tmp_name = None
         _fsync_dir(folder)
     except FileNotFoundError:
-        raise StorageError(f"cannot write ledger {path}: folder {folder} does not exist") from None
+        raise StorageError(f"cannot write {what} {path}: folder {folder} does not exist") from None
     except OSError as exc:
-        raise StorageError(f"cannot write ledger {path}: {exc.strerror or exc}") from None
+        raise StorageError(f"cannot write {what} {path}: {exc.strerror or exc}") from None
     finally:
         if tmp_name is not None:
             with contextlib.suppress(OSError):

@@ -117,11 +117,18 @@ class Store:
 
     def _next_id(self, table: str) -> int:
         """Ids are never reused: the counter in ``meta`` outlives deleted records."""
-        counters = dict(self._meta().get("last_ids") or {})
-        last = max(counters.get(table, 0), max(map(int, self._raw(table)), default=0))
-        counters[table] = last + 1
+        first = self.first_free_id(table)
+        self._set_last_ids({table: first})
+        return first
+
+    def first_free_id(self, table: str) -> int:
+        """The id the next ``claims`` or ``links`` record gets."""
+        counters = self._meta().get("last_ids") or {}
+        return max(counters.get(table, 0), max(map(int, self._raw(table)), default=0)) + 1
+
+    def _set_last_ids(self, last: Mapping[str, int]) -> None:
+        counters = {**(self._meta().get("last_ids") or {}), **last}
         self._db.table("meta").update({"last_ids": counters}, doc_ids=[self._meta_id()])
-        return last + 1
 
     def _meta(self) -> Mapping[str, Any]:
         return self._raw("meta")[str(self._meta_id())]
@@ -180,15 +187,22 @@ class Store:
         claims: Iterable[Claim],
         links: Iterable[Link],
         history: Iterable[HistoryEntry] = (),
+        last_ids: Mapping[str, int] | None = None,
     ) -> None:
-        """Load whole records keeping their ids: one batch insert per table."""
+        """Store whole records keeping their ids: one batch insert per table.
+
+        The id counters move past every id now in use, or to ``last_ids`` (a
+        restored backup's) where that is higher, so ids stay unique forever.
+        """
         self._db.table("sources").insert_multiple(s.to_dict() for s in sources)
         for table, records in (("claims", claims), ("links", links), ("history", history)):
             self._db.table(table).insert_multiple(Document(_doc(r), doc_id=r.id) for r in records)
-        meta_id = self._meta_id()
-        last = {t: max((int(k) for k in self._raw(t)), default=0) for t in ("claims", "links")}
-        self._db.table("meta").update({"last_ids": last}, doc_ids=[meta_id])
+        given = last_ids or {}
+        self._set_last_ids({t: max(self.first_free_id(t) - 1, given.get(t, 0)) for t in ("claims", "links")})
         self._invalidate("sources", "claims", "links", "history")
+
+    def last_ids(self) -> dict[str, int]:
+        return {t: self.first_free_id(t) - 1 for t in ("claims", "links")}
 
     @property
     def dirty(self) -> bool:

@@ -11,8 +11,15 @@ import pytest
 from tinydb import TinyDB
 
 from ledger import ops, storage
-from ledger.errors import Corrupt, InvalidInput, LedgerExists, NoLedger, NotFound, StorageError
-from ledger.model import SCHEMA_VERSION
+from ledger.errors import (
+    Corrupt,
+    ImportRejected,
+    LedgerExists,
+    NoLedger,
+    NotFound,
+    StorageError,
+)
+from ledger.model import SCHEMA_VERSION, Kind
 from ledger.store import open_ledger
 
 from .conftest import NOW
@@ -167,17 +174,17 @@ def test_a_document_with_problems_loads_nothing_and_lists_them(db):
     with open_ledger(db, create=True):
         pass
     before = db.read_bytes()
-    with pytest.raises(InvalidInput) as caught, open_ledger(db, write=True) as store:
+    with pytest.raises(ImportRejected) as caught, open_ledger(db, write=True) as store:
         ops.load_document(store, doc, now=NOW)
-    message = str(caught.value)
-    for words in (
-        "sources[2]: unknown kind 'spy'",
-        "claims[2]: bad date 'yesterday'",
-        "claim #3: unknown source 'ghost'",
-        "links[2]: #3 already repeats #1",
-        "links[3]: claim #9 is missing",
-    ):
-        assert words in message
+    assert caught.value.problems == [
+        "sources[2]: unknown kind 'spy': use one of " + ", ".join(k.value for k in Kind),
+        "claims[2] (#2): bad date 'yesterday': use YYYY-MM-DD, e.g. 2023-12-31",
+        "claims[3] (#3): unknown source 'ghost': the file's sources do not define it",
+        "links[2]: #3 already repeats #1: two claims have one link at most (run 'claim-ledger unlink 3 "
+        "1' first to change it)",
+        "links[3]: link to '9': claim #9 is not in the file",
+    ]
+    assert str(caught.value).startswith("document was not imported: 5 problems; nothing was changed")
     assert db.read_bytes() == before
 
 

@@ -1,0 +1,338 @@
+"""Readers for ``import``: claim-ledger JSON documents, CSV and JSON Lines.
+
+Each reader turns a file into a :class:`Batch` of plain rows, every one
+labelled with where it came from (``row 7``, ``line 3``, ``claims[2]``), and
+collects every problem it can see on the way instead of stopping at the first.
+Nothing here touches a ledger: :func:`ledger.ops.import_batch` validates the
+rows against one and stores them all, or nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import columns
+from .errors import Corrupt, InvalidInput, NotFound, StorageError
+from .model import SCHEMA_VERSION
+
+DOCUMENT_FORMAT = "claim-ledger"
+FORMATS = ("json", "csv", "jsonl")
+_SUFFIXES = {".json": "json", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
+
+_SOURCE_KEYS = frozenset(("id", "name", "kind", "party", "reliability", "url", "notes", "created_at"))
+_CLAIM_KEYS = frozenset(("id", *columns.CLAIM, "recorded_at"))
+_LINK_KEYS = frozenset(("id", "from", "relation", "to", "note", "created_at"))
+_HISTORY_KEYS = frozenset(("id", "at", "action", "claim", "source", "detail"))
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    where: str
+    fields: Mapping[str, Any]  # id, name, kind, party, reliability, url, notes, created_at
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    where: str
+    ref: str  # what links in the same file call this claim
+    fields: Mapping[str, Any]  # the claim's fields as columns.CLAIM names them (+ recorded_at)
+    source: Mapping[str, Any] | None = None  # source_* columns: how to create its source
+
+
+@dataclass(frozen=True, slots=True)
+class LinkRow:
+    where: str
+    src: str  # a ClaimRow.ref, or "#N" for claim N already in the ledger
+    relation: str
+    dst: str
+    note: str | None = None
+    created_at: str | None = None
+    id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """What one file holds, not yet checked against a ledger."""
+
+    name: str
+    document: bool  # a claim-ledger JSON document: sources defined, ids and history kept
+    sources: tuple[SourceRow, ...] = ()
+    claims: tuple[ClaimRow, ...] = ()
+    links: tuple[LinkRow, ...] = ()
+    history: tuple[Mapping[str, Any], ...] | None = None
+    last_ids: Mapping[str, int] = field(default_factory=dict)
+    problems: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------- files
+
+
+def format_of(path: Path, given: str | None) -> str:
+    if given:
+        fmt = given.strip().casefold()
+        if fmt not in FORMATS:
+            raise InvalidInput(f"unknown format {given!r}: use one of {', '.join(FORMATS)}")
+        return fmt
+    fmt = _SUFFIXES.get(path.suffix.casefold())
+    if fmt is None:
+        raise InvalidInput(
+            f"cannot tell the format of {path.name!r} from its name: pass --format json, csv or jsonl"
+        )
+    return fmt
+
+
+def read_text(path: Path) -> str:
+    """A file's text (UTF-8, with or without the BOM spreadsheets write)."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise NotFound(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{path} is a folder: give a file") from None
+    except OSError as exc:
+        raise StorageError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"{path.name} is not UTF-8 text (byte {exc.start}): save it as UTF-8 and try again"
+        ) from None
+
+
+def parse(text: str, fmt: str, name: str) -> Batch:
+    if fmt == "json":
+        try:
+            doc = json.loads(text)
+        except ValueError as exc:
+            raise InvalidInput(f"{name} is not valid JSON: {exc}") from None
+        return from_document(doc, name)
+    if fmt == "csv":
+        return from_csv(text, name)
+    return from_jsonl(text, name)
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    """A claim-ledger JSON document (such as the bundled sample), checked for its format."""
+    try:
+        doc = json.loads(read_text(path))
+    except (ValueError, NotFound, InvalidInput) as exc:
+        raise Corrupt(f"cannot read {path}: {exc}") from None
+    _document_header(doc, path.name)
+    return doc
+
+
+def _document_header(doc: Any, name: str) -> None:
+    if not isinstance(doc, dict) or doc.get("format") != DOCUMENT_FORMAT:
+        raise InvalidInput(
+            f'{name} is not a claim-ledger document (no "format": "claim-ledger"); '
+            "JSON Lines files end in .jsonl, or pass --format jsonl"
+        )
+    schema = doc.get("schema", SCHEMA_VERSION)
+    if not isinstance(schema, int) or schema > SCHEMA_VERSION:
+        raise InvalidInput(
+            f"{name} was written by a newer claim-ledger (schema {schema}; this one reads up to "
+            f"{SCHEMA_VERSION}): upgrade claim-ledger"
+        )
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def from_document(doc: Any, name: str) -> Batch:
+    """Our own JSON export (and the bundled sample): whole records with their ids."""
+    _document_header(doc, name)
+    problems: list[str] = []
+
+    def records(table: str, keys: frozenset[str]) -> list[tuple[str, Mapping[str, Any]]]:
+        value = doc.get(table) or []
+        if not isinstance(value, list):
+            problems.append(f"{table}: expected a list")
+            return []
+        out = []
+        for i, record in enumerate(value, start=1):
+            where = f"{table}[{i}]"
+            if not isinstance(record, dict):
+                problems.append(f"{where}: expected an object")
+                continue
+            unknown = sorted(set(record) - keys)
+            if unknown:
+                problems.append(f"{where}: unknown field {', '.join(map(repr, unknown))}")
+                continue
+            out.append((where, record))
+        return out
+
+    sources = tuple(SourceRow(w, r) for w, r in records("sources", _SOURCE_KEYS))
+    claims = []
+    for where, record in records("claims", _CLAIM_KEYS):
+        claim_id = _positive_id(record.get("id"), f"{where}: claim", problems)
+        if claim_id is not None:
+            fields = {k: v for k, v in record.items() if k != "id"}
+            claims.append(ClaimRow(f"{where} (#{claim_id})", str(claim_id), fields))
+    links = []
+    for where, record in records("links", _LINK_KEYS):
+        ends = [_positive_id(record.get(end), f"{where}: {end!r}", problems) for end in ("from", "to")]
+        link_id = _positive_id(record.get("id"), f"{where}: link", problems, required=False)
+        if None not in ends:
+            links.append(
+                LinkRow(
+                    where,
+                    str(ends[0]),
+                    str(record.get("relation", "")),
+                    str(ends[1]),
+                    record.get("note"),
+                    record.get("created_at"),
+                    link_id,
+                )
+            )
+    history = None
+    if "history" in doc:
+        history = tuple(r for _, r in records("history", _HISTORY_KEYS))
+    last_ids = doc.get("last_ids") or {}
+    if not isinstance(last_ids, dict) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in last_ids.values()
+    ):
+        problems.append('last_ids: expected counts such as {"claims": 20, "links": 5}')
+        last_ids = {}
+    return Batch(
+        name,
+        True,
+        sources,
+        tuple(claims),
+        tuple(links),
+        history,
+        last_ids,
+        tuple(problems),
+    )
+
+
+def _positive_id(value: Any, what: str, problems: list[str], *, required: bool = True) -> int | None:
+    if value is None and not required:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    problems.append(f"{what} id must be a whole number from 1 up, not {value!r}")
+    return None
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def from_csv(text: str, name: str) -> Batch:
+    """One claim per row; the header names the columns (see :mod:`ledger.columns`).
+
+    Rows are numbered as a spreadsheet shows them: the header is row 1.
+    """
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise InvalidInput(f"{name} is not valid CSV: {exc}") from None
+    if not rows:
+        raise InvalidInput(f"{name} is empty: the first row must name the columns (text, source, ...)")
+    header = [h.strip().casefold() for h in rows[0]]
+    problems = _header_problems(header, "row 1")
+    if problems:
+        return Batch(name, False, problems=tuple(problems))
+    records = []
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in cells):
+            continue  # blank rows at the end of a sheet
+        where = f"row {number}"
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
+            problems.append(f"{where}: {len(cells)} cells but the header names {len(header)} columns")
+            continue
+        values = {h: columns.restore(c) for h, c in zip(header, cells, strict=False)}
+        records.append((where, str(number), values))
+    return _from_rows(name, records, problems)
+
+
+def from_jsonl(text: str, name: str) -> Batch:
+    """One JSON object per line, with the CSV's column names as keys; blank lines are skipped."""
+    problems: list[str] = []
+    records = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"line {number}"
+        try:
+            record = json.loads(line)
+        except ValueError as exc:
+            problems.append(f"{where}: not valid JSON ({exc})")
+            continue
+        if not isinstance(record, dict):
+            problems.append(f'{where}: expected an object such as {{"text": ..., "source": ...}}')
+            continue
+        keys = [str(k).casefold() for k in record]
+        found = _header_problems(keys, where)
+        if found:
+            problems.extend(found)
+            continue
+        records.append((where, str(number), dict(zip(keys, record.values(), strict=True))))
+    return _from_rows(name, records, problems)
+
+
+def _header_problems(names: list[str], where: str) -> list[str]:
+    problems = []
+    unknown = [n for n in names if n not in columns.INPUT and not columns.is_computed(n)]
+    if unknown:
+        problems.append(
+            f"{where}: unknown column {', '.join(map(repr, unknown))} (columns: "
+            f"{', '.join(sorted(columns.INPUT))})"
+        )
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        problems.append(f"{where}: column {', '.join(map(repr, twice))} given twice")
+    missing = [n for n in columns.REQUIRED if n not in names]
+    if missing:
+        problems.append(f"{where}: missing column {', '.join(map(repr, missing))}")
+    return problems
+
+
+def _from_rows(name: str, records: list[tuple[str, str, dict[str, Any]]], problems: list[str]) -> Batch:
+    """Rows as CSV or JSON Lines give them: references resolve to `id` if given, else row number."""
+    claims = []
+    links = []
+    for where, number, values in records:
+        ref = _cell(values.get("id")) or number
+        fields: dict[str, Any] = {}
+        for key in columns.CLAIM:
+            value = values.get(key)
+            if key == "figures":
+                fields[key] = _items(value, split_commas=False)
+            elif key == "tags":
+                fields[key] = _items(value, split_commas=True)
+            else:
+                fields[key] = _cell(value)
+        source = {k.removeprefix("source_"): _cell(values.get(k)) for k in columns.SOURCE}
+        has_source = any(v is not None for v in source.values())
+        claims.append(ClaimRow(where, ref, fields, source if has_source else None))
+        for relation in columns.RELATIONS:
+            for target in _items(values.get(relation), split_commas=True):
+                links.append(LinkRow(where, ref, relation, str(target)))
+    return Batch(name, False, (), tuple(claims), tuple(links), None, {}, tuple(problems))
+
+
+def _cell(value: Any) -> str | None:
+    """A cell as text; blank is None. Numbers (JSON Lines) are taken as written."""
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else json.dumps(value)
+    return text if text.strip() else None
+
+
+def _items(value: Any, *, split_commas: bool) -> list[Any]:
+    """A list cell: a JSON list, or text split on ';' (and ',' where no number needs it)."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return [v if isinstance(v, (dict, str)) else json.dumps(v) for v in value]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return [json.dumps(value)]
+    pattern = r"[;,]" if split_commas else columns.LIST_SEPARATOR
+    return [part.strip() for part in re.split(pattern, str(value)) if part.strip()]

@@ -1,0 +1,358 @@
+"""The Markdown report: GitHub-flavoured Markdown a newsroom can paste, raw or rendered.
+
+All user text goes through :func:`text`, which makes it inline Markdown that
+shows exactly that text: no markup, no HTML, no links of its own, no line
+breaks that could end a table row. Links are only ever built here, from
+``http(s)`` addresses, by :func:`link`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from .analysis import Filters, MetricFigures, disputed, figures, lacking_confirmation
+from .model import CREDIBILITY_NAMES, RELIABILITY_NAMES, Claim, Relation, Source, Status, grade, number
+from .ops import Report
+from .terminal import printable
+
+# Always special inline: backslash, code, emphasis, links, HTML, tables, strikethrough, math.
+_ALWAYS = re.compile(r"([\\`*\[\]<|~$])")
+# '_' only opens or closes emphasis at a word's edge; inside a word (snake_case) it is inert.
+_EDGE_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
+# '&' only starts a character reference before a name or '#'.
+_ENTITY_START = re.compile(r"&(?=[#A-Za-z0-9])")
+# At the start of a line these open a block: heading, quote, list, setext underline.
+_BLOCK_START = re.compile(r"^([#>+=\-])")
+_ORDERED_START = re.compile(r"^(\d+)([.)])")
+_URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
+# Unsafe in a link destination or a table cell: percent-encode them, as browsers do.
+_URL_ENCODE = {c: f"%{ord(c):02X}" for c in ' "<>\\^`{|}'}
+
+
+def text(value: object) -> str:
+    """User text as inline Markdown showing exactly that text, on one line.
+
+    Control and invisible characters are made visible as in the terminal;
+    line breaks become ``<br>`` (the only HTML the report contains).
+    """
+    raw = "" if value is None else str(value)
+    raw = printable(raw.replace("\r\n", "\n").replace("\r", "\n")).strip()
+    escaped = _ALWAYS.sub(r"\\\1", raw)
+    escaped = _EDGE_UNDERSCORE.sub(r"\\_", escaped)
+    escaped = _ENTITY_START.sub(r"\\&", escaped)
+    lines = [line.strip() for line in escaped.split("\n")]
+    return "<br>".join(_ORDERED_START.sub(r"\1\\\2", _BLOCK_START.sub(r"\\\1", line)) for line in lines)
+
+
+def code(value: str) -> str:
+    """An identifier (source id, event, metric) as inline code, or as text if it cannot be."""
+    if value and re.fullmatch(r"[^\s`|\\<>]+", value) and printable(value) == value:
+        return f"`{value}`"
+    return text(value)
+
+
+def link(label: str, url: str | None) -> str:
+    """``[label](url)`` for an http(s) address; anything else is shown as text, never linked."""
+    if not url or not _URL.fullmatch(url):
+        return text(url) if url else ""
+    dest = "".join(_URL_ENCODE.get(c, c) for c in url)
+    dest = re.sub(r"([()])", r"\\\1", dest)
+    dest = _ENTITY_START.sub(r"\\&", dest)
+    return f"[{text(label)}]({dest})"
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: Iterable[int] = ()) -> list[str]:
+    """A GFM table; ``right`` are the columns to right-align (numbers)."""
+    aligned = set(right)
+    lines = [
+        "| " + " | ".join(headers) + " |",
+        "| " + " | ".join("---:" if i in aligned else "---" for i in range(len(headers))) + " |",
+    ]
+    lines.extend("| " + " | ".join(cell or " " for cell in row) + " |" for row in rows)
+    return lines
+
+
+# --------------------------------------------------------------------------- the report
+
+METHOD = (
+    "**Independence.** Claims joined by *repeats* form one story: a statement relayed by "
+    "three outlets is one voice, not four. Its origin is the sources of its original "
+    "claims. A claim is independently confirmed when a claim outside its story, not "
+    "retracted, corroborates it, and that claim's origin shares neither a source nor a "
+    "party with its own (two sources of one side do not confirm each other; unaligned "
+    "sources have no party). Corroboration that runs back to the claim's own origin is "
+    "circular reporting and counts for nothing.",
+    "**Status and credibility.** *Confirmed*: independently confirmed and not "
+    "contradicted. *Disputed*: contradicted by a claim outside its story that is not "
+    "retracted. *Unconfirmed*: neither. *Superseded*: a later statement of the same "
+    "source updates it. *Retracted*: its source withdrew it. The grade (e.g. F3) is the "
+    "source's reliability, A (completely reliable) to F (cannot be judged), set by the "
+    "analyst, then the claim's credibility on the Admiralty scale, computed from the "
+    "links: " + "; ".join(f"{n} {name}" for n, name in CREDIBILITY_NAMES.items()) + ". Figures "
+    "are intervals; values of one event and metric from different origins that cannot "
+    "both be true are marked as a conflict.",
+)
+
+SECTIONS = (
+    "Claims lacking independent confirmation",
+    "Disputed claims",
+    "Figures",
+    "Confirmed claims",
+    "Sources",
+    "Method",
+)
+GRAPH = "Link graph"
+
+
+def report(
+    rep: Report,
+    *,
+    name: str,
+    now: str,
+    filters: Filters = Filters(),
+    graph: bool = False,
+) -> str:
+    """The whole report for the claims ``filters`` selects."""
+    claims = rep.select(filters)
+    lines = ["# Claim ledger report", ""]
+    applied = filters.describe()
+    lines.append(
+        f"Generated {text(now)} from the ledger {code(name)}. "
+        + (f"Filters: {text('; '.join(applied))}." if applied else "No filters: every claim.")
+    )
+    lines += ["", _summary(rep, claims), ""]
+    sections = (
+        _lacking(rep, claims),
+        _disputed(rep, claims),
+        _figures(rep, claims),
+        _confirmed(rep, claims),
+        _sources(rep, claims, whole=not applied),
+        list(METHOD),
+    )
+    for title, body in zip(SECTIONS, sections, strict=True):
+        lines += [f"## {title}", ""]
+        for item in body:
+            lines += [item, ""] if not item.startswith("|") else [item]
+        if body and body[-1].startswith("|"):
+            lines.append("")
+    if graph:
+        lines += [f"## {GRAPH}", "", *_graph(rep, claims), ""]
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _summary(rep: Report, claims: Sequence[Claim]) -> str:
+    counts = Counter(rep.assessments[c.id].status for c in claims)
+    sources = {c.source for c in claims}
+    lacking = counts[Status.unconfirmed] + counts[Status.disputed]
+    parts = [f"{counts[s]} {s.value}" for s in Status if s is not Status.superseded or counts[s]]
+    return (
+        f"**{_n(len(claims), 'claim')}** from **{_n(len(sources), 'source')}**: "
+        + ", ".join(parts)
+        + f". **{lacking}** lack independent confirmation."
+    )
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _none(what: str) -> list[str]:
+    return [f"No {what}."]
+
+
+def _who(rep: Report, claim: Claim) -> str:
+    """``#8 `press` (press, unaligned)``."""
+    source = rep.sources.get(claim.source)
+    detail = f" ({text(source.kind.value.replace('_', ' '))}, {text(source.party_label)})" if source else ""
+    return f"{code(claim.source)}{detail}"
+
+
+def _grade(rep: Report, claim: Claim) -> str:
+    return grade(rep.sources.get(claim.source), rep.assessments[claim.id].credibility)
+
+
+def _seen(claim: Claim) -> str:
+    return " · ".join(x for x in (link("source", claim.url), link("archive", claim.archive_url)) if x)
+
+
+def _refs(rep: Report, ids: Iterable[int]) -> str:
+    return "<br>".join(f"#{i} {text(rep.claims[i].text)} — {_who(rep, rep.claims[i])}" for i in ids)
+
+
+def _lacking(rep: Report, claims: Sequence[Claim]) -> list[str]:
+    chosen = lacking_confirmation(claims, rep.assessments)
+    if not chosen:
+        return _none("claim lacks independent confirmation")
+    return table(
+        ["#", "Claim", "Source", "Date", "Grade", "Why", "Seen at"],
+        (
+            [
+                str(c.id),
+                text(c.text),
+                _who(rep, c),
+                text(c.date or ""),
+                _grade(rep, c),
+                f"{rep.assessments[c.id].status.value}: {text(rep.assessments[c.id].reason)}",
+                _seen(c),
+            ]
+            for c in chosen
+        ),
+        right=[0],
+    )
+
+
+def _disputed(rep: Report, claims: Sequence[Claim]) -> list[str]:
+    chosen = disputed(claims, rep.assessments)
+    if not chosen:
+        return _none("claim is disputed")
+    return table(
+        ["#", "Claim", "Source", "Grade", "Contradicted by", "Independently confirmed by"],
+        (
+            [
+                str(c.id),
+                text(c.text),
+                _who(rep, c),
+                _grade(rep, c),
+                _refs(rep, rep.assessments[c.id].contradicted_by),
+                _refs(rep, rep.assessments[c.id].confirmed_by) or "nothing",
+            ]
+            for c in chosen
+        ),
+        right=[0],
+    )
+
+
+def _figures(rep: Report, claims: Sequence[Claim]) -> list[str]:
+    groups = figures(claims, rep.assessments)
+    if not groups:
+        return _none("figures in these claims")
+    conflicts = sum(g.conflict for g in groups)
+    lead = (
+        f"**{_n(conflicts, 'conflict')}**: values from different origins that cannot both be true."
+        if conflicts
+        else "No conflicts: every origin's values overlap."
+    )
+    return [
+        lead,
+        *table(
+            ["Event", "Metric", "Values by origin", "Low", "High", "Conflict"],
+            ([code(g.event), code(g.metric), _values(rep, g), *_range(g), _conflict(g)] for g in groups),
+            right=[3, 4],
+        ),
+    ]
+
+
+def _values(rep: Report, g: MetricFigures) -> str:
+    cells = []
+    for v in g.values:
+        cell = f"{text(v.figure.words)} — #{v.claim} {_who(rep, rep.claims[v.claim])}"
+        notes = []
+        if v.relayed_by:
+            notes.append("relayed by " + ", ".join(f"#{i}" for i in v.relayed_by))
+        if not v.current:
+            notes.append(f"superseded by #{rep.assessments[v.claim].superseded_by}")
+        if v.relay_error:
+            notes.append(f"relay error: its origin ({', '.join(v.origin)}) says otherwise")
+        if notes:
+            cell += " (" + text("; ".join(notes)) + ")"
+        cells.append(cell)
+    return "<br>".join(cells)
+
+
+def _range(g: MetricFigures) -> list[str]:
+    if g.low is None:
+        return ["—", "—"]
+    assert g.high is not None  # set whenever low is
+    return [number(g.low), number(g.high) + (" or more" if g.open_ended else "")]
+
+
+def _conflict(g: MetricFigures) -> str:
+    return f"**yes**: {g.conflict_words()}" if g.conflict else "no"
+
+
+def _confirmed(rep: Report, claims: Sequence[Claim]) -> list[str]:
+    chosen = [c for c in claims if rep.assessments[c.id].status is Status.confirmed]
+    if not chosen:
+        return _none("claim is independently confirmed")
+    return table(
+        ["#", "Claim", "Source", "Grade", "Confirmed by"],
+        (
+            [
+                str(c.id),
+                text(c.text),
+                _who(rep, c),
+                _grade(rep, c),
+                ", ".join(f"#{i} {_who(rep, rep.claims[i])}" for i in rep.assessments[c.id].confirmed_by),
+            ]
+            for c in chosen
+        ),
+        right=[0],
+    )
+
+
+def _sources(rep: Report, claims: Sequence[Claim], *, whole: bool) -> list[str]:
+    counts = Counter(c.source for c in claims)
+    shown: list[Source] = [s for s in rep.sources.values() if whole or counts[s.id]]
+    if not shown:
+        return _none("sources")
+    return table(
+        ["Source", "Name", "Kind", "Party", "Reliability", "Claims"],
+        (
+            [
+                code(s.id),
+                link(s.name, s.url) if s.url else text(s.name),
+                text(s.kind.value.replace("_", " ")),
+                text(s.party_label),
+                f"{s.reliability} ({RELIABILITY_NAMES[s.reliability]})",
+                str(counts[s.id]),
+            ]
+            for s in sorted(shown, key=lambda s: s.id)
+        ),
+        right=[5],
+    )
+
+
+# --------------------------------------------------------------------------- Mermaid
+
+_EDGE = {
+    Relation.corroborates: "-->|corroborates|",
+    Relation.contradicts: "--x|contradicts|",
+    Relation.repeats: "==>|repeats|",
+    Relation.updates: "-.->|updates|",
+}
+_STYLE = {
+    Status.confirmed: "fill:#d4edda,stroke:#2e7d32",
+    Status.unconfirmed: "fill:#fff3cd,stroke:#b8860b",
+    Status.disputed: "fill:#f8d7da,stroke:#c62828",
+    Status.superseded: "fill:#eeeeee,stroke:#9e9e9e",
+    Status.retracted: "fill:#eeeeee,stroke:#9e9e9e,stroke-dasharray:4",
+}
+
+
+def _graph(rep: Report, claims: Sequence[Claim]) -> list[str]:
+    """A Mermaid flowchart of the links among ``claims``: one box per linked claim."""
+    chosen = {c.id for c in claims}
+    links = [lk for lk in rep.links if lk.src in chosen and lk.dst in chosen]
+    if not links:
+        return _none("links between these claims")
+    linked = sorted({lk.src for lk in links} | {lk.dst for lk in links})
+    lines = ["```mermaid", "flowchart LR"]
+    for cid in linked:
+        claim = rep.claims[cid]
+        source = rep.sources.get(claim.source)
+        who = f"{claim.source} ({source.party_label})" if source else claim.source
+        label = f"{cid}: {_mermaid_label(who)}"
+        lines.append(f'  c{cid}["{label}"]:::{rep.assessments[cid].status.value}')
+    for lk in sorted(links, key=lambda lk: lk.id):
+        lines.append(f"  c{lk.src} {_EDGE[lk.relation]} c{lk.dst}")
+    used = {rep.assessments[cid].status for cid in linked}
+    lines += [f"  classDef {s.value} {_STYLE[s]}" for s in Status if s in used]
+    lines.append("```")
+    return lines
+
+
+def _mermaid_label(value: str) -> str:
+    """Text inside a quoted Mermaid label: only letters, digits and plain punctuation survive."""
+    return re.sub(r"[^\w .,:/()-]", "_", printable(value, single_line=True))
