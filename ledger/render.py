@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from .analysis import voice
+from .analysis import MetricFigures, voice
 from .model import (
     CREDIBILITY_NAMES,
     RELIABILITY_NAMES,
@@ -27,8 +27,9 @@ from .model import (
     Source,
     Status,
     grade,
+    number,
 )
-from .ops import Report
+from .ops import Imported, Report
 from .terminal import printable
 
 STATUS_STYLE = {
@@ -179,6 +180,84 @@ def sources_table(sources: Iterable[Source], counts: dict[str, int]) -> Table:
             txt(s.party_label),
             Text(s.reliability),
             Text(str(counts.get(s.id, 0))),
+        )
+    return table
+
+
+def figures_view(report: Report, groups: Sequence[MetricFigures]) -> Group | Text:
+    """One table per event: per metric, each origin's value with its claim, the range, conflicts."""
+    if not groups:
+        return Text("No figures: record them with --figure killed=3 on 'add'.")
+    by_event: dict[str, list[MetricFigures]] = {}
+    for g in groups:
+        by_event.setdefault(g.event, []).append(g)
+    return Group(*(_figures_table(report, event, metrics) for event, metrics in by_event.items()))
+
+
+def _figures_table(report: Report, event: str, groups: Sequence[MetricFigures]) -> Table:
+    conflicts = sum(g.conflict for g in groups)
+    table = _table(f"Figures: {printable(event)}", f"{_count(groups, 'metric')}, {conflicts} in conflict")
+    table.add_column("Metric", no_wrap=True)
+    table.add_column("Value", no_wrap=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Source", ratio=1, min_width=12, overflow="fold")
+    table.add_column("Range", no_wrap=True)
+    table.add_column("Conflict", ratio=1, min_width=8)
+    for g in groups:
+        conflict = Text(g.conflict_words(), style="bold red") if g.conflict else Text("no", style="dim")
+        for n, v in enumerate(g.values):
+            notes = []
+            if v.relayed_by:
+                notes.append("relayed by " + _ids(v.relayed_by))
+            if not v.current:
+                notes.append(f"superseded by #{report.assessments[v.claim].superseded_by}")
+            if v.relay_error:
+                notes.append("relay error: differs from its origin")
+            who = txt(voice(v.source, report.sources))
+            if notes:
+                who.append(txt("\n" + "; ".join(notes), "dim"))
+            first = n == 0
+            table.add_row(
+                txt(g.metric) if first else None,
+                txt(v.figure.words, "" if v.current and not v.relay_error else "dim"),
+                _id(v.claim),
+                who,
+                Text(_range(g)) if first else None,
+                conflict if first else None,
+                end_section=n == len(g.values) - 1,
+            )
+    return table
+
+
+def _range(g: MetricFigures) -> str:
+    if g.low is None or g.high is None:
+        return "-"
+    span = number(g.low) if g.low == g.high else f"{number(g.low)}-{number(g.high)}"
+    return span + ("+" if g.open_ended else "")
+
+
+def import_table(added: Imported) -> Table:
+    """What an import would add: each row, the id its claim gets, its source and links."""
+    table = _table("Would add", _count(added.claims))
+    table.add_column("From", no_wrap=True)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Claim", ratio=3, min_width=18)
+    table.add_column("Source", max_width=16, overflow="fold")
+    table.add_column("Links", ratio=1, min_width=10)
+    new_sources = {s.id for s in added.sources}
+    links: dict[int, list[str]] = {}
+    for lk in added.links:
+        links.setdefault(lk.src, []).append(f"{lk.relation.value} #{lk.dst}")
+    for where, claim in added.claims:
+        source = txt(claim.source, "bold")
+        if claim.source in new_sources:
+            source.append(txt(" (new)", "green"))
+        table.add_row(
+            txt(where),
+            _id(claim.id),
+            txt(claim.text),
+            source,
+            txt("\n".join(links.get(claim.id, ()))),
         )
     return table
 

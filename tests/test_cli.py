@@ -414,6 +414,9 @@ def test_every_command_and_option_has_help_and_an_example(cli):
         "source add",
         "source list",
         "source show",
+        "figures",
+        "export",
+        "import",
     } <= seen
 
 

@@ -82,3 +82,18 @@ def test_installed_demo(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Lacking independent confirmation" in done.stdout and "Disputed claims" in done.stdout
     assert not (tmp_path / "ledger.json").exists()
+
+
+def test_installed_report_and_round_trip(tmp_path):
+    from .test_markdown import parse
+
+    assert run(tmp_path, "init", "--sample").returncode == 0
+    done = run(tmp_path, "export", "markdown", "-o", "report.md", "--graph")
+    assert done.returncode == 0, done.stderr
+    doc = parse((tmp_path / "report.md").read_text(encoding="utf-8"))
+    assert doc.h2[0] == "Claims lacking independent confirmation" and doc.h2[-1] == "Link graph"
+    assert run(tmp_path, "export", "json", "-o", "backup.json").returncode == 0
+    done = run(tmp_path, "--db", "copy.json", "import", "backup.json")
+    assert done.returncode == 0, done.stderr
+    again = run(tmp_path, "--db", "copy.json", "export", "json")
+    assert again.stdout == (tmp_path / "backup.json").read_text(encoding="utf-8")

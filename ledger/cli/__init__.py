@@ -149,11 +149,12 @@ def _global(
 
 
 def _register() -> None:
-    from . import claims, setup, sources
+    from . import claims, reports, setup, sources
 
     setup.register(app)
     app.add_typer(sources.app, name="source")
     claims.register(app)
+    reports.register(app)
 
 
 _register()

@@ -56,6 +56,11 @@ class Env:
     def now() -> str:
         return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
+    @staticmethod
+    def now_words() -> str:
+        """The time for a reader: ``2026-11-25 17:04 UTC``."""
+        return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
 
 def env(ctx: typer.Context) -> Env:
     obj = ctx.find_object(Env)
@@ -136,11 +141,24 @@ _FILTER_NAMES = [name for name, *_ in _LISTING_OPTIONS if name != "as_json"]
 def listing(func: Callable[..., Any]) -> Callable[..., Any]:
     """Give a listing command the shared filters and ``--json``; it receives ``filters``.
 
-    One decorator so that ``list``, ``unconfirmed`` and ``disputed`` (and the
-    exports to come) filter the same way with the same words.
+    One decorator so that ``list``, ``unconfirmed``, ``disputed``, ``figures``
+    and ``export`` filter the same way with the same words.
     """
+    return _with_filters(func, with_json=True)
+
+
+def filtered(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The listing filters without ``--json`` (``export`` chooses its format itself)."""
+    return _with_filters(func, with_json=False)
+
+
+def _with_filters(func: Callable[..., Any], *, with_json: bool) -> Callable[..., Any]:
     signature = inspect.signature(func)
-    own = [p for p in signature.parameters.values() if p.name not in ("filters", "as_json")]
+    own = [
+        p.replace(annotation=_resolved(p.annotation, func))
+        for p in signature.parameters.values()
+        if p.name not in ("filters", "as_json")
+    ]
     extra = [
         inspect.Parameter(
             name,
@@ -149,6 +167,7 @@ def listing(func: Callable[..., Any]) -> Callable[..., Any]:
             annotation=Annotated[kind, typer.Option(flag, metavar=metavar, help=help_)],
         )
         for name, flag, kind, default, metavar, help_ in _LISTING_OPTIONS
+        if with_json or name != "as_json"
     ]
 
     @functools.wraps(func)
@@ -159,6 +178,14 @@ def listing(func: Callable[..., Any]) -> Callable[..., Any]:
     wrapper.__signature__ = signature.replace(parameters=own + extra)  # type: ignore[attr-defined]
     wrapper.__annotations__ = {p.name: p.annotation for p in own + extra}
     return wrapper
+
+
+def _resolved(annotation: Any, func: Callable[..., Any]) -> Any:
+    """A postponed (string) annotation evaluated where the command was written.
+
+    The wrapper lives here, so Typer would otherwise look the names up in this module.
+    """
+    return eval(annotation, func.__globals__) if isinstance(annotation, str) else annotation
 
 
 def build_filters(

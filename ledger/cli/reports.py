@@ -1,0 +1,223 @@
+"""Reports and exchange: ``figures``, ``export``, ``import``."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ..errors import ImportRejected, UsageError
+from .context import console, done, echo_json, env, filtered, listing
+
+if TYPE_CHECKING:
+    from ..analysis import Filters
+    from ..ops import Imported
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(figures)
+    app.command()(export)
+    app.command("import")(import_)
+
+
+# How many problems `import` lists before it only counts the rest.
+_PROBLEMS_SHOWN = 100
+
+
+@listing
+def figures(ctx: typer.Context, filters: Filters, as_json: bool = False) -> None:
+    """Per event and metric: each origin's value, the low-high range, and conflicts.
+
+    Values from different origins that cannot both be true are a conflict; a relay
+    repeating its origin's value is not; a value another claim of the same source
+    updates is shown but no longer current.
+
+    Example: claim-ledger figures --event kharkiv-2023-12-31
+    """
+    from .. import analysis, ops, render
+    from ..export import figures_json
+
+    with env(ctx).reading() as store:
+        report = ops.report(store)
+    groups = analysis.figures(report.select(filters), report.assessments)
+    if as_json:
+        echo_json(figures_json(groups))
+    else:
+        console().print(render.figures_view(report, groups))
+
+
+class ExportFormat(str, Enum):
+    markdown = "markdown"
+    json = "json"
+    csv = "csv"
+
+
+@filtered
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[
+        ExportFormat,
+        typer.Argument(
+            metavar="FORMAT",
+            show_default=False,
+            help="markdown (the report), json (the whole ledger, lossless) or csv (one row per claim).",
+        ),
+    ],
+    filters: Filters,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            dir_okay=False,
+            help="Write to FILE (replaced atomically; a new file is readable by you only). "
+            "Default: standard output.",
+        ),
+    ] = None,
+    graph: Annotated[
+        bool,
+        typer.Option("--graph", help="markdown: add a Mermaid diagram of the links (GitHub draws it)."),
+    ] = False,
+) -> None:
+    """Write the report (markdown), the whole ledger (json) or a spreadsheet (csv).
+
+    The filters choose the claims, as for 'list'. A filtered json export holds those
+    claims, their sources and the links between them, without history.
+
+    Example: claim-ledger export markdown --event kharkiv-2023-12-31 -o report.md
+    """
+    from .. import export as writers
+    from .. import markdown, ops, storage
+
+    e = env(ctx)
+    with e.reading() as store:
+        report = ops.report(store)
+        ledger = store.path
+        if output is not None and _same_file(output, ledger):
+            raise UsageError(f"--output {output} is the ledger itself: choose another file")
+        claims = report.select(filters)
+        if fmt is ExportFormat.markdown:
+            body = markdown.report(report, name=ledger.stem, now=e.now_words(), filters=filters, graph=graph)
+        elif fmt is ExportFormat.json:
+            body = writers.ledger_json(report, claims, store.history(), store.last_ids(), filters)
+        else:
+            body = writers.claims_csv(report, claims)
+    if graph and fmt is not ExportFormat.markdown:
+        raise UsageError("--graph only applies to the markdown report")
+    if output is None:
+        sys.stdout.write(body)
+        return
+    storage.atomic_write(output, body.encode("utf-8"), what="export")
+    done(f"Wrote {fmt.value} for {len(claims)} claim{'s' if len(claims) != 1 else ''} to {output}.")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or a.resolve() == Path(f"{b.resolve()}.lock")
+    except OSError:
+        return False
+
+
+def import_(
+    ctx: typer.Context,
+    file: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE",
+            help="A claim-ledger JSON export, a CSV file or JSON Lines; '-' reads standard input.",
+        ),
+    ],
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            metavar="FORMAT",
+            help="json, csv or jsonl. Default: from the file name (.json, .csv, .jsonl/.ndjson).",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Check everything and show what would be added; write nothing."),
+    ] = False,
+    create_sources: Annotated[
+        bool,
+        typer.Option(
+            "--create-sources",
+            help="Create sources the ledger lacks from the rows' source_kind, source_party, "
+            "source_name and source_reliability columns.",
+        ),
+    ] = False,
+) -> None:
+    """Add claims, sources and links from a file: all of them, or none.
+
+    Every problem is listed with its row number and nothing is written unless all rows
+    are fine. A claim-ledger JSON export into an empty ledger gives the same ledger back,
+    ids and history included; anything else is added after the claims already there. If
+    the ledger does not exist yet, import creates it.
+
+    Example: claim-ledger import claims.csv --create-sources --dry-run
+    """
+    from .. import importer, ops, render
+    from ..store import memory_store
+
+    e = env(ctx)
+    if file == "-":
+        if not fmt:
+            raise UsageError("reading standard input needs --format json, csv or jsonl")
+        name, text = "standard input", sys.stdin.read()
+        kind = importer.format_of(Path("-"), fmt)
+    else:
+        path = Path(file)
+        kind = importer.format_of(path, fmt)
+        name, text = path.name, importer.read_text(path)
+    batch = importer.parse(text, kind, name)
+    exists = e.location().path.exists()
+    try:
+        if dry_run:
+            if exists:
+                with e.reading() as store:
+                    added = ops.import_batch(store, batch, now=e.now(), create_sources=create_sources)
+            else:
+                added = ops.import_batch(memory_store(), batch, now=e.now(), create_sources=create_sources)
+        else:
+            with e.writing(create=not exists) as store:
+                added = ops.import_batch(store, batch, now=e.now(), create_sources=create_sources)
+    except ImportRejected as rejected:
+        _list_problems(rejected)
+        raise typer.Exit(1) from None
+    if dry_run:
+        console().print(render.import_table(added))
+    done(_imported_words(added, name, dry_run))
+
+
+def _list_problems(rejected: ImportRejected) -> None:
+    from ..terminal import printable
+
+    problems = rejected.problems
+    lines = [f"Error: {printable(rejected.summary, single_line=True)}"]
+    lines += [f"  {printable(p, single_line=True)}" for p in problems[:_PROBLEMS_SHOWN]]
+    if len(problems) > _PROBLEMS_SHOWN:
+        lines.append(f"  ... and {len(problems) - _PROBLEMS_SHOWN} more")
+    sys.stderr.write("\n".join(lines) + "\n")
+
+
+def _imported_words(added: Imported, name: str, dry_run: bool) -> str:
+    n = len(added.claims)
+    parts = [f"{n} claim{'s' if n != 1 else ''}"]
+    if n:
+        first, last = added.claims[0][1].id, added.claims[-1][1].id
+        parts[0] += f" (#{first})" if first == last else f" (#{first}-#{last})"
+    parts.append(f"{len(added.links)} link{'s' if len(added.links) != 1 else ''}")
+    parts.append(f"{len(added.sources)} new source{'s' if len(added.sources) != 1 else ''}")
+    if added.history:
+        parts.append(f"{added.history} history entr{'ies' if added.history != 1 else 'y'}")
+    what = ", ".join(parts)
+    if dry_run:
+        return f"Dry run: would add {what} from {name}. Nothing was written."
+    if added.restored:
+        return f"Restored {name}: {what}, with the ids it had."
+    return f"Imported {what} from {name}."

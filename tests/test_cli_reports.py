@@ -1,0 +1,177 @@
+"""``figures``, ``export`` and ``import`` through the command line (typer.testing.CliRunner)."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from .test_markdown import parse
+
+
+@pytest.fixture
+def sample(cli, db) -> Path:
+    cli("init", "--sample")
+    return db
+
+
+def test_figures_json_gives_every_value_with_its_origin(cli, sample):
+    groups = json.loads(cli("figures", "--json", "--event", "belgorod-2023-12-30").stdout)
+    assert [(g["metric"], g["low"], g["high"], g["conflict"]) for g in groups] == [
+        ("children_killed", 3, 3, False),
+        ("injured", 108, 108, False),
+        ("killed", 24, 24, False),
+    ]
+    (killed,) = groups[2]["values"]
+    assert killed == {
+        "claim": 5,
+        "source": "ru-officials",
+        "value": "24",
+        "low": 24,
+        "high": 24,
+        "origin": ["ru-officials"],
+        "story": 5,
+        "current": True,
+        "relayed_by": [16],
+        "relay_error": False,
+    }
+
+
+def test_figures_table_marks_a_conflict(cli, sample):
+    cli(
+        "add",
+        "The toll of the Friday strikes is 39",
+        "--source",
+        "ru-mod",
+        "--event",
+        "ukraine-2023-12-29",
+        "--figure",
+        "killed=39",
+    )
+    out = cli("figures", "--event", "ukraine-2023-12-29").stdout
+    assert "Figures: ukraine-2023-12-29" in out and "#19 vs #21" in out and "1 in conflict" in out
+
+
+def test_export_markdown_to_stdout_and_to_a_private_file(cli, sample, tmp_path):
+    shown = cli("export", "markdown", "--graph").stdout
+    assert parse(shown).h2[-1] == "Link graph"
+    r = cli("export", "markdown", "-o", str(tmp_path / "report.md"), "--status", "disputed")
+    assert r.stdout == "" and r.stderr == f"Wrote markdown for 2 claims to {tmp_path / 'report.md'}.\n"
+    written = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "Filters: status: disputed." in written
+    assert stat.S_IMODE((tmp_path / "report.md").stat().st_mode) == 0o600
+
+
+def test_export_refuses_to_write_over_the_ledger(cli, sample):
+    before = sample.read_bytes()
+    r = cli("export", "json", "-o", str(sample), ok=False)
+    assert (
+        r.exit_code == 2
+        and r.stderr == f"Error: --output {sample} is the ledger itself: choose another file\n"
+    )
+    assert sample.read_bytes() == before
+    r = cli("export", "csv", "--graph", ok=False)
+    assert r.exit_code == 2 and "--graph only applies to the markdown report" in r.stderr
+
+
+def test_json_export_restores_into_a_new_ledger_byte_for_byte(cli, sample, tmp_path):
+    cli("retract", "4", "--note", "withdrawn")
+    backup = tmp_path / "backup.json"
+    cli("export", "json", "-o", str(backup))
+    other = tmp_path / "restored.json"
+    r = cli("--db", str(other), "import", str(backup))
+    assert r.stderr == (
+        "Restored backup.json: 20 claims (#1-#20), 5 links, 4 new sources, 2 history entries, "
+        "with the ids it had.\n"
+    )
+    assert cli("--db", str(other), "export", "json").stdout == backup.read_text(encoding="utf-8")
+
+
+def test_import_dry_run_shows_what_it_would_add_and_writes_nothing(cli, sample, tmp_path):
+    rows = tmp_path / "claims.csv"
+    rows.write_text("text,source,repeats\nA wire relays the toll,wire,#5\n", encoding="utf-8")
+    before = sample.read_bytes()
+    r = cli("import", str(rows), "--dry-run", ok=False)
+    assert r.exit_code == 1 and r.stderr.splitlines()[1].startswith("  row 2: unknown source 'wire'")
+    rows.write_text(
+        "text,source,source_kind,repeats\nA wire relays the toll,wire,news_agency,#5\n", encoding="utf-8"
+    )
+    r = cli("import", str(rows), "--dry-run", "--create-sources")
+    assert "A wire relays the toll" in r.stdout and "wire (new)" in r.stdout and "repeats #5" in r.stdout
+    assert (
+        r.stderr
+        == "Dry run: would add 1 claim (#21), 1 link, 1 new source from claims.csv. Nothing was written.\n"
+    )
+    assert sample.read_bytes() == before
+    r = cli("import", str(rows), "--create-sources")
+    assert r.stderr == "Imported 1 claim (#21), 1 link, 1 new source from claims.csv.\n"
+    record = json.loads(cli("show", "21", "--json").stdout)[0]
+    assert record["reason"] == "same story as #5: single source: ru-officials"
+
+
+def test_a_rejected_import_lists_every_problem_by_row_and_changes_nothing(cli, sample, tmp_path):
+    rows = tmp_path / "claims.csv"
+    good = [f"claim {n},press,2024-01-0{1 + n % 9}" for n in range(30)]
+    good[11] = "claim 11,press,31/12/2023"
+    good[20] = ",press,2024-01-01"
+    rows.write_text("text,source,date\n" + "\n".join(good) + "\n", encoding="utf-8")
+    before = sample.read_bytes()
+    r = cli("import", str(rows), ok=False)
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr.splitlines() == [
+        "Error: claims.csv was not imported: 2 problems; nothing was changed",
+        "  row 13: bad date '31/12/2023': use YYYY-MM-DD, e.g. 2023-12-31",
+        "  row 22: claim text is empty: say what was asserted, in one sentence",
+    ]
+    assert sample.read_bytes() == before
+
+
+def test_import_creates_the_ledger_it_is_given_and_reads_stdin(cli, db):
+    jsonl = '{"text": "Харків: a strike", "source": "osint", "source_kind": "osint", "tags": ["video"]}\n'
+    r = cli("import", "-", input=jsonl, ok=False)
+    assert r.exit_code == 2 and "needs --format" in r.stderr and not db.exists()
+    r = cli("import", "-", "--format", "jsonl", "--create-sources", input=jsonl)
+    assert r.stderr == "Imported 1 claim (#1), 0 links, 1 new source from standard input.\n"
+    assert json.loads(cli("list", "--json").stdout)[0]["tags"] == ["video"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "x.txt",
+            "",
+            "Error: cannot tell the format of 'x.txt' from its name: pass --format json, csv or jsonl",
+        ),
+        ("missing.csv", None, "Error: no such file: {path}"),
+        (
+            "bad.json",
+            "{",
+            "Error: bad.json is not valid JSON: Expecting property name enclosed in double quotes: "
+            "line 1 column 2 (char 1)",
+        ),
+        (
+            "other.json",
+            "[]",
+            'Error: other.json is not a claim-ledger document (no "format": "claim-ledger"); '
+            "JSON Lines files end in .jsonl, or pass --format jsonl",
+        ),
+        (
+            "latin.csv",
+            b"text,source\n\xe9,press\n",
+            "Error: latin.csv is not UTF-8 text (byte 12): save it as UTF-8 and try again",
+        ),
+    ],
+)
+def test_files_that_cannot_be_read_get_one_line(cli, sample, tmp_path, name, content, message):
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content, encoding="utf-8")
+    before = sample.read_bytes()
+    r = cli("import", str(path), ok=False)
+    assert r.exit_code in (1, 2) and r.stderr == message.format(path=path) + "\n"
+    assert sample.read_bytes() == before
