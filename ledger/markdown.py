@@ -8,9 +8,10 @@ breaks that could end a table row. Links are only ever built here, from
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from .analysis import Filters, MetricFigures, disputed, figures, lacking_confirmation
 from .model import CREDIBILITY_NAMES, RELIABILITY_NAMES, Claim, Relation, Source, Status, grade, number
@@ -26,6 +27,8 @@ _ENTITY_START = re.compile(r"&(?=[#A-Za-z0-9])")
 # At the start of a line these open a block: heading, quote, list, setext underline.
 _BLOCK_START = re.compile(r"^([#>+=\-])")
 _ORDERED_START = re.compile(r"^(\d+)([.)])")
+# Text with none of the above: no special character, no line break, no block start, no edge space.
+_PLAIN = re.compile(r"(?![#>+=\-\s]|\d+[.)])[^\\`*\[\]<|~$_&\r\n]*(?<!\s)")
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 # Unsafe in a link destination or a table cell: percent-encode them, as browsers do.
 _URL_ENCODE = {c: f"%{ord(c):02X}" for c in ' "<>\\^`{|}'}
@@ -38,6 +41,8 @@ def text(value: object) -> str:
     line breaks become ``<br>`` (the only HTML the report contains).
     """
     raw = "" if value is None else str(value)
+    if _PLAIN.fullmatch(raw) and printable(raw) is raw:
+        return raw  # the common case, and most of a big report's cells: nothing to escape
     raw = printable(raw.replace("\r\n", "\n").replace("\r", "\n")).strip()
     escaped = _ALWAYS.sub(r"\\\1", raw)
     escaped = _EDGE_UNDERSCORE.sub(r"\\_", escaped)
@@ -163,10 +168,14 @@ def _none(what: str) -> list[str]:
 
 
 def _who(rep: Report, claim: Claim) -> str:
-    """``#8 `press` (press, unaligned)``."""
-    source = rep.sources.get(claim.source)
+    """```press` (press, unaligned)``: who said it."""
+    return _voice(claim.source, rep.sources.get(claim.source))
+
+
+@functools.lru_cache(maxsize=4096)
+def _voice(source_id: str, source: Source | None) -> str:
     detail = f" ({text(source.kind.value.replace('_', ' '))}, {text(source.party_label)})" if source else ""
-    return f"{code(claim.source)}{detail}"
+    return f"{code(source_id)}{detail}"
 
 
 def _grade(rep: Report, claim: Claim) -> str:
@@ -181,46 +190,48 @@ def _refs(rep: Report, ids: Iterable[int]) -> str:
     return "<br>".join(f"#{i} {text(rep.claims[i].text)} — {_who(rep, rep.claims[i])}" for i in ids)
 
 
-def _lacking(rep: Report, claims: Sequence[Claim]) -> list[str]:
-    chosen = lacking_confirmation(claims, rep.assessments)
+def _claims_table(
+    rep: Report,
+    chosen: Sequence[Claim],
+    none: str,
+    headers: Sequence[str],
+    cells: Callable[[Claim], list[str]],
+) -> list[str]:
+    """A table of claims: id, text and source, then ``headers`` filled by ``cells``."""
     if not chosen:
-        return _none("claim lacks independent confirmation")
+        return _none(none)
     return table(
-        ["#", "Claim", "Source", "Date", "Grade", "Why", "Seen at"],
-        (
-            [
-                str(c.id),
-                text(c.text),
-                _who(rep, c),
-                text(c.date or ""),
-                _grade(rep, c),
-                f"{rep.assessments[c.id].status.value}: {text(rep.assessments[c.id].reason)}",
-                _seen(c),
-            ]
-            for c in chosen
-        ),
+        ["#", "Claim", "Source", *headers],
+        ([str(c.id), text(c.text), _who(rep, c), *cells(c)] for c in chosen),
         right=[0],
     )
 
 
+def _lacking(rep: Report, claims: Sequence[Claim]) -> list[str]:
+    def cells(c: Claim) -> list[str]:
+        a = rep.assessments[c.id]
+        return [text(c.date or ""), _grade(rep, c), f"{a.status.value}: {text(a.reason)}", _seen(c)]
+
+    return _claims_table(
+        rep,
+        lacking_confirmation(claims, rep.assessments),
+        "claim lacks independent confirmation",
+        ["Date", "Grade", "Why", "Seen at"],
+        cells,
+    )
+
+
 def _disputed(rep: Report, claims: Sequence[Claim]) -> list[str]:
-    chosen = disputed(claims, rep.assessments)
-    if not chosen:
-        return _none("claim is disputed")
-    return table(
-        ["#", "Claim", "Source", "Grade", "Contradicted by", "Independently confirmed by"],
-        (
-            [
-                str(c.id),
-                text(c.text),
-                _who(rep, c),
-                _grade(rep, c),
-                _refs(rep, rep.assessments[c.id].contradicted_by),
-                _refs(rep, rep.assessments[c.id].confirmed_by) or "nothing",
-            ]
-            for c in chosen
-        ),
-        right=[0],
+    def cells(c: Claim) -> list[str]:
+        a = rep.assessments[c.id]
+        return [_grade(rep, c), _refs(rep, a.contradicted_by), _refs(rep, a.confirmed_by) or "nothing"]
+
+    return _claims_table(
+        rep,
+        disputed(claims, rep.assessments),
+        "claim is disputed",
+        ["Grade", "Contradicted by", "Independently confirmed by"],
+        cells,
     )
 
 
@@ -273,22 +284,16 @@ def _conflict(g: MetricFigures) -> str:
 
 
 def _confirmed(rep: Report, claims: Sequence[Claim]) -> list[str]:
-    chosen = [c for c in claims if rep.assessments[c.id].status is Status.confirmed]
-    if not chosen:
-        return _none("claim is independently confirmed")
-    return table(
-        ["#", "Claim", "Source", "Grade", "Confirmed by"],
-        (
-            [
-                str(c.id),
-                text(c.text),
-                _who(rep, c),
-                _grade(rep, c),
-                ", ".join(f"#{i} {_who(rep, rep.claims[i])}" for i in rep.assessments[c.id].confirmed_by),
-            ]
-            for c in chosen
-        ),
-        right=[0],
+    def cells(c: Claim) -> list[str]:
+        confirmers = rep.assessments[c.id].confirmed_by
+        return [_grade(rep, c), ", ".join(f"#{i} {_who(rep, rep.claims[i])}" for i in confirmers)]
+
+    return _claims_table(
+        rep,
+        [c for c in claims if rep.assessments[c.id].status is Status.confirmed],
+        "claim is independently confirmed",
+        ["Grade", "Confirmed by"],
+        cells,
     )
 
 

@@ -250,7 +250,8 @@ def import_batch(store: Store, batch: Batch, *, now: str, create_sources: bool =
     for source_id, rows in unknown.items():
         problems.append(f"{_rows(rows)}: {_unknown_source(source_id, create_sources, batch.document)}")
     links = _import_links(store, batch, by_ref, restore, now, problems)
-    history = _history(batch, problems) if restore and batch.history is not None else []
+    carried = restore and batch.history is not None  # a backup's history is restored as it was
+    history = _history(batch, problems) if carried else []
     if problems:
         raise ImportRejected(batch.name, problems if batch.document else _in_row_order(problems))
 
@@ -261,7 +262,7 @@ def import_batch(store: Store, batch: Batch, *, now: str, create_sources: bool =
         history,
         last_ids=batch.last_ids if restore else None,
     )
-    if not history:
+    if not carried:
         detail: dict[str, Any] = {"file": batch.name, "sources": sorted(new_sources)}
         if claims:
             detail["claims"] = [claims[0][1].id, claims[-1][1].id]

@@ -515,3 +515,19 @@ def test_an_empty_ledger_says_what_to_do_next(cli):
     assert "0 claims" in r.stdout and "claim-ledger add" in r.stderr
     assert "claim-ledger source add" in cli("source", "list").stderr
     assert as_json(cli("unconfirmed", "--json")) == []
+
+
+def test_the_readme_lists_every_command(cli):
+    """The README's command list stays true as commands are added."""
+    from ledger.cli import app
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Commands", 1)[1].split("```", 2)[1]
+    listed = {
+        " ".join(line.split()[:2]) if line.split()[0] == "source" else line.split()[0]
+        for line in block.splitlines()[1:]
+        if line.startswith("  ") and not line.startswith("    ")
+    }
+    root = typer.main.get_command(app)
+    commands = {" ".join(path) for path, command in _commands(root) if not hasattr(command, "commands")}
+    assert commands == listed

@@ -70,6 +70,13 @@ def test_json_export_import_export_is_byte_identical():
     assert ops.add_claim(again, "next", source="press", now=NOW).claim.id == 22
 
 
+def test_even_an_empty_ledger_round_trips():
+    store = memory_store()
+    first = json_export(store)
+    assert json.loads(first)["history"] == []
+    assert json_export(restore(first)) == first
+
+
 def test_a_restored_ledger_gives_the_same_verdicts(sample_report):
     again = ops.report(restore(json_export(sample_store())))
     assert again.assessments == sample_report.assessments
