@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -22,6 +21,7 @@ from .analysis import Filters, MetricFigures
 from .importer import DOCUMENT_FORMAT
 from .model import SCHEMA_VERSION, Claim, HistoryEntry, Relation, grade
 from .ops import Report
+from .storage import dumps_pretty
 
 
 def claim_record(report: Report, claim: Claim) -> dict[str, Any]:
@@ -64,48 +64,43 @@ def claim_record(report: Report, claim: Claim) -> dict[str, Any]:
 
 
 def claims_json(report: Report, claims: Iterable[Claim]) -> str:
-    return json.dumps([claim_record(report, c) for c in claims], ensure_ascii=False, indent=2) + "\n"
+    return dumps_pretty([claim_record(report, c) for c in claims])
 
 
 # --------------------------------------------------------------------------- figures
 
 
 def figures_json(groups: Sequence[MetricFigures]) -> str:
-    return (
-        json.dumps(
-            [
-                {
-                    "event": g.event,
-                    "metric": g.metric,
-                    "low": g.low,
-                    "high": g.high,
-                    "open_ended": g.open_ended,
-                    "spread": g.spread,
-                    "conflict": g.conflict,
-                    "conflicts": [list(pair) for pair in g.conflicts],
-                    "more_conflicts": g.more_conflicts,
-                    "values": [
-                        {
-                            "claim": v.claim,
-                            "source": v.source,
-                            "value": v.figure.value,
-                            "low": v.figure.low,
-                            "high": v.figure.high,
-                            "origin": list(v.origin),
-                            "story": v.story,
-                            "current": v.current,
-                            "relayed_by": list(v.relayed_by),
-                            "relay_error": v.relay_error,
-                        }
-                        for v in g.values
-                    ],
-                }
-                for g in groups
-            ],
-            ensure_ascii=False,
-            indent=2,
-        )
-        + "\n"
+    return dumps_pretty(
+        [
+            {
+                "event": g.event,
+                "metric": g.metric,
+                "low": g.low,
+                "high": g.high,
+                "open_ended": g.open_ended,
+                "spread": g.spread,
+                "conflict": g.conflict,
+                "conflicts": [list(pair) for pair in g.conflicts],
+                "more_conflicts": g.more_conflicts,
+                "values": [
+                    {
+                        "claim": v.claim,
+                        "source": v.source,
+                        "value": v.figure.value,
+                        "low": v.figure.low,
+                        "high": v.figure.high,
+                        "origin": list(v.origin),
+                        "story": v.story,
+                        "current": v.current,
+                        "relayed_by": list(v.relayed_by),
+                        "relay_error": v.relay_error,
+                    }
+                    for v in g.values
+                ],
+            }
+            for g in groups
+        ]
     )
 
 
@@ -143,7 +138,7 @@ def ledger_json(
     if whole:
         doc["history"] = [h.to_dict() for h in sorted(history, key=lambda h: h.id)]
         doc["last_ids"] = dict(sorted(last_ids.items()))
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return dumps_pretty(doc)
 
 
 # --------------------------------------------------------------------------- CSV

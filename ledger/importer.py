@@ -21,6 +21,7 @@ from typing import Any
 from . import columns
 from .errors import Corrupt, InvalidInput, NotFound, StorageError
 from .model import SCHEMA_VERSION
+from .storage import loads
 
 DOCUMENT_FORMAT = "claim-ledger"
 FORMATS = ("json", "csv", "jsonl")
@@ -109,7 +110,7 @@ def read_text(path: Path) -> str:
 def parse(text: str, fmt: str, name: str) -> Batch:
     if fmt == "json":
         try:
-            doc = json.loads(text)
+            doc = loads(text)
         except ValueError as exc:
             raise InvalidInput(f"{name} is not valid JSON: {exc}") from None
         return from_document(doc, name)
@@ -121,7 +122,7 @@ def parse(text: str, fmt: str, name: str) -> Batch:
 def read_document(path: Path) -> dict[str, Any]:
     """A claim-ledger JSON document (such as the bundled sample), checked for its format."""
     try:
-        doc = json.loads(read_text(path))
+        doc = loads(read_text(path))
     except (ValueError, NotFound, InvalidInput) as exc:
         raise Corrupt(f"cannot read {path}: {exc}") from None
     _document_header(doc, path.name)
@@ -261,7 +262,7 @@ def from_jsonl(text: str, name: str) -> Batch:
             continue
         where = f"line {number}"
         try:
-            record = json.loads(line)
+            record = loads(line)
         except ValueError as exc:
             problems.append(f"{where}: not valid JSON ({exc})")
             continue

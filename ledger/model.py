@@ -20,6 +20,8 @@ from typing import Any
 from .errors import InvalidInput
 
 SCHEMA_VERSION = 1
+# Figures are counts; above this a number cannot be stored exactly as a JSON float.
+MAX_FIGURE = 10**15
 
 
 class Kind(str, Enum):
@@ -422,6 +424,8 @@ def parse_figure(value: str) -> Figure:
     if match["low"].startswith("-") or (match["high"] or "").startswith("-"):
         raise InvalidInput(f"bad figure {value!r}: a figure cannot be negative")
     low = _to_number(match["low"])
+    if low > MAX_FIGURE or (match["high"] is not None and _to_number(match["high"]) > MAX_FIGURE):
+        raise InvalidInput(f"bad figure {value!r}: {number(MAX_FIGURE)} is the largest figure recorded")
     op = match["op"]
     if match["high"] is not None:
         if op != "=":
@@ -453,7 +457,7 @@ def parse_figure_record(doc: Any) -> Figure:
             isinstance(bound, bool) or not isinstance(bound, (int, float)) or not math.isfinite(bound)
         ):
             raise InvalidInput(f"bad figure {doc!r}: {hint}")
-    if low is None or low < 0 or (high is not None and high < low):
+    if low is None or low < 0 or (high is not None and high < low) or max(low, high or 0) > MAX_FIGURE:
         raise InvalidInput(f"bad figure {doc!r}: a figure runs from a non-negative low to its high")
     return Figure(metric, low, high)
 

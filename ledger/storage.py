@@ -12,14 +12,16 @@ Knows nothing of claims. The guarantees (DESIGN §5):
 
 from __future__ import annotations
 
+import codecs
 import contextlib
-import json
 import os
 import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from .errors import Corrupt, Locked, NoLedger, StorageError
 
@@ -65,7 +67,7 @@ def read_json(path: Path) -> dict[str, Any]:
             f"ledger {path} is empty: restore it from a backup, or move it aside and run 'claim-ledger init'"
         )
     try:
-        data = json.loads(raw)
+        data = loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
         raise Corrupt(
             f"ledger {path} is not valid JSON ({exc}): it was left untouched; restore it from a backup"
@@ -87,9 +89,46 @@ def ensure_writable(path: Path) -> None:
         )
 
 
+def loads(raw: bytes | str) -> Any:
+    """Parse JSON with orjson (about twice as fast as the standard library on big ledgers)."""
+    return orjson.loads(raw)
+
+
 def dump_json(data: Any) -> bytes:
-    # ASCII output keeps the file readable by plain tinydb on any platform encoding.
-    return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    """The ledger file's bytes: compact JSON, ASCII only.
+
+    ASCII keeps the file readable by plain tinydb under any platform encoding.
+    orjson writes UTF-8; non-ASCII text is then escaped as ``\\uXXXX`` (the
+    standard library's ``ensure_ascii`` form), which costs nothing for
+    ASCII-only ledgers.
+    """
+    raw = orjson.dumps(data)
+    return raw if raw.isascii() else raw.decode("utf-8").encode("ascii", _JSON_ESCAPE)
+
+
+def dumps_pretty(data: Any) -> str:
+    """JSON for people and scripts (``--json``, exports): indented by 2, UTF-8 text as is."""
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+
+
+_JSON_ESCAPE = "claim-ledger-json-escape"
+
+
+def _escape(error: UnicodeError) -> tuple[str, int]:
+    """``\\uXXXX`` escapes (surrogate pairs beyond the BMP) for a run of non-ASCII characters."""
+    assert isinstance(error, UnicodeEncodeError)
+    out = []
+    for ch in error.object[error.start : error.end]:
+        code = ord(ch)
+        if code > 0xFFFF:
+            code -= 0x10000
+            out.append(f"\\u{0xD800 | (code >> 10):04x}\\u{0xDC00 | (code & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{code:04x}")
+    return "".join(out), error.end
+
+
+codecs.register_error(_JSON_ESCAPE, _escape)
 
 
 def atomic_write(path: Path, payload: bytes, what: str = "ledger") -> None:

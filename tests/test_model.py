@@ -47,6 +47,8 @@ def test_figures_parse(text, expected):
         ("killed>=1..2", "bad figure"),
         ("3=3", "metric"),
         ("killed=1,00", "bad figure"),
+        ("killed=10000000000000001", "largest figure"),
+        ("killed=1..10000000000000001", "largest figure"),
     ],
 )
 def test_bad_figures_are_rejected_with_a_hint(text, words):

@@ -8,6 +8,8 @@ import stat
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tinydb import TinyDB
 
 from ledger import ops, storage
@@ -206,3 +208,21 @@ def test_a_malformed_record_read_by_id_is_reported_not_crashed_on(db):
     db.write_text(json.dumps(data))
     with pytest.raises(Corrupt, match="malformed 'claims' table"), open_ledger(db) as store:
         store.claim(1)
+
+
+@given(
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers(-(2**63), 2**63 - 1)
+        | st.text()
+        | st.floats(allow_nan=False, allow_infinity=False),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+        max_leaves=12,
+    )
+)
+def test_the_ledger_file_is_ascii_json_that_reads_back_exactly(value):
+    """orjson writes UTF-8; the file stays ASCII (\\u escapes, surrogate pairs for emoji)."""
+    raw = storage.dump_json({"v": value})
+    assert raw.isascii()
+    assert storage.loads(raw) == json.loads(raw) == {"v": value}
