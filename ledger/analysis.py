@@ -82,8 +82,11 @@ def build_stories(
 ) -> dict[int, Story]:
     """Map each claim id to its story (union-find over ``repeats``; dangling ends ignored).
 
-    With ``sources``, each story also carries its origin's parties."""
-    parent: dict[int, int] = {cid: cid for cid in claims}
+    With ``sources``, each story also carries its origin's parties. Only claims
+    touched by a ``repeats`` link go through the union-find; every other claim
+    is a story of its own.
+    """
+    parent: dict[int, int] = {}
 
     def find(x: int) -> int:
         root = x
@@ -95,25 +98,39 @@ def build_stories(
 
     repeats_something: set[int] = set()
     for link in links:
-        if link.relation is Relation.repeats and link.src in parent and link.dst in parent:
+        if link.relation is Relation.repeats and link.src in claims and link.dst in claims:
             if link.src != link.dst:
                 repeats_something.add(link.src)
+            parent.setdefault(link.src, link.src)
+            parent.setdefault(link.dst, link.dst)
             a, b = find(link.src), find(link.dst)
             if a != b:
                 parent[max(a, b)] = min(a, b)
 
-    groups: dict[int, list[int]] = defaultdict(list)
-    for cid in claims:
-        groups[find(cid)].append(cid)
+    party_sets: dict[str, frozenset[str]] = {}
+
+    def parties_of(source_id: str) -> frozenset[str]:
+        found = party_sets.get(source_id)
+        if found is None:
+            party = _party(sources, source_id) if sources else None
+            found = party_sets[source_id] = frozenset((party.casefold(),)) if party else frozenset()
+        return found
 
     by_claim: dict[int, Story] = {}
+    for cid, claim in claims.items():
+        if cid not in parent:
+            by_claim[cid] = Story(cid, (), (claim.source,), parties_of(claim.source))
+
+    groups: dict[int, list[int]] = defaultdict(list)
+    for cid in parent:
+        groups[find(cid)].append(cid)
     for members in groups.values():
         members.sort()
         roots = [m for m in members if m not in repeats_something] or members
         root_set = set(roots)
         relays = tuple(m for m in members if m not in root_set)
         origin = tuple(sorted({claims[r].source for r in roots}))
-        parties = frozenset(p.casefold() for o in origin if sources and (p := _party(sources, o)) is not None)
+        parties = frozenset().union(*(parties_of(o) for o in origin))
         story = Story(id=roots[0], relays=relays, origin=origin, parties=parties)
         for m in members:
             by_claim[m] = story
@@ -146,7 +163,7 @@ def analyze(
 ) -> dict[int, Assessment]:
     """Status, reason and credibility for every claim, in one pass over claims and links."""
     story_of = build_stories(claims, links, sources)
-    relay_ids = {r for story in {s.id: s for s in story_of.values()}.values() for r in story.relays}
+    relay_ids = {r for story in story_of.values() if story.relays for r in story.relays}
 
     facts: dict[int, _StoryFacts] = defaultdict(_StoryFacts)
     superseded_by: dict[int, int] = {}
@@ -193,17 +210,17 @@ def analyze(
         elif summary.root_reason is not None:
             reason = summary.root_reason
         result[cid] = Assessment(
-            claim=cid,
-            status=status,
-            reason=reason,
-            credibility=credibility,
-            story=story.id,
-            origin=story.origin,
-            confirmed_by=summary.confirmers,
-            contradicted_by=summary.contradictors,
-            supported_by=summary.supported_by,
-            superseded_by=superseded_by.get(cid),
-            relay=cid in relay_ids,
+            cid,
+            status,
+            reason,
+            credibility,
+            story.id,
+            story.origin,
+            summary.confirmers,
+            summary.contradictors,
+            summary.supported_by,
+            superseded_by.get(cid),
+            cid in relay_ids,
         )
     return result
 
@@ -229,6 +246,11 @@ def _summarise(
     story_of: Mapping[int, Story],
     confirmed_stories: set[int],
 ) -> _Summary:
+    if not f.support and not f.contradictions:  # most stories: one voice, nothing said about it
+        credibility = credibility_for(False, False, False, False)
+        return _Summary(
+            Status.unconfirmed, *_unconfirmed(story, [], claims, sources), credibility, (), (), ()
+        )
     confirmers = _unique(x for x, k in f.support if k is Support.independent)
     contradictors = _unique(f.contradictions)
     same_party_support = _unique(x for x, k in f.support if k is Support.same_party)
@@ -270,12 +292,19 @@ def _summarise(
     withdrawn = _unique(x for x, k in f.support if k is Support.retracted)
     if withdrawn:
         parts.append(f"corroboration by {_ids(withdrawn)} was retracted")
+    return summary(Status.unconfirmed, *_unconfirmed(story, parts, claims, sources))
+
+
+def _unconfirmed(
+    story: Story, parts: list[str], claims: Mapping[int, Claim], sources: Mapping[str, Source]
+) -> tuple[str, str | None]:
+    """The reason an unconfirmed story's members share, and the one its first claim gives."""
     origin = _single_origin(story)
     reason = "; ".join([origin, *parts])
-    root_reason = (
-        "; ".join([origin, f"only relayed, by {who(story.relays)}", *parts]) if story.relays else None
-    )
-    return summary(Status.unconfirmed, reason, root_reason)
+    if not story.relays:
+        return reason, None
+    relayed = f"only relayed, by {_name_claims(story.relays, claims, sources)}"
+    return reason, "; ".join([origin, relayed, *parts])
 
 
 def credibility_for(

@@ -82,13 +82,13 @@ class Store:
     def claims(self) -> dict[int, Claim]:
         return self._load(
             "claims",
-            lambda raw: {int(k): Claim.from_dict({**doc, "id": int(k)}) for k, doc in raw.items()},
+            lambda raw: {(n := int(k)): Claim.from_doc(n, doc) for k, doc in raw.items()},
         )
 
     def links(self) -> list[Link]:
         return self._load(
             "links",
-            lambda raw: [Link.from_dict({**doc, "id": int(k)}) for k, doc in raw.items()],
+            lambda raw: [Link.from_doc(int(k), doc) for k, doc in raw.items()],
         )
 
     def history(self) -> list[HistoryEntry]:
@@ -111,7 +111,7 @@ class Store:
         doc = self._raw("claims").get(str(claim_id))
         if doc is None:
             raise NotFound(f"no claim #{claim_id}: 'claim-ledger list' shows the ids")
-        return self._parse("claims", lambda d: Claim.from_dict({**d, "id": claim_id}), doc)
+        return self._parse("claims", lambda d: Claim.from_doc(claim_id, d), doc)
 
     # ----------------------------------------------------------------- writing
 

@@ -174,3 +174,25 @@ def test_files_that_cannot_be_read_get_one_line(cli, sample, tmp_path, name, con
     r = cli("import", str(path), ok=False)
     assert r.exit_code in (1, 2) and r.stderr == message.format(path=path) + "\n"
     assert sample.read_bytes() == before
+
+
+def test_tables_show_a_hundred_rows_unless_told_and_json_shows_all(cli, db, tmp_path):
+    rows = tmp_path / "many.csv"
+    rows.write_text(
+        "text,source,source_kind\n" + "".join(f"claim {n},wire,news_agency\n" for n in range(1, 131)),
+        encoding="utf-8",
+    )
+    cli("import", str(rows), "--create-sources")
+    r = cli("list")
+    assert "claim 100" in r.stdout and "claim 101" not in r.stdout
+    assert (
+        r.stderr
+        == "Showing the first 100 of 130 claims: --limit 0 shows all, --json gives them all to a script.\n"
+    )
+    assert "claim 130" in cli("unconfirmed", "--limit", "0").stdout
+    assert len(json.loads(cli("list", "--json").stdout)) == 130
+    r = cli("list", "--json", "--limit", "3")
+    assert [c["id"] for c in json.loads(r.stdout)] == [1, 2, 3]
+    assert r.stderr == "Showing the first 3 of 130 claims: --limit 0 shows all.\n"
+    r = cli("list", "--limit", "-1", ok=False)
+    assert r.exit_code == 2 and r.stderr.startswith("Error: --limit -1: give a number of rows")

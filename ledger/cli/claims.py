@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import UsageError
-from .context import Env, console, done, echo_json, env, listing, stdin_is_tty
+from .context import Env, console, done, echo_json, env, limited, listing, stdin_is_tty
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -209,14 +209,14 @@ def retract(
 
 
 @listing
-def list_(ctx: typer.Context, filters: Filters, as_json: bool = False) -> None:
+def list_(ctx: typer.Context, filters: Filters, as_json: bool = False, limit: int | None = None) -> None:
     """List claims with their source, status and grade.
 
     Example: claim-ledger list --event kharkiv-2023-12-31 --status unconfirmed
     """
     from .. import render
 
-    _listing(ctx, filters, as_json, render.claims_table)
+    _listing(ctx, filters, as_json, limit, render.claims_table)
 
 
 def show(
@@ -241,7 +241,9 @@ def show(
 
 
 @listing
-def unconfirmed(ctx: typer.Context, filters: Filters, as_json: bool = False) -> None:
+def unconfirmed(
+    ctx: typer.Context, filters: Filters, as_json: bool = False, limit: int | None = None
+) -> None:
     """Statements lacking independent confirmation (unconfirmed or disputed), with the reason.
 
     Example: claim-ledger unconfirmed --party RU
@@ -249,11 +251,11 @@ def unconfirmed(ctx: typer.Context, filters: Filters, as_json: bool = False) -> 
     from .. import render
     from ..analysis import lacking_confirmation
 
-    _listing(ctx, filters, as_json, render.unconfirmed_table, lacking_confirmation)
+    _listing(ctx, filters, as_json, limit, render.unconfirmed_table, lacking_confirmation)
 
 
 @listing
-def disputed(ctx: typer.Context, filters: Filters, as_json: bool = False) -> None:
+def disputed(ctx: typer.Context, filters: Filters, as_json: bool = False, limit: int | None = None) -> None:
     """Each disputed claim beside what contradicts it.
 
     Example: claim-ledger disputed --event kharkiv-2023-12-31
@@ -261,13 +263,14 @@ def disputed(ctx: typer.Context, filters: Filters, as_json: bool = False) -> Non
     from .. import render
     from ..analysis import disputed as disputed_claims
 
-    _listing(ctx, filters, as_json, render.disputed_table, disputed_claims)
+    _listing(ctx, filters, as_json, limit, render.disputed_table, disputed_claims)
 
 
 def _listing(
     ctx: typer.Context,
     filters: Filters,
     as_json: bool,
+    limit: int | None,
     table: Callable[[Report, list[Claim]], RenderableType],
     narrow: Callable[[list[Claim], Mapping[int, Assessment]], list[Claim]] | None = None,
 ) -> None:
@@ -281,6 +284,7 @@ def _listing(
     claims = report.select(filters)
     if narrow is not None:
         claims = narrow(claims, report.assessments)
+    claims = limited(claims, limit, as_json, "claims")
     if as_json:
         _print_json(report, claims)
     else:

@@ -94,6 +94,9 @@ def done(message: str) -> None:
 
 # --------------------------------------------------------------------------- listing options
 
+# Rows a table shows unless --limit says otherwise: Rich lays out 100k rows for minutes.
+DEFAULT_LIMIT = 100
+
 # name, flag, type, default, metavar, help
 _LISTING_OPTIONS: list[tuple[str, str, Any, Any, str | None, str]] = [
     ("source", "--source", list[str] | None, None, "ID", "Only claims by this source (repeatable)."),
@@ -135,7 +138,19 @@ _LISTING_OPTIONS: list[tuple[str, str, Any, Any, str | None, str]] = [
         "Print a JSON array of claims (shape in the README) instead of a table.",
     ),
 ]
-_FILTER_NAMES = [name for name, *_ in _LISTING_OPTIONS if name != "as_json"]
+# What a listing prints: not filters, handed to the command as they are.
+_OUTPUT_OPTIONS: list[tuple[str, str, Any, Any, str | None, str]] = [
+    (
+        "limit",
+        "--limit",
+        int | None,
+        None,
+        "N",
+        f"Show at most N rows (0: all). Default: {DEFAULT_LIMIT} in a table, all with --json.",
+    ),
+]
+_OUTPUT_NAMES = ("as_json", "limit")
+_FILTER_NAMES = [name for name, *_ in _LISTING_OPTIONS if name not in _OUTPUT_NAMES]
 
 
 def listing(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -157,7 +172,7 @@ def _with_filters(func: Callable[..., Any], *, with_json: bool) -> Callable[...,
     own = [
         p.replace(annotation=_resolved(p.annotation, func))
         for p in signature.parameters.values()
-        if p.name not in ("filters", "as_json")
+        if p.name not in ("filters", *_OUTPUT_NAMES)
     ]
     extra = [
         inspect.Parameter(
@@ -166,8 +181,8 @@ def _with_filters(func: Callable[..., Any], *, with_json: bool) -> Callable[...,
             default=default,
             annotation=Annotated[kind, typer.Option(flag, metavar=metavar, help=help_)],
         )
-        for name, flag, kind, default, metavar, help_ in _LISTING_OPTIONS
-        if with_json or name != "as_json"
+        for name, flag, kind, default, metavar, help_ in _LISTING_OPTIONS + _OUTPUT_OPTIONS
+        if with_json or name not in _OUTPUT_NAMES
     ]
 
     @functools.wraps(func)
@@ -186,6 +201,20 @@ def _resolved(annotation: Any, func: Callable[..., Any]) -> Any:
     The wrapper lives here, so Typer would otherwise look the names up in this module.
     """
     return eval(annotation, func.__globals__) if isinstance(annotation, str) else annotation
+
+
+def limited(items: list[Any], limit: int | None, as_json: bool, noun: str) -> list[Any]:
+    """The first ``limit`` items (tables default to ``DEFAULT_LIMIT``), saying on stderr what was left out."""
+    if limit is not None and limit < 0:
+        from ..errors import UsageError
+
+        raise UsageError(f"--limit {limit}: give a number of rows, or 0 for all")
+    cap = (None if as_json else DEFAULT_LIMIT) if limit is None else (limit or None)
+    if cap is None or len(items) <= cap:
+        return items
+    more = "--limit 0 shows all" + ("" if as_json else ", --json gives them all to a script")
+    done(f"Showing the first {cap} of {len(items):,} {noun}: {more}.")
+    return items[:cap]
 
 
 def build_filters(

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import ImportRejected, UsageError
-from .context import console, done, echo_json, env, filtered, listing
+from .context import console, done, echo_json, env, filtered, limited, listing
 
 if TYPE_CHECKING:
     from ..analysis import Filters
@@ -28,7 +28,7 @@ _PROBLEMS_SHOWN = 100
 
 
 @listing
-def figures(ctx: typer.Context, filters: Filters, as_json: bool = False) -> None:
+def figures(ctx: typer.Context, filters: Filters, as_json: bool = False, limit: int | None = None) -> None:
     """Per event and metric: each origin's value, the low-high range, and conflicts.
 
     Values from different origins that cannot both be true are a conflict; a relay
@@ -42,7 +42,7 @@ def figures(ctx: typer.Context, filters: Filters, as_json: bool = False) -> None
 
     with env(ctx).reading() as store:
         report = ops.report(store)
-    groups = analysis.figures(report.select(filters), report.assessments)
+    groups = limited(analysis.figures(report.select(filters), report.assessments), limit, as_json, "metrics")
     if as_json:
         echo_json(figures_json(groups))
     else:

@@ -1,0 +1,182 @@
+"""Time whole claim-ledger commands on synthetic ledgers of 1k, 10k and 100k claims.
+
+    python bench/run.py                      # 1k, 10k, 100k; 5 runs each; a Markdown table on stdout
+    python bench/run.py --sizes 1000 --runs 3
+
+Every command runs as its own process (the installed ``claim-ledger``), after
+one warm-up run, and the median of the runs is reported with the peak memory
+(max RSS) of the process. Each time is also given as a ratio to a floor
+measured in the same run on the same file:
+
+* reads and writes: ``python -c "import json; json.load(open(LEDGER))"``;
+* start-up: ``python -c "import typer, rich, tinydb"``.
+
+The ledger is built by importing the generated JSON Lines (bench/generate.py),
+which is itself one of the timed commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+import generate  # noqa: E402
+
+TARGETS = {  # ratio to the floor it is measured against, at 100k claims
+    "--version": 1.5,
+    "--help": 1.5,
+    "list": 2.0,
+    "unconfirmed": 2.0,
+    "disputed": 2.0,
+    "figures": 2.0,
+    "export markdown": 2.0,
+    "show": 2.0,
+    "add": 3.0,
+    "link": 3.0,
+}
+READS = ("list", "unconfirmed", "disputed", "figures", "export markdown", "show")
+
+
+@dataclass
+class Timing:
+    seconds: float
+    peak_mb: float
+
+
+def claim_ledger() -> str:
+    beside = Path(sys.executable).with_name("claim-ledger")
+    found = str(beside) if beside.exists() else shutil.which("claim-ledger")
+    if not found:
+        sys.exit("claim-ledger is not installed: pip install . first")
+    return found
+
+
+def run_once(args: list[str], env: dict[str, str]) -> Timing:
+    """One process: wall time and its own peak RSS (from wait4, so only this child)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.stderr:
+        proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(args)} failed: {err.strip()}")
+    # ru_maxrss is in KiB on Linux, bytes on macOS
+    peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return Timing(seconds, peak)
+
+
+def measure(make_args, env: dict[str, str], runs: int, before=None) -> Timing:
+    """Median time and peak memory over ``runs`` runs after one warm-up."""
+    results = []
+    for i in range(runs + 1):
+        if before is not None:
+            before()
+        timing = run_once(make_args(i), env)
+        if i:
+            results.append(timing)
+    return Timing(
+        statistics.median(r.seconds for r in results), statistics.median(r.peak_mb for r in results)
+    )
+
+
+def bench_size(n: int, runs: int, work: Path) -> dict[str, Timing]:
+    cl = claim_ledger()
+    data = work / f"ledger-{n}.jsonl"
+    generate.write(n, str(data))
+    db = work / f"ledger-{n}.json"
+    env = {**os.environ, "CLAIM_LEDGER_DB": str(db), "NO_COLOR": "1", "COLUMNS": "120"}
+    env.pop("FORCE_COLOR", None)
+
+    def fresh() -> None:
+        for leftover in (db, Path(f"{db}.lock")):
+            leftover.unlink(missing_ok=True)
+
+    out: dict[str, Timing] = {}
+    out["import (jsonl)"] = measure(
+        lambda i: [cl, "import", str(data), "--create-sources"], env, max(1, runs // 2), before=fresh
+    )
+    py = sys.executable
+    out["floor: json.load"] = measure(
+        lambda i: [py, "-c", f"import json; json.load(open({str(db)!r}))"], env, runs
+    )
+    out["floor: import typer, rich, tinydb"] = measure(
+        lambda i: [py, "-c", "import typer, rich, tinydb"], env, runs
+    )
+    out["--version"] = measure(lambda i: [cl, "--version"], env, runs)
+    out["--help"] = measure(lambda i: [cl, "--help"], env, runs)
+    for name in ("list", "unconfirmed", "disputed", "figures"):
+        out[name] = measure(lambda i, name=name: [cl, name], env, runs)
+    out["show"] = measure(lambda i: [cl, "show", str(1 + (i * 7919) % n)], env, runs)
+    out["export markdown"] = measure(
+        lambda i: [cl, "export", "markdown", "-o", str(work / "report.md")], env, runs
+    )
+    out["add"] = measure(lambda i: [cl, "add", f"Bench claim {i}", "--source", "src-001"], env, runs)
+    # fresh pairs each run: the two newest bench claims and an old claim far from any link
+    out["link"] = measure(lambda i: [cl, "link", str(n + 1 + i), "corroborates", str(1 + i * 3)], env, runs)
+    return out
+
+
+def table(results: dict[int, dict[str, Timing]]) -> str:
+    sizes = sorted(results)
+    big = sizes[-1]
+    head = ["command", *(f"{_k(n)} s" for n in sizes), f"× floor at {_k(big)}", "target"]
+    head += [f"peak MB at {_k(big)}", "× floor MB"]
+    if len(sizes) > 1:
+        head.append(f"{_k(big)}/{_k(sizes[-2])} time")
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    floor = results[big]["floor: json.load"]
+    start = results[big]["floor: import typer, rich, tinydb"]
+    for name in results[big]:
+        row = [f"`{name}`" if not name.startswith("floor") else name]
+        row += [f"{results[n][name].seconds:.3f}" for n in sizes]
+        t = results[big][name]
+        against = start if name in ("--version", "--help") else floor
+        ratio = t.seconds / against.seconds
+        row.append("" if name.startswith("floor") else f"{ratio:.2f}")
+        target = TARGETS.get(name)
+        row.append(f"≤ {target}" if target else ("≤ 10 s" if name.startswith("import") else ""))
+        row.append(f"{t.peak_mb:.0f}")
+        row.append(f"{t.peak_mb / floor.peak_mb:.2f}")
+        if len(sizes) > 1:
+            row.append(f"{t.seconds / results[sizes[-2]][name].seconds:.1f}")
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
+def _k(n: int) -> str:
+    return f"{n // 1000}k" if n >= 1000 else str(n)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000", help="claim counts, comma-separated")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per command (after one warm-up)")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results: dict[int, dict[str, Timing]] = {}
+    with tempfile.TemporaryDirectory(prefix="claim-ledger-bench-") as tmp:
+        for n in sizes:
+            print(f"... {n} claims", file=sys.stderr, flush=True)
+            results[n] = bench_size(n, args.runs, Path(tmp))
+    cpu = platform.processor() or platform.machine()
+    print(
+        f"Machine: {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}; median of {args.runs} runs after a warm-up.\n"
+    )
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()
