@@ -97,6 +97,7 @@ def add(
 ) -> None:
     """Record a claim: one assertion by one source.
 
+    \b
     Example: claim-ledger add "Two HIMARS launchers were destroyed" --source ru-mod
     --date 2023-12-30 --event kharkiv-2023-12-30 --figure himars_destroyed=2
     """
@@ -163,6 +164,7 @@ def link(
 ) -> None:
     """Link two claims: A corroborates|contradicts|repeats|updates B.
 
+    \b
     Example: claim-ledger link 7 repeats 6
     """
     from .. import ops
@@ -176,6 +178,7 @@ def link(
 def unlink(ctx: typer.Context, a: ClaimA, b: ClaimB) -> None:
     """Remove the link between two claims (whichever way it points); history keeps it.
 
+    \b
     Example: claim-ledger unlink 7 6
     """
     from .. import ops
@@ -198,6 +201,7 @@ def retract(
 ) -> None:
     """Mark a claim as withdrawn by its source. It stays in the ledger, marked retracted.
 
+    \b
     Example: claim-ledger retract 4 --note "ministry withdrew the figure on 2024-01-02"
     """
     from .. import ops
@@ -212,6 +216,7 @@ def retract(
 def list_(ctx: typer.Context, filters: Filters, as_json: bool = False, limit: int | None = None) -> None:
     """List claims with their source, status and grade.
 
+    \b
     Example: claim-ledger list --event kharkiv-2023-12-31 --status unconfirmed
     """
     from .. import render
@@ -226,6 +231,7 @@ def show(
 ) -> None:
     """Show a claim: its status and the reason, its links as a tree, its history.
 
+    \b
     Example: claim-ledger show 7
     """
     from .. import ops, render
@@ -246,6 +252,7 @@ def unconfirmed(
 ) -> None:
     """Statements lacking independent confirmation (unconfirmed or disputed), with the reason.
 
+    \b
     Example: claim-ledger unconfirmed --party RU
     """
     from .. import render
@@ -258,6 +265,7 @@ def unconfirmed(
 def disputed(ctx: typer.Context, filters: Filters, as_json: bool = False, limit: int | None = None) -> None:
     """Each disputed claim beside what contradicts it.
 
+    \b
     Example: claim-ledger disputed --event kharkiv-2023-12-31
     """
     from .. import render

@@ -35,6 +35,7 @@ def figures(ctx: typer.Context, filters: Filters, as_json: bool = False, limit: 
     repeating its origin's value is not; a value another claim of the same source
     updates is shown but no longer current.
 
+    \b
     Example: claim-ledger figures --event kharkiv-2023-12-31
     """
     from .. import analysis, ops, render
@@ -88,6 +89,7 @@ def export(
     The filters choose the claims, as for 'list'. A filtered json export holds those
     claims, their sources and the links between them, without history.
 
+    \b
     Example: claim-ledger export markdown --event kharkiv-2023-12-31 -o report.md
     """
     from .. import export as writers
@@ -159,6 +161,7 @@ def import_(
     ids and history included; anything else is added after the claims already there. If
     the ledger does not exist yet, import creates it.
 
+    \b
     Example: claim-ledger import claims.csv --create-sources --dry-run
     """
     from .. import importer, ops, render

@@ -18,6 +18,7 @@ def demo(ctx: typer.Context) -> None:
     """Show what claim-ledger does, on the bundled seed article: what lacks independent
     confirmation, and what is disputed. Nothing is written.
 
+    \b
     Example: claim-ledger demo
     """
     from .. import ops, paths, render
@@ -49,6 +50,7 @@ def init(
 ) -> None:
     """Create a new, empty ledger (never overwrites one).
 
+    \b
     Example: claim-ledger --db desk.json init
     """
     from .. import ops, paths

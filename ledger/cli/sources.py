@@ -12,6 +12,7 @@ from .context import console, done, env
 app = typer.Typer(
     help="Who speaks: add, list and show sources.",
     no_args_is_help=True,
+    rich_markup_mode=None,
 )
 
 
@@ -48,6 +49,7 @@ def add(
 ) -> None:
     """Add a source.
 
+    \b
     Example: claim-ledger source add ru-mod --name "Ministry of Defence of Russia"
     --kind defence_ministry --party RU
     """
@@ -73,6 +75,7 @@ def add(
 def list_(ctx: typer.Context) -> None:
     """List sources with their number of claims.
 
+    \b
     Example: claim-ledger source list
     """
     from .. import render
@@ -92,6 +95,7 @@ def show(
 ) -> None:
     """Show a source and its claims with their status.
 
+    \b
     Example: claim-ledger source show ru-mod
     """
     from .. import ops, render
