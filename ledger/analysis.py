@@ -47,7 +47,7 @@ class Story:
     parties: frozenset[str]  # the origin's parties, casefolded
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen, for speed (one per claim); never mutated
 class Assessment:
     """The verdict on one claim, with everything the reason is made of."""
 

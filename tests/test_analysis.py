@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ledger
-from ledger import ops
+from ledger import analysis, ops
 from ledger.analysis import Support, analyze, check_new_link
 from ledger.errors import Conflict
 from ledger.model import Claim, Kind, Link, Relation, Source, Status
@@ -358,3 +358,18 @@ def test_a_retracted_claim_changes_no_other_verdict(data, draw):
             before[cid].confirmed_by,
             before[cid].contradicted_by,
         )
+
+
+def test_nothing_changes_the_records_it_is_given(sample_report):
+    """Claim and Assessment are not frozen (for speed); no code path may change one in place."""
+    import copy
+
+    from ledger import export, markdown
+
+    before = copy.deepcopy((dict(sample_report.claims), dict(sample_report.assessments)))
+    analyze(sample_report.sources, sample_report.claims, sample_report.links)
+    analysis.figures(sample_report.claims.values(), sample_report.assessments)
+    markdown.report(sample_report, name="x", now=NOW, graph=True)
+    export.claims_csv(sample_report, sample_report.select())
+    export.claims_json(sample_report, sample_report.select())
+    assert (dict(sample_report.claims), dict(sample_report.assessments)) == before
