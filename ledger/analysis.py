@@ -37,7 +37,7 @@ class Support(str, Enum):
     retracted = "retracted"  # the corroborating claim was withdrawn
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one per claim at worst, built on every command; never mutated
 class Story:
     """Claims joined by ``repeats``: the original assertion(s) and their relays."""
 
@@ -190,14 +190,24 @@ def analyze(
     }
     empty = _StoryFacts()
     summaries: dict[int, _Summary] = {}
+    quiet: dict[tuple[str, ...], _Summary] = {}  # one voice, no relays, nothing said about it: by origin
     result: dict[int, Assessment] = {}
     for cid, claim in claims.items():
         story = story_of[cid]
         summary = summaries.get(story.id)
         if summary is None:
-            summary = summaries[story.id] = _summarise(
-                story, facts.get(story.id, empty), claims, sources, story_of, confirmed_stories
-            )
+            story_facts = facts.get(story.id)
+            if story_facts is None and not story.relays:
+                summary = quiet.get(story.origin)
+                if summary is None:
+                    summary = quiet[story.origin] = _summarise(
+                        story, empty, claims, sources, story_of, confirmed_stories
+                    )
+            else:
+                summary = _summarise(
+                    story, story_facts or empty, claims, sources, story_of, confirmed_stories
+                )
+            summaries[story.id] = summary
         status, reason, credibility = summary.status, summary.reason, summary.credibility
         if claim.retracted:
             when = (claim.retracted_at or "")[:10]

@@ -13,12 +13,11 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import analysis, importer
+from . import analysis
 from .analysis import Assessment, Filters
 from .errors import Conflict, ImportRejected, InvalidInput, LedgerError, NotFound
-from .importer import Batch, ClaimRow
 from .model import (
     Claim,
     HistoryEntry,
@@ -33,6 +32,9 @@ from .model import (
     parse_timestamp,
 )
 from .store import Store
+
+if TYPE_CHECKING:
+    from .importer import Batch, ClaimRow
 
 # --------------------------------------------------------------------------- sources
 
@@ -149,23 +151,35 @@ class Report:
     claims: Mapping[int, Claim]
     links: Sequence[Link]
     assessments: Mapping[int, Assessment]
-    by_claim: Mapping[int, Sequence[Link]]  # every link touching a claim, built once by report()
+    by_claim: LinksByClaim  # every link touching a claim
 
     def select(self, filters: Filters = Filters()) -> list[Claim]:
         return analysis.select(self.claims.values(), self.assessments, self.sources, filters)
 
     def links_of(self, claim_id: int) -> Sequence[Link]:
-        return self.by_claim.get(claim_id, ())
+        return self.by_claim.of(claim_id)
+
+
+class LinksByClaim:
+    """The links touching each claim, indexed on first use: a table of 100 rows never needs it."""
+
+    def __init__(self, links: Sequence[Link]) -> None:
+        self._links = links
+        self._index: dict[int, list[Link]] | None = None
+
+    def of(self, claim_id: int) -> Sequence[Link]:
+        if self._index is None:
+            self._index = {}
+            for lk in self._links:
+                self._index.setdefault(lk.src, []).append(lk)
+                if lk.dst != lk.src:
+                    self._index.setdefault(lk.dst, []).append(lk)
+        return self._index.get(claim_id, ())
 
 
 def report(store: Store) -> Report:
     sources, claims, links = store.sources(), store.claims(), store.links()
-    by_claim: dict[int, list[Link]] = {}
-    for lk in links:
-        by_claim.setdefault(lk.src, []).append(lk)
-        if lk.dst != lk.src:
-            by_claim.setdefault(lk.dst, []).append(lk)
-    return Report(sources, claims, links, analysis.analyze(sources, claims, links), by_claim)
+    return Report(sources, claims, links, analysis.analyze(sources, claims, links), LinksByClaim(links))
 
 
 def history_of(store: Store, claim_id: int) -> list[HistoryEntry]:
@@ -437,6 +451,8 @@ def _unknown_source(source_id: str, create_sources: bool, document: bool) -> str
 
 def read_document(path: Path) -> dict[str, Any]:
     """A claim-ledger JSON document such as the bundled sample."""
+    from . import importer
+
     return importer.read_document(path)
 
 
@@ -444,6 +460,8 @@ def load_document(store: Store, doc: Mapping[str, Any], *, now: str) -> tuple[in
     """Load a claim-ledger document into an empty ledger, ids kept (``init --sample``, the demo)."""
     if store.claims() or store.sources():
         raise Conflict(f"ledger {store.path} is not empty: load a document into a new ledger")
+    from . import importer
+
     done = import_batch(store, importer.from_document(doc, str(doc.get("title") or "document")), now=now)
     return len(done.sources), len(done.claims), len(done.links)
 
