@@ -9,6 +9,7 @@ stderr and a non-zero exit, with no traceback (``--debug`` shows one).
 from __future__ import annotations
 
 import gc
+import os
 import sys
 from typing import Annotated, Any
 
@@ -173,4 +174,28 @@ def main() -> None:
     cycles worth collecting before the process ends.
     """
     gc.disable()
-    app()
+    try:
+        app()
+    except SystemExit as exit_:
+        code = exit_.code
+    else:
+        code = 0
+    _exit_now(code)
+
+
+def _exit_now(code: object) -> None:
+    """End the process without tearing down a heap of a million objects one by one.
+
+    Everything a command does is finished by now (a write is fsynced and its
+    lock released before the command returns); only buffered output is left,
+    so flush it and leave. Saves ~0.06 s at 100k claims (bench/).
+    """
+    status = code if isinstance(code, int) else (0 if code is None else 1)
+    if not isinstance(code, (int, type(None))):
+        sys.stderr.write(f"{code}\n")
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # a reader that stopped early (| head), or a closed stream
+            pass
+    os._exit(status)
