@@ -8,6 +8,7 @@ stderr and a non-zero exit, with no traceback (``--debug`` shows one).
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
@@ -194,8 +195,7 @@ def _exit_now(code: object) -> None:
     if not isinstance(code, (int, type(None))):
         sys.stderr.write(f"{code}\n")
     for stream in (sys.stdout, sys.stderr):
-        try:
+        # a reader that stopped early (| head), or a closed stream: nothing more to say
+        with contextlib.suppress(BrokenPipeError, ValueError):
             stream.flush()
-        except (BrokenPipeError, ValueError):  # a reader that stopped early (| head), or a closed stream
-            pass
     os._exit(status)
