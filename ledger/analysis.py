@@ -18,7 +18,7 @@ import math
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import Enum
 
 from .errors import Conflict
@@ -367,7 +367,7 @@ def _name_claims(ids: Iterable[int], claims: Mapping[int, Claim], sources: Mappi
 _CONFLICT_PAIRS = 20
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: one per figure stated, built on every report; never mutated
 class FigureValue:
     """One value of a metric as one story states it; equal relays are folded into it."""
 
@@ -439,25 +439,30 @@ def _story_values(
     story_id: int, stated: list[tuple[Claim, Figure]], assessments: Mapping[int, Assessment]
 ) -> list[FigureValue]:
     """One story's values: each original value, with the relays that repeat it folded in."""
+
+    def value(
+        claim: Claim, figure: Figure, relayed_by: tuple[int, ...] = (), error: bool = False
+    ) -> FigureValue:
+        a = assessments[claim.id]
+        current = a.status is not Status.superseded
+        return FigureValue(claim.id, claim.source, figure, story_id, a.origin, current, relayed_by, error)
+
+    if len(stated) == 1:  # most stories: one claim gives the value
+        return [value(*stated[0])]
     stated.sort(key=lambda cf: (assessments[cf[0].id].relay, cf[0].id))
-    originals: list[FigureValue] = []
+    originals: list[tuple[Claim, Figure]] = []
     relays: dict[int, list[int]] = defaultdict(list)
     errors: list[FigureValue] = []
     for claim, figure in stated:
-        a = assessments[claim.id]
-        value = FigureValue(
-            claim.id, claim.source, figure, story_id, a.origin, a.status is not Status.superseded
-        )
-        if not a.relay or not originals:
-            originals.append(value)
+        if not assessments[claim.id].relay or not originals:
+            originals.append((claim, figure))
             continue
-        same = next((o for o in originals if o.figure == figure), None)
+        same = next((c for c, f in originals if f == figure), None)
         if same is not None:
-            relays[same.claim].append(claim.id)
+            relays[same.id].append(claim.id)
         else:
-            errors.append(replace(value, relay_error=True))
-    folded = [replace(o, relayed_by=tuple(relays[o.claim])) if relays[o.claim] else o for o in originals]
-    return folded + errors
+            errors.append(value(claim, figure, error=True))
+    return [value(c, f, tuple(relays.get(c.id, ()))) for c, f in originals] + errors
 
 
 def _metric(event: str, metric: str, values: list[FigureValue]) -> MetricFigures:

@@ -31,7 +31,7 @@ _ORDERED_START = re.compile(r"^(\d+)([.)])")
 _PLAIN = re.compile(r"(?![#>+=\-\s]|\d+[.)])[^\\`*\[\]<|~$_&\r\n]*(?<!\s)")
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 # Unsafe in a link destination or a table cell: percent-encode them, as browsers do.
-_URL_ENCODE = {c: f"%{ord(c):02X}" for c in ' "<>\\^`{|}'}
+_URL_ENCODE = str.maketrans({c: f"%{ord(c):02X}" for c in ' "<>\\^`{|}'})
 
 
 def text(value: object) -> str:
@@ -62,7 +62,7 @@ def link(label: str, url: str | None) -> str:
     """``[label](url)`` for an http(s) address; anything else is shown as text, never linked."""
     if not url or not _URL.fullmatch(url):
         return text(url) if url else ""
-    dest = "".join(_URL_ENCODE.get(c, c) for c in url)
+    dest = url.translate(_URL_ENCODE)
     dest = re.sub(r"([()])", r"\\\1", dest)
     dest = _ENTITY_START.sub(r"\\&", dest)
     return f"[{text(label)}]({dest})"
@@ -118,9 +118,10 @@ def report(
     now: str,
     filters: Filters = Filters(),
     graph: bool = False,
+    claims: Sequence[Claim] | None = None,
 ) -> str:
-    """The whole report for the claims ``filters`` selects."""
-    claims = rep.select(filters)
+    """The whole report for the claims ``filters`` selects (``claims``, if already selected)."""
+    claims = rep.select(filters) if claims is None else claims
     lines = ["# Claim ledger report", ""]
     applied = filters.describe()
     lines.append(

@@ -103,7 +103,9 @@ def export(
             raise UsageError(f"--output {output} is the ledger itself: choose another file")
         claims = report.select(filters)
         if fmt is ExportFormat.markdown:
-            body = markdown.report(report, name=ledger.stem, now=e.now_words(), filters=filters, graph=graph)
+            body = markdown.report(
+                report, name=ledger.stem, now=e.now_words(), filters=filters, graph=graph, claims=claims
+            )
         elif fmt is ExportFormat.json:
             body = writers.ledger_json(report, claims, store.history(), store.last_ids(), filters)
         else:
