@@ -51,7 +51,7 @@ def test_figures_table_marks_a_conflict(cli, sample):
         "killed=39",
     )
     out = cli("figures", "--event", "ukraine-2023-12-29").stdout
-    assert "Figures: ukraine-2023-12-29" in out and "#19 vs #21" in out and "1 in conflict" in out
+    assert "ukraine-2023-12-29" in out and "#19 vs #21" in out and "1 metric in 1 event, 1 in conflict" in out
 
 
 def test_export_markdown_to_stdout_and_to_a_private_file(cli, sample, tmp_path):

@@ -96,6 +96,7 @@ def done(message: str) -> None:
 
 # Rows a table shows unless --limit says otherwise: Rich lays out 100k rows for minutes.
 DEFAULT_LIMIT = 100
+FIGURES_LIMIT = 25  # a metric is several rows: one per origin's value
 
 # name, flag, type, default, metavar, help
 _LISTING_OPTIONS: list[tuple[str, str, Any, Any, str | None, str]] = [
@@ -146,7 +147,8 @@ _OUTPUT_OPTIONS: list[tuple[str, str, Any, Any, str | None, str]] = [
         int | None,
         None,
         "N",
-        f"Show at most N rows (0: all). Default: {DEFAULT_LIMIT} in a table, all with --json.",
+        f"Show at most N rows (0: all). Default: {DEFAULT_LIMIT} in a table ({FIGURES_LIMIT} metrics "
+        "for figures), all with --json.",
     ),
 ]
 _OUTPUT_NAMES = ("as_json", "limit")
@@ -203,13 +205,15 @@ def _resolved(annotation: Any, func: Callable[..., Any]) -> Any:
     return eval(annotation, func.__globals__) if isinstance(annotation, str) else annotation
 
 
-def limited(items: list[Any], limit: int | None, as_json: bool, noun: str) -> list[Any]:
-    """The first ``limit`` items (tables default to ``DEFAULT_LIMIT``), saying on stderr what was left out."""
+def limited(
+    items: list[Any], limit: int | None, as_json: bool, noun: str, default: int = DEFAULT_LIMIT
+) -> list[Any]:
+    """The first ``limit`` items (tables default to ``default``), saying on stderr what was left out."""
     if limit is not None and limit < 0:
         from ..errors import UsageError
 
         raise UsageError(f"--limit {limit}: give a number of rows, or 0 for all")
-    cap = (None if as_json else DEFAULT_LIMIT) if limit is None else (limit or None)
+    cap = (None if as_json else default) if limit is None else (limit or None)
     if cap is None or len(items) <= cap:
         return items
     more = "--limit 0 shows all" + ("" if as_json else ", --json gives them all to a script")

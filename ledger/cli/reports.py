@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import ImportRejected, UsageError
-from .context import console, done, echo_json, env, filtered, limited, listing
+from .context import FIGURES_LIMIT, console, done, echo_json, env, filtered, limited, listing
 
 if TYPE_CHECKING:
     from ..analysis import Filters
@@ -43,7 +43,8 @@ def figures(ctx: typer.Context, filters: Filters, as_json: bool = False, limit: 
 
     with env(ctx).reading() as store:
         report = ops.report(store)
-    groups = limited(analysis.figures(report.select(filters), report.assessments), limit, as_json, "metrics")
+    groups = analysis.figures(report.select(filters), report.assessments)
+    groups = limited(groups, limit, as_json, "metrics", FIGURES_LIMIT)
     if as_json:
         echo_json(figures_json(groups))
     else:
