@@ -408,7 +408,7 @@ class MetricFigures:
         return pairs + (" and more" if self.more_conflicts else "")
 
 
-def figures(claims: Iterable[Claim], assessments: Mapping[int, Assessment]) -> list[MetricFigures]:
+def figures(claims: Iterable[Claim], assessments: Mapping[int, Assessment]) -> Sequence[MetricFigures]:
     """Per event and metric, each origin's value, the range and the conflicts (DESIGN §2).
 
     Retracted claims state nothing. A relay that repeats its origin's value adds no
@@ -416,23 +416,54 @@ def figures(claims: Iterable[Claim], assessments: Mapping[int, Assessment]) -> l
     error, shown but not counted. A value superseded by an ``updates`` claim is
     shown but not current. Two current values conflict when they come from
     different origins and their intervals do not overlap.
+
+    The result is sorted by event and metric, and each metric is worked out when
+    it is first read, so a table of the first 25 costs 25 metrics, not all.
     """
     grouped: dict[tuple[str, str], dict[int, list[tuple[Claim, Figure]]]] = defaultdict(
         lambda: defaultdict(list)
     )
     for claim in claims:
-        a = assessments[claim.id]
-        if claim.event is None or claim.retracted:
+        if claim.event is None or not claim.figures or claim.retracted:
             continue
+        story = assessments[claim.id].story
         for figure in claim.figures:
-            grouped[(claim.event, figure.metric)][a.story].append((claim, figure))
-    result = []
-    for (event, metric), stories in sorted(grouped.items()):
-        values: list[FigureValue] = []
-        for story_id, stated in sorted(stories.items()):
-            values.extend(_story_values(story_id, stated, assessments))
-        result.append(_metric(event, metric, values))
-    return result
+            grouped[(claim.event, figure.metric)][story].append((claim, figure))
+    return _Figures(sorted(grouped.items()), assessments)
+
+
+class _Figures(Sequence[MetricFigures]):
+    """The metrics of :func:`figures`, each computed on first access."""
+
+    def __init__(
+        self,
+        keyed: list[tuple[tuple[str, str], dict[int, list[tuple[Claim, Figure]]]]],
+        assessments: Mapping[int, Assessment],
+    ) -> None:
+        self._keyed = keyed
+        self._assessments = assessments
+        self._done: dict[int, MetricFigures] = {}
+
+    def __len__(self) -> int:
+        return len(self._keyed)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        index = range(len(self))[index]  # negative indexes, and IndexError
+        found = self._done.get(index)
+        if found is None:
+            (event, metric), stories = self._keyed[index]
+            values: list[FigureValue] = []
+            for story_id, stated in sorted(stories.items()):
+                values.extend(_story_values(story_id, stated, self._assessments))
+            found = self._done[index] = _metric(event, metric, values)
+        return found
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def _story_values(

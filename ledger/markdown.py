@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from .analysis import Filters, MetricFigures, disputed, figures, lacking_confirmation
 from .model import CREDIBILITY_NAMES, RELIABILITY_NAMES, Claim, Relation, Source, Status, grade, number
 from .ops import Report
-from .terminal import printable
+from .terminal import UNSAFE_CHARS, printable
 
 # Always special inline: backslash, code, emphasis, links, HTML, tables, strikethrough, math.
 _ALWAYS = re.compile(r"([\\`*\[\]<|~$])")
@@ -28,7 +28,8 @@ _ENTITY_START = re.compile(r"&(?=[#A-Za-z0-9])")
 _BLOCK_START = re.compile(r"^([#>+=\-])")
 _ORDERED_START = re.compile(r"^(\d+)([.)])")
 # Text with none of the above: no special character, no line break, no block start, no edge space.
-_PLAIN = re.compile(r"(?![#>+=\-\s]|\d+[.)])[^\\`*\[\]<|~$_&\r\n]*(?<!\s)")
+# ... and nothing printable() would change: such text is its own Markdown.
+_PLAIN = re.compile(r"(?![#>+=\-\s]|\d+[.)])[^\\`*\[\]<|~$_&\r\n" + UNSAFE_CHARS + r"]*(?<!\s)")
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 # Unsafe in a link destination or a table cell: percent-encode them, as browsers do.
 _URL_ENCODE = str.maketrans({c: f"%{ord(c):02X}" for c in ' "<>\\^`{|}'})
@@ -41,7 +42,7 @@ def text(value: object) -> str:
     line breaks become ``<br>`` (the only HTML the report contains).
     """
     raw = "" if value is None else str(value)
-    if _PLAIN.fullmatch(raw) and printable(raw) is raw:
+    if _PLAIN.fullmatch(raw):
         return raw  # the common case, and most of a big report's cells: nothing to escape
     raw = printable(raw.replace("\r\n", "\n").replace("\r", "\n")).strip()
     escaped = _ALWAYS.sub(r"\\\1", raw)
@@ -75,7 +76,7 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: Iterable
         "| " + " | ".join(headers) + " |",
         "| " + " | ".join("---:" if i in aligned else "---" for i in range(len(headers))) + " |",
     ]
-    lines.extend("| " + " | ".join(cell or " " for cell in row) + " |" for row in rows)
+    lines.extend(["| " + " | ".join([cell or " " for cell in row]) + " |" for row in rows])
     return lines
 
 
@@ -145,7 +146,9 @@ def report(
             lines.append("")
     if graph:
         lines += [f"## {GRAPH}", "", *_graph(rep, claims), ""]
-    return "\n".join(lines).rstrip("\n") + "\n"
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) + "\n"
 
 
 def _summary(rep: Report, claims: Sequence[Claim]) -> str:

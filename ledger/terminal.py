@@ -12,9 +12,8 @@ import re
 # C0/C1 controls and DEL; bidi embeddings, overrides and isolates; invisible
 # separators and zero-width space / word joiner / BOM. ZWJ and ZWNJ (U+200C/D)
 # are left alone: scripts and emoji need them.
-_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]"
-)
+UNSAFE_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff"
+_UNSAFE = re.compile(f"[{UNSAFE_CHARS}]")
 _UNSAFE_LINE = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]"
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -149,3 +150,13 @@ def test_conflicts_are_exactly_the_non_overlapping_pairs_of_different_origins(ro
     }
     assert set(g.conflicts) == expected or (len(g.conflicts) == 20 and g.more_conflicts)
     assert set(g.conflicts) <= expected
+
+
+def test_metrics_are_worked_out_when_read_and_read_the_same_every_way():
+    claims = [("ua-rma", "killed=3", "injured=2"), ("ru-mod", "killed=9", "missing=1")]
+    groups = ledger_figures(claims)
+    assert len(groups) == 3
+    assert groups[-1] == groups[2] == list(groups)[2] and groups[1:] == list(groups)[1:]
+    assert [g.metric for g in groups] == ["injured", "killed", "missing"]
+    with pytest.raises(IndexError):
+        groups[3]
