@@ -634,6 +634,9 @@ class Filters:
         return words
 
 
+_NO_FILTERS = Filters()
+
+
 def select(
     claims: Iterable[Claim],
     assessments: Mapping[int, Assessment],
@@ -641,6 +644,8 @@ def select(
     filters: Filters,
 ) -> list[Claim]:
     """The claims that pass ``filters``, in id order."""
+    if filters == _NO_FILTERS:
+        return sorted(claims, key=_by_id)
     needle = filters.search.casefold() if filters.search else None
     chosen = []
     for claim in claims:
@@ -666,8 +671,12 @@ def select(
         if needle and needle not in claim.text.casefold():
             continue
         chosen.append(claim)
-    chosen.sort(key=lambda c: c.id)
+    chosen.sort(key=_by_id)
     return chosen
+
+
+def _by_id(claim: Claim) -> int:
+    return claim.id
 
 
 def lacking_confirmation(claims: Iterable[Claim], assessments: Mapping[int, Assessment]) -> list[Claim]:
