@@ -19,7 +19,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from .errors import Conflict
 from .model import Claim, Figure, Link, Relation, Source, Status
@@ -28,7 +28,7 @@ from .model import Claim, Figure, Link, Relation, Source, Status
 _REASON_IDS = 3
 
 
-class Support(str, Enum):
+class Support(StrEnum):
     """How a corroboration counts for the claim it supports."""
 
     independent = "independent"

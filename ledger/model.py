@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from .errors import InvalidInput
@@ -28,7 +28,7 @@ SCHEMA_VERSION = 1
 MAX_FIGURE = 10**15
 
 
-class Kind(str, Enum):
+class Kind(StrEnum):
     """What sort of source speaks."""
 
     regional_administration = "regional_administration"
@@ -44,7 +44,7 @@ class Kind(str, Enum):
     other = "other"
 
 
-class Relation(str, Enum):
+class Relation(StrEnum):
     """A directed relation ``A <relation> B`` between two claims."""
 
     corroborates = "corroborates"
@@ -56,7 +56,7 @@ class Relation(str, Enum):
 _RELATIONS = {r.value: r for r in Relation}
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """A claim's standing, decided by :func:`ledger.analysis.analyze`."""
 
     confirmed = "confirmed"

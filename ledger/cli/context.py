@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -54,12 +54,12 @@ class Env:
 
     @staticmethod
     def now() -> str:
-        return datetime.now(timezone.utc).isoformat(timespec="seconds")
+        return datetime.now(UTC).isoformat(timespec="seconds")
 
     @staticmethod
     def now_words() -> str:
         """The time for a reader: ``2026-11-25 17:04 UTC``."""
-        return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def env(ctx: typer.Context) -> Env:
