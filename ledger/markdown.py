@@ -110,6 +110,9 @@ SECTIONS = (
     "Method",
 )
 GRAPH = "Link graph"
+# Mermaid refuses a diagram of more than 500 edges or 50,000 characters (its defaults, which
+# GitHub keeps); 250 links with up to 500 boxes stay well inside both.
+GRAPH_LINKS = 250
 
 
 def report(
@@ -343,19 +346,26 @@ _STYLE = {
 def _graph(rep: Report, claims: Sequence[Claim]) -> list[str]:
     """A Mermaid flowchart of the links among ``claims``: one box per linked claim."""
     chosen = {c.id for c in claims}
-    links = [lk for lk in rep.links if lk.src in chosen and lk.dst in chosen]
+    links = sorted((lk for lk in rep.links if lk.src in chosen and lk.dst in chosen), key=lambda lk: lk.id)
     if not links:
         return _none("links between these claims")
+    lead = []
+    if len(links) > GRAPH_LINKS:
+        lead = [
+            f"The first {GRAPH_LINKS} of {len(links):,} links: GitHub draws no diagram larger than "
+            "that. Filter the report (by event, say) to draw the rest.",
+            "",
+        ]
+        links = links[:GRAPH_LINKS]
     linked = sorted({lk.src for lk in links} | {lk.dst for lk in links})
-    lines = ["```mermaid", "flowchart LR"]
+    lines = [*lead, "```mermaid", "flowchart LR"]
     for cid in linked:
         claim = rep.claims[cid]
         source = rep.sources.get(claim.source)
         who = f"{claim.source} ({source.party_label})" if source else claim.source
         label = f"{cid}: {_mermaid_label(who)}"
         lines.append(f'  c{cid}["{label}"]:::{rep.assessments[cid].status.value}')
-    for lk in sorted(links, key=lambda lk: lk.id):
-        lines.append(f"  c{lk.src} {_EDGE[lk.relation]} c{lk.dst}")
+    lines += [f"  c{lk.src} {_EDGE[lk.relation]} c{lk.dst}" for lk in links]
     used = {rep.assessments[cid].status for cid in linked}
     lines += [f"  classDef {s.value} {_STYLE[s]}" for s in Status if s in used]
     lines.append("```")

@@ -239,8 +239,8 @@ def _range(g: MetricFigures) -> str:
     return span + ("+" if g.open_ended else "")
 
 
-def import_table(added: Imported) -> Table:
-    """What an import would add: each row, the id its claim gets, its source and links."""
+def import_table(added: Imported, shown: Sequence[tuple[str, Claim]]) -> Table:
+    """What an import would add: each row ``shown``, the id its claim gets, its source and links."""
     table = _table("Would add", _count(added.claims))
     table.add_column("From", no_wrap=True)
     table.add_column("#", justify="right", no_wrap=True)
@@ -251,7 +251,7 @@ def import_table(added: Imported) -> Table:
     links: dict[int, list[str]] = {}
     for lk in added.links:
         links.setdefault(lk.src, []).append(f"{lk.relation.value} #{lk.dst}")
-    for where, claim in added.claims:
+    for where, claim in shown:
         source = txt(claim.source, "bold")
         if claim.source in new_sources:
             source.append(txt(" (new)", "green"))

@@ -182,6 +182,9 @@ def test_tables_show_a_hundred_rows_unless_told_and_json_shows_all(cli, db, tmp_
         "text,source,source_kind\n" + "".join(f"claim {n},wire,news_agency\n" for n in range(1, 131)),
         encoding="utf-8",
     )
+    r = cli("import", str(rows), "--create-sources", "--dry-run")
+    assert "claim 100" in r.stdout and "claim 101" not in r.stdout
+    assert r.stderr.startswith("Showing the first 100 of 130 rows; every row was checked.\n")
     cli("import", str(rows), "--create-sources")
     r = cli("list")
     assert "claim 100" in r.stdout and "claim 101" not in r.stdout

@@ -300,3 +300,23 @@ def test_any_text_comes_back_from_its_cell_unchanged_and_adds_no_row_or_column(v
     assert doc.h2 == list(markdown.SECTIONS)
     for inline in (c for row in lacking.cells for c in row):
         assert not any(c.type in ("link_open", "image", "em_open", "s_open") for c in inline.children or ())
+
+
+def test_a_big_graph_is_cut_to_what_mermaid_will_draw_and_says_so():
+    store = memory_store()
+    ops.add_source(store, "a", name="A", kind="press", now=NOW)
+    ops.add_source(store, "b", name="B", kind="military", party="UA", now=NOW)
+    for n in range(1, 602):
+        ops.add_claim(store, f"claim {n}", source="a" if n % 2 else "b", now=NOW)
+    for n in range(1, 301):
+        ops.link(store, 2 * n, "corroborates", 2 * n + 1, now=NOW)
+    doc = parse(_report(ops.report(store), graph=True))
+    (fence,) = [t for t in doc.tokens if t.type == "fence"]
+    edges = [line for line in fence.content.splitlines() if "-->" in line]
+    assert len(edges) == markdown.GRAPH_LINKS < 300
+    assert len(fence.content) < 50_000
+    notes = [t.content for t in doc.tokens if t.type == "inline" and t.content.startswith("The first")]
+    assert notes == [
+        f"The first {markdown.GRAPH_LINKS} of 300 links: GitHub draws no diagram larger than "
+        "that. Filter the report (by event, say) to draw the rest."
+    ]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import ImportRejected, UsageError
-from .context import FIGURES_LIMIT, console, done, echo_json, env, filtered, limited, listing
+from .context import DEFAULT_LIMIT, FIGURES_LIMIT, console, done, echo_json, env, filtered, limited, listing
 
 if TYPE_CHECKING:
     from ..analysis import Filters
@@ -196,7 +196,10 @@ def import_(
         _list_problems(rejected)
         raise typer.Exit(1) from None
     if dry_run:
-        console().print(render.import_table(added))
+        shown = added.claims[:DEFAULT_LIMIT]
+        if len(added.claims) > len(shown):
+            done(f"Showing the first {len(shown)} of {len(added.claims):,} rows; every row was checked.")
+        console().print(render.import_table(added, shown))
     done(_imported_words(added, name, dry_run))
 
 
