@@ -241,12 +241,14 @@ def import_batch(store: Store, batch: Batch, *, now: str, create_sources: bool =
 
     first_claim = store.first_free_id("claims")
     unknown: dict[str, list[str]] = {}  # source -> the rows naming it
+    failed: list[ClaimRow] = []  # rows whose claim did not validate
     by_ref: dict[str, Claim] = {}
     claims: list[tuple[str, Claim]] = []
     for number, row in enumerate(batch.claims):
         claim_id = int(row.ref) if restore else first_claim + number
         claim = _attempt(problems, row.where, lambda r=row, i=claim_id: _claim_row(r, i, now))
         if claim is None:
+            failed.append(row)  # its source is still checked below: every problem, not the first
             continue
         if row.source is not None and (create_sources or claim.source in known):
             described = _attempt(problems, row.where, lambda r=row, c=claim: _source_row(r, c.source, now))
@@ -261,7 +263,12 @@ def import_batch(store: Store, batch: Batch, *, now: str, create_sources: bool =
         by_ref[row.ref] = claim
         claims.append((row.where, claim))
 
+    for row in failed:
+        named = _source_named(row)
+        if named and named not in known and named not in new_sources and not (create_sources and row.source):
+            unknown.setdefault(named, []).append(row.where)
     for source_id, rows in unknown.items():
+        rows.sort(key=_row_number)
         problems.append(f"{_rows(rows)}: {_unknown_source(source_id, create_sources, batch.document)}")
     links = _import_links(store, batch, by_ref, restore, now, problems)
     carried = restore and batch.history is not None  # a backup's history is restored as it was
@@ -412,6 +419,14 @@ def _claim_row(row: ClaimRow, claim_id: int, now: str) -> Claim:
     return claim
 
 
+def _source_named(row: ClaimRow) -> str | None:
+    """The source id a row gives, if it is a valid one."""
+    try:
+        return parse_source_id(_required(row.fields.get("source"), "source"))
+    except InvalidInput:
+        return None
+
+
 def _required(value: Any, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput(f"{what} is empty")
@@ -420,12 +435,13 @@ def _required(value: Any, what: str) -> str:
 
 def _in_row_order(problems: list[str]) -> list[str]:
     """Problems of a CSV or JSON Lines file sorted by the (first) row they name."""
+    return sorted(problems, key=_row_number)
 
-    def row(problem: str) -> int:
-        found = re.match(r"(?:row|line) (\d+)", problem)
-        return int(found.group(1)) if found else 0
 
-    return sorted(problems, key=row)
+def _row_number(text: str) -> int:
+    """The number in ``row 7``, ``line 3`` or ``claims[2]`` at the start of ``text``; 0 if none."""
+    found = re.match(r"(?:row |line |\w+\[)(\d+)", text)
+    return int(found.group(1)) if found else 0
 
 
 def _rows(places: list[str]) -> str:

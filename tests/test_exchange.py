@@ -215,6 +215,8 @@ def test_one_bad_row_among_many_rejects_the_import_names_the_row_and_changes_not
     assert caught.value.problems == [
         "row 24: bad date '2024-02-30': use YYYY-MM-DD, e.g. 2023-12-31",
         "row 32: bad figure 'killed=-1': a figure cannot be negative",
+        "row 32: unknown source 'nobody': add it with 'claim-ledger source add nobody ...', or pass "
+        "--create-sources with source_kind (and source_party) columns",
     ]
     assert db.read_bytes() == before
 
