@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from . import columns
-from .errors import Corrupt, InvalidInput, NotFound, StorageError
+from .errors import Corrupt, InvalidInput, NotFound
 from .model import SCHEMA_VERSION
-from .storage import loads
+from .storage import loads, read_bytes
 
 DOCUMENT_FORMAT = "claim-ledger"
 FORMATS = ("json", "csv", "jsonl")
@@ -91,14 +91,11 @@ def format_of(path: Path, given: str | None) -> str:
 
 def read_text(path: Path) -> str:
     """A file's text (UTF-8, with or without the BOM spreadsheets write)."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise NotFound(f"no such file: {path}") from None
-    except IsADirectoryError:
-        raise InvalidInput(f"{path} is a folder: give a file") from None
-    except OSError as exc:
-        raise StorageError(f"cannot read {path}: {exc.strerror}") from None
+    data = read_bytes(
+        path,
+        missing=NotFound(f"no such file: {path}"),
+        folder=InvalidInput(f"{path} is a folder: give a file"),
+    )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -23,7 +23,7 @@ from typing import Any
 
 import orjson
 
-from .errors import Corrupt, Locked, NoLedger, StorageError
+from .errors import Corrupt, LedgerError, Locked, NoLedger, StorageError
 
 DEFAULT_LOCK_TIMEOUT = 5.0
 
@@ -52,16 +52,26 @@ def write_lock(path: Path, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[No
         ) from None
 
 
+def read_bytes(path: Path, *, missing: LedgerError, folder: LedgerError, what: str = "") -> bytes:
+    """A whole file; ``missing`` or ``folder`` is raised when it is absent or a folder."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise missing from None
+    except IsADirectoryError:
+        raise folder from None
+    except OSError as exc:
+        raise StorageError(f"cannot read {what}{path}: {exc.strerror or exc}") from None
+
+
 def read_json(path: Path) -> dict[str, Any]:
     """The parsed top-level object of ``path``; errors name the file and what to do."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise NoLedger(f"no ledger at {path}: run 'claim-ledger init' to create one, or pass --db") from None
-    except IsADirectoryError:
-        raise StorageError(f"{path} is a folder, not a ledger file: pass --db FILE") from None
-    except OSError as exc:
-        raise StorageError(f"cannot read ledger {path}: {exc.strerror or exc}") from None
+    raw = read_bytes(
+        path,
+        missing=NoLedger(f"no ledger at {path}: run 'claim-ledger init' to create one, or pass --db"),
+        folder=StorageError(f"{path} is a folder, not a ledger file: pass --db FILE"),
+        what="ledger ",
+    )
     if not raw.strip():
         raise Corrupt(
             f"ledger {path} is empty: restore it from a backup, or move it aside and run 'claim-ledger init'"

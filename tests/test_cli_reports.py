@@ -146,6 +146,7 @@ def test_import_creates_the_ledger_it_is_given_and_reads_stdin(cli, db):
             "Error: cannot tell the format of 'x.txt' from its name: pass --format json, csv or jsonl",
         ),
         ("missing.csv", None, "Error: no such file: {path}"),
+        ("folder.csv", "folder", "Error: {path} is a folder: give a file"),
         (
             "bad.json",
             "{",
@@ -166,7 +167,9 @@ def test_import_creates_the_ledger_it_is_given_and_reads_stdin(cli, db):
 )
 def test_files_that_cannot_be_read_get_one_line(cli, sample, tmp_path, name, content, message):
     path = tmp_path / name
-    if isinstance(content, bytes):
+    if content == "folder":
+        path.mkdir()
+    elif isinstance(content, bytes):
         path.write_bytes(content)
     elif content is not None:
         path.write_text(content, encoding="utf-8")
