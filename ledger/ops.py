@@ -240,33 +240,33 @@ def import_batch(store: Store, batch: Batch, *, now: str, create_sources: bool =
             admit(source, row.where)
 
     first_claim = store.first_free_id("claims")
-    unknown: dict[str, list[str]] = {}  # source -> the rows naming it
-    failed: list[ClaimRow] = []  # rows whose claim did not validate
+    named: list[tuple[str, str]] = []  # (source, row): checked once every row has had its say
     by_ref: dict[str, Claim] = {}
     claims: list[tuple[str, Claim]] = []
     for number, row in enumerate(batch.claims):
         claim_id = int(row.ref) if restore else first_claim + number
         claim = _attempt(problems, row.where, lambda r=row, i=claim_id: _claim_row(r, i, now))
-        if claim is None:
-            failed.append(row)  # its source is still checked below: every problem, not the first
+        if claim is None:  # its source is still checked: every problem of a row, not the first
+            source_id = _source_named(row)
+            if source_id and not (create_sources and row.source):
+                named.append((source_id, row.where))
             continue
         if row.source is not None and (create_sources or claim.source in known):
             described = _attempt(problems, row.where, lambda r=row, c=claim: _source_row(r, c.source, now))
             if described is None:
                 continue  # its problem is noted; "unknown source" would only repeat it
             admit(described, row.where)
-        if claim.source not in known and claim.source not in new_sources:
-            unknown.setdefault(claim.source, []).append(row.where)
+        named.append((claim.source, row.where))
         if row.ref in by_ref:
             problems.append(f"{row.where}: id {row.ref} is used by an earlier row too")
             continue
         by_ref[row.ref] = claim
         claims.append((row.where, claim))
 
-    for row in failed:
-        named = _source_named(row)
-        if named and named not in known and named not in new_sources and not (create_sources and row.source):
-            unknown.setdefault(named, []).append(row.where)
+    unknown: dict[str, list[str]] = {}  # source -> the rows naming it
+    for source_id, where in named:
+        if source_id not in known and source_id not in new_sources:
+            unknown.setdefault(source_id, []).append(where)
     for source_id, rows in unknown.items():
         rows.sort(key=_row_number)
         problems.append(f"{_rows(rows)}: {_unknown_source(source_id, create_sources, batch.document)}")

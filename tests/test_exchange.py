@@ -383,3 +383,11 @@ def test_any_ledger_keeps_its_claims_sources_and_figures_through_csv(rows):
         s.id: s.to_dict() | {"created_at": None} for s in rep.sources.values() if s.id in cited
     }
     assert [a.status for a in new.assessments.values()] == [a.status for a in rep.assessments.values()]
+
+
+def test_a_source_created_by_a_later_row_is_known_to_earlier_rows():
+    text = "text,source,source_kind\nfirst,wire,\nsecond,wire,news_agency\n"
+    done = ops.import_batch(
+        memory_store(), importer.parse(text, "csv", "x.csv"), now=NOW, create_sources=True
+    )
+    assert [c.source for _, c in done.claims] == ["wire", "wire"] and [s.id for s in done.sources] == ["wire"]
