@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import glob
 import os
 import stat
 import tempfile
@@ -141,6 +142,24 @@ def _escape(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error(_JSON_ESCAPE, _escape)
 
 
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}."
+
+
+def remove_stale_temps(path: Path) -> None:
+    """Delete temporary files a killed writer left beside ``path``. Call with the lock held.
+
+    Only the lock holder writes temporary files, so any found now are a dead
+    writer's: never the ledger, never read by anyone.
+    """
+    for stale in path.parent.glob(f"{glob.escape(_temp_prefix(path))}*{_TEMP_SUFFIX}"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
+_TEMP_SUFFIX = ".tmp"
+
+
 def atomic_write(path: Path, payload: bytes, what: str = "ledger") -> None:
     """Replace ``path`` with ``payload`` so that readers and crashes see old or new, never half.
 
@@ -155,7 +174,7 @@ def atomic_write(path: Path, payload: bytes, what: str = "ledger") -> None:
         raise StorageError(f"cannot write {what} {path}: {exc.strerror or exc}") from None
     tmp_name = None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, tmp_name = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=_TEMP_SUFFIX, dir=folder)
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()

@@ -284,6 +284,7 @@ def open_ledger(
         except OSError as exc:
             raise StorageError(f"cannot create folder {path.parent}: {exc.strerror}") from None
     with storage.write_lock(path, lock_timeout):
+        storage.remove_stale_temps(path)
         if create:
             if path.exists():
                 raise LedgerExists(
