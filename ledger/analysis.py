@@ -595,6 +595,170 @@ def _reaches(edges: Mapping[int, list[int]], start: int, goal: int) -> bool:
     return False
 
 
+# --------------------------------------------------------------------------- check
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """Something wrong in a ledger (usually edited by hand), with the records and the remedy."""
+
+    code: str
+    message: str
+    remedy: str
+    claims: tuple[int, ...] = ()
+    links: tuple[int, ...] = ()
+
+
+def findings(
+    sources: Mapping[str, Source], claims: Mapping[int, Claim], links: Sequence[Link]
+) -> list[Finding]:
+    """Every finding in the ledger, in one pass over claims and links (plus the figures).
+
+    The link rules refuse all of these when a link is made; a hand-edited file
+    or an older version may still hold them, and the analysis ignores what it
+    cannot use, so ``check`` is where they come to light.
+    """
+    found: list[Finding] = []
+    for claim in claims.values():
+        if claim.source not in sources:
+            found.append(
+                Finding(
+                    "unknown-source",
+                    f"claim #{claim.id} names source {claim.source!r}, which the ledger does not have",
+                    f"add it: claim-ledger source add {claim.source} --name ... --kind ...",
+                    (claim.id,),
+                )
+            )
+    stories = build_stories(claims, links, sources)
+    pairs: dict[frozenset[int], Link] = {}
+    repeats: dict[int, list[int]] = defaultdict(list)
+    for lk in links:
+        a, b = claims.get(lk.src), claims.get(lk.dst)
+        unlink = f"claim-ledger unlink {lk.src} {lk.dst}"
+        if a is None or b is None:
+            missing = lk.src if a is None else lk.dst
+            found.append(
+                Finding(
+                    "dangling-link",
+                    f"link {lk.id} (#{lk.src} {lk.relation.value} #{lk.dst}) points to claim #{missing}, "
+                    "which does not exist",
+                    "remove the link from the file, or restore the claim from a backup",
+                    links=(lk.id,),
+                )
+            )
+            continue
+        if lk.src == lk.dst:
+            found.append(
+                Finding(
+                    "self-link", f"claim #{lk.src} {lk.relation.value} itself", unlink, (lk.src,), (lk.id,)
+                )
+            )
+            continue
+        earlier = pairs.get(frozenset((lk.src, lk.dst)))
+        if earlier is not None:
+            found.append(
+                Finding(
+                    "duplicate-link",
+                    f"#{lk.src} and #{lk.dst} are linked twice (links {earlier.id} and {lk.id})",
+                    f"keep one: {unlink}, then link them again",
+                    (lk.src, lk.dst),
+                    (earlier.id, lk.id),
+                )
+            )
+        pairs[frozenset((lk.src, lk.dst))] = lk
+        same_story = stories[lk.src].id == stories[lk.dst].id
+        if lk.relation is Relation.repeats:
+            repeats[lk.src].append(lk.dst)
+        elif lk.relation is Relation.corroborates and same_story:
+            found.append(
+                Finding(
+                    "circular-corroboration",
+                    f"#{lk.src} corroborates #{lk.dst}, but both are one story (#{stories[lk.src].id}): "
+                    "a relay cannot confirm what it relays",
+                    f"{unlink}; corroboration must come from outside the story",
+                    (lk.src, lk.dst),
+                    (lk.id,),
+                )
+            )
+        elif lk.relation is Relation.contradicts and same_story:
+            found.append(
+                Finding(
+                    "contradiction-in-story",
+                    f"#{lk.src} contradicts #{lk.dst}, but one relays the other "
+                    f"(story #{stories[lk.src].id})",
+                    f"{unlink}; if the relay changed the claim, it is not a repeat: link it otherwise",
+                    (lk.src, lk.dst),
+                    (lk.id,),
+                )
+            )
+        elif lk.relation is Relation.updates and a.source != b.source:
+            found.append(
+                Finding(
+                    "update-across-sources",
+                    f"#{lk.src} ({a.source}) updates #{lk.dst} ({b.source}): an update is a newer "
+                    "statement by the same source",
+                    f"{unlink}, then link them with corroborates or contradicts",
+                    (lk.src, lk.dst),
+                    (lk.id,),
+                )
+            )
+    found.extend(_repeat_cycles(repeats))
+    assessments = analyze(sources, claims, links)
+    for metric in figures(claims.values(), assessments):
+        for value in metric.values:
+            if value.relay_error:
+                found.append(
+                    Finding(
+                        "relay-error",
+                        f"#{value.claim} relays story #{value.story} but gives {metric.metric} as "
+                        f"{value.figure.value}, which is not what its origin ({', '.join(value.origin)}) "
+                        "says",
+                        "check the relay against its origin; if it reports something else, it is not "
+                        "a repeat",
+                        (value.claim, value.story),
+                    )
+                )
+    return found
+
+
+def _repeat_cycles(repeats: Mapping[int, list[int]]) -> list[Finding]:
+    """Each loop of ``repeats`` once (iterative depth-first search: linear, no recursion limit)."""
+    state: dict[int, int] = {}  # 1: on the current path, 2: done
+    found = []
+    for start in sorted(repeats):
+        if state.get(start):
+            continue
+        path: list[int] = []
+        stack: list[tuple[int, int]] = [(start, 0)]
+        while stack:
+            node, i = stack.pop()
+            if i == 0:
+                state[node] = 1
+                path.append(node)
+            targets = repeats.get(node, [])
+            if i < len(targets):
+                stack.append((node, i + 1))
+                nxt = targets[i]
+                if state.get(nxt) == 1:
+                    loop = path[path.index(nxt) :]
+                    found.append(
+                        Finding(
+                            "repeats-cycle",
+                            "claims "
+                            + " -> ".join(f"#{c}" for c in [*loop, nxt])
+                            + " repeat each other in a loop",
+                            f"a relay repeats something earlier: claim-ledger unlink {loop[-1]} {nxt}",
+                            tuple(loop),
+                        )
+                    )
+                elif not state.get(nxt):
+                    stack.append((nxt, 0))
+            else:
+                state[node] = 2
+                path.pop()
+    return found
+
+
 # --------------------------------------------------------------------------- selection
 
 

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from .analysis import MetricFigures, voice
+from .analysis import Finding, MetricFigures, voice
 from .model import (
     CREDIBILITY_NAMES,
     RELIABILITY_NAMES,
@@ -237,6 +237,17 @@ def _range(g: MetricFigures) -> str:
         return "-"
     span = number(g.low) if g.low == g.high else f"{number(g.low)}-{number(g.high)}"
     return span + ("+" if g.open_ended else "")
+
+
+def findings_table(found: Sequence[Finding]) -> Table:
+    """What ``check`` found: each finding, the records involved, and what to do."""
+    table = _table("Findings", _count(found, "finding"))
+    table.add_column("Finding", no_wrap=True, style="bold red")
+    table.add_column("What", ratio=2, min_width=20)
+    table.add_column("Remedy", ratio=1, min_width=16)
+    for f in found:
+        table.add_row(txt(f.code), txt(f.message), txt(f.remedy))
+    return table
 
 
 def import_table(added: Imported, shown: Sequence[tuple[str, Claim]]) -> Table:

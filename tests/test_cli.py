@@ -417,6 +417,7 @@ def test_every_command_and_option_has_help_and_an_example(cli):
         "figures",
         "export",
         "import",
+        "check",
     } <= seen
 
 

@@ -91,7 +91,8 @@ def touches_per_item(n: int) -> float:
     assessments = analysis.analyze(sources, claims, links)
     chosen = analysis.select(claims.values(), assessments, sources, analysis.Filters())
     analysis.lacking_confirmation(chosen, assessments)
-    analysis.figures(chosen, assessments)
+    list(analysis.figures(chosen, assessments))
+    analysis.findings(sources, claims, links)
     return CountingDict.touches / (len(claims) + len(links))
 
 

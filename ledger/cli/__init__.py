@@ -154,12 +154,13 @@ def _global(
 
 
 def _register() -> None:
-    from . import claims, reports, setup, sources
+    from . import checks, claims, reports, setup, sources
 
     setup.register(app)
     app.add_typer(sources.app, name="source")
     claims.register(app)
     reports.register(app)
+    checks.register(app)
 
 
 _register()

@@ -1,0 +1,104 @@
+"""``check``: the problems a hand-edited ledger can hold, each named with its records and remedy."""
+
+from __future__ import annotations
+
+import json
+
+from ledger.analysis import findings
+from ledger.model import Claim, Kind, Link, Relation, Source, parse_figure
+from ledger.storage import dump_json
+
+SOURCES = {
+    "ua": Source("ua", "UA", Kind.military, "UA"),
+    "wire": Source("wire", "Wire", Kind.news_agency),
+}
+
+
+def claims(*rows):
+    return {
+        i: Claim(i, f"claim {i}", source, figures=tuple(map(parse_figure, figs)), event="e")
+        for i, (source, *figs) in enumerate(rows, start=1)
+    }
+
+
+def links(*rows):
+    return [Link(n, a, Relation(rel), b) for n, (a, rel, b) in enumerate(rows, start=1)]
+
+
+def codes(found):
+    return sorted(f.code for f in found)
+
+
+def test_a_clean_ledger_has_no_findings(sample_report):
+    assert findings(sample_report.sources, sample_report.claims, sample_report.links) == []
+
+
+def test_each_kind_of_damage_is_found_with_its_records():
+    cl = claims(("ua", "killed=3"), ("wire", "killed=30"), ("wire",), ("ua",), ("ghost",), ("wire",))
+    lk = links(
+        (2, "repeats", 1),  # a relay that changed the figure
+        (3, "repeats", 4),
+        (4, "repeats", 3),  # a loop
+        (2, "corroborates", 1),  # inside one story (and a second link between 2 and 1)
+        (6, "contradicts", 6),  # a self-link
+        (1, "updates", 3),  # across sources
+        (1, "corroborates", 99),  # dangling
+    )
+    found = findings(SOURCES, cl, lk)
+    assert codes(found) == sorted(
+        [
+            "relay-error",
+            "repeats-cycle",
+            "circular-corroboration",
+            "duplicate-link",  # 2 and 1: repeats, then corroborates
+            "duplicate-link",  # 3 and 4 repeat each other: two links
+            "self-link",
+            "update-across-sources",
+            "dangling-link",
+            "unknown-source",
+        ]
+    )
+    by_code = {f.code: f for f in found if f.code != "duplicate-link"}
+    assert by_code["repeats-cycle"].claims == (3, 4)
+    assert by_code["repeats-cycle"].message == "claims #3 -> #4 -> #3 repeat each other in a loop"
+    assert by_code["dangling-link"].links == (7,)
+    assert by_code["unknown-source"].remedy == "add it: claim-ledger source add ghost --name ... --kind ..."
+    assert by_code["relay-error"].claims == (2, 1)
+    assert by_code["update-across-sources"].remedy == (
+        "claim-ledger unlink 1 3, then link them with corroborates or contradicts"
+    )
+
+
+def test_a_contradiction_inside_a_story_is_found():
+    found = findings(SOURCES, claims(("ua",), ("wire",)), links((2, "repeats", 1), (1, "contradicts", 2)))
+    assert codes(found) == ["contradiction-in-story", "duplicate-link"]
+
+
+def test_a_long_repeats_chain_is_no_loop_and_a_long_loop_is_one_finding():
+    n = 5000
+    cl = claims(*[("wire",)] * n)
+    chain = links(*[(i + 1, "repeats", i) for i in range(1, n)])
+    assert findings(SOURCES, cl, chain) == []
+    loop = findings(SOURCES, cl, [*chain, Link(n, 1, Relation.repeats, n)])
+    assert codes(loop) == ["repeats-cycle"] and len(loop[0].claims) == n
+
+
+def test_check_exits_0_silently_when_clean_and_1_with_findings(cli, db, sample_report):
+    cli("init", "--sample")
+    r = cli("check")
+    assert (r.exit_code, r.stdout, r.stderr) == (0, "", "")
+    data = json.loads(db.read_bytes())
+    data["links"]["9"] = {"from": 7, "relation": "corroborates", "to": 6, "note": None, "created_at": None}
+    data["links"]["10"] = {"from": 3, "relation": "repeats", "to": 404, "note": None, "created_at": None}
+    db.write_bytes(dump_json(data))
+    before = db.read_bytes()
+    r = cli("check", "--json", ok=False)
+    assert r.exit_code == 1 and r.stderr == ""
+    assert [(f["code"], f["claims"], f["links"]) for f in json.loads(r.stdout)] == [
+        ("duplicate-link", [7, 6], [1, 9]),
+        ("circular-corroboration", [7, 6], [9]),
+        ("dangling-link", [], [10]),
+    ]
+    r = cli("check", ok=False)
+    assert r.exit_code == 1 and "circular-corroboration" in r.stdout and "3 findings" in r.stdout
+    assert db.read_bytes() == before
