@@ -113,19 +113,28 @@ def ledger_json(
     history: Sequence[HistoryEntry],
     last_ids: Mapping[str, int],
     filters: Filters = Filters(),
+    *,
+    redacted: bool = False,
 ) -> str:
     """The ledger as a claim-ledger document: ``import`` into an empty ledger gives it back.
 
     Unfiltered, it is everything: sources, claims, links, history and the id
     counters. With filters it holds the chosen claims, the sources they cite
     and the links between them, without history (that belongs to the whole).
+    ``redacted`` (confidential sources under pseudonyms) is not a backup: it
+    says so, and leaves out the history, which names every source.
     """
     chosen = {c.id for c in claims}
-    whole = not filters.describe()
+    whole = not filters.describe() and not redacted
     cited = {c.source for c in claims}
     doc: dict[str, Any] = {"format": DOCUMENT_FORMAT, "schema": SCHEMA_VERSION}
-    if not whole:
+    if filters.describe():
         doc["filters"] = filters.describe()
+    if redacted:
+        doc["confidential"] = (
+            "sources marked confidential appear under pseudonyms, without name, URL or notes; "
+            "this is not a backup (export json --include-confidential makes one)"
+        )
     doc["sources"] = [
         s.to_dict() for s in sorted(report.sources.values(), key=lambda s: s.id) if whole or s.id in cited
     ]

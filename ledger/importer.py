@@ -27,7 +27,9 @@ DOCUMENT_FORMAT = "claim-ledger"
 FORMATS = ("json", "csv", "jsonl")
 _SUFFIXES = {".json": "json", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
-_SOURCE_KEYS = frozenset(("id", "name", "kind", "party", "reliability", "url", "notes", "created_at"))
+_SOURCE_KEYS = frozenset(
+    ("id", "name", "kind", "party", "reliability", "url", "notes", "created_at", "pseudonym")
+)
 _CLAIM_KEYS = frozenset(("id", *columns.CLAIM, "recorded_at"))
 _LINK_KEYS = frozenset(("id", "from", "relation", "to", "note", "created_at"))
 _HISTORY_KEYS = frozenset(("id", "at", "action", "claim", "source", "detail"))

@@ -155,6 +155,11 @@ class Source:
     url: str | None = None
     notes: str | None = None
     created_at: str | None = None
+    pseudonym: str | None = None  # set for a confidential source: what exports call it
+
+    @property
+    def confidential(self) -> bool:
+        return self.pseudonym is not None
 
     @property
     def party_label(self) -> str:
@@ -170,6 +175,7 @@ class Source:
             "url": self.url,
             "notes": self.notes,
             "created_at": self.created_at,
+            **({"pseudonym": self.pseudonym} if self.pseudonym else {}),
         }
 
     @classmethod
@@ -183,6 +189,7 @@ class Source:
             url=doc.get("url"),
             notes=doc.get("notes"),
             created_at=doc.get("created_at"),
+            pseudonym=doc.get("pseudonym"),
         )
 
 
@@ -557,6 +564,7 @@ def new_source(
     url: str | None = None,
     notes: str | None = None,
     created_at: str | None = None,
+    pseudonym: str | None = None,
 ) -> Source:
     """A validated source from what a user typed."""
     return Source(
@@ -568,6 +576,7 @@ def new_source(
         url=parse_url(url),
         notes=notes or None,
         created_at=created_at,
+        pseudonym=parse_source_id(pseudonym) if pseudonym else None,
     )
 
 

@@ -9,6 +9,7 @@ passed in.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -39,9 +40,21 @@ if TYPE_CHECKING:
 # --------------------------------------------------------------------------- sources
 
 
-def add_source(store: Store, source_id: str, *, now: str, **fields: Any) -> Source:
-    """Validate and store a new source (``name``, ``kind``, ``party``, ``reliability``...)."""
-    source = new_source(source_id, created_at=now, **fields)
+def add_source(
+    store: Store, source_id: str, *, now: str, confidential: bool = False, **fields: Any
+) -> Source:
+    """Validate and store a new source (``name``, ``kind``, ``party``, ``reliability``...).
+
+    A ``confidential`` source gets a pseudonym (``source-1``, ``source-2``...) that
+    exports use instead of its id, name, URL and notes. It never changes.
+    """
+    taken = {s.id for s in store.sources().values()} | {
+        s.pseudonym for s in store.sources().values() if s.pseudonym
+    }
+    pseudonym = next(f"source-{n}" for n in itertools.count(1) if f"source-{n}" not in taken)
+    source = new_source(source_id, created_at=now, pseudonym=pseudonym if confidential else None, **fields)
+    if source.id in taken and source.id not in store.sources():
+        raise Conflict(f"{source.id!r} is the pseudonym of a confidential source: choose another id")
     store.insert_source(source)
     store.record(now, "source-add", source=source.id, detail={"new": source.to_dict()})
     return source
@@ -178,7 +191,10 @@ class LinksByClaim:
 
 
 def report(store: Store) -> Report:
-    sources, claims, links = store.sources(), store.claims(), store.links()
+    return report_of(store.sources(), store.claims(), store.links())
+
+
+def report_of(sources: Mapping[str, Source], claims: Mapping[int, Claim], links: Sequence[Link]) -> Report:
     return Report(sources, claims, links, analysis.analyze(sources, claims, links), LinksByClaim(links))
 
 
@@ -373,6 +389,7 @@ def _source_record(d: Mapping[str, Any], now: str) -> Source:
         url=d.get("url"),
         notes=d.get("notes"),
         created_at=d.get("created_at") or now,
+        pseudonym=d.get("pseudonym"),
     )
 
 

@@ -173,9 +173,12 @@ def sources_table(sources: Iterable[Source], counts: dict[str, int]) -> Table:
     table.add_column("Rel.", no_wrap=True)
     table.add_column("Claims", justify="right", no_wrap=True)
     for s in sources:
+        name = txt(s.name)
+        if s.pseudonym:
+            name.append(txt(f"\nconfidential: exported as {s.pseudonym}", "dim"))
         table.add_row(
             txt(s.id),
-            txt(s.name),
+            name,
             txt(s.kind.value),
             txt(s.party_label),
             Text(s.reliability),
@@ -444,6 +447,7 @@ def source_view(source: Source, report: Report, claims: Sequence[Claim]) -> Grou
         ("URL", source.url),
         ("Notes", source.notes),
         ("Added", source.created_at),
+        ("Confidential", f"exports call it {source.pseudonym}" if source.pseudonym else None),
     ):
         if value:
             facts.add_row(label, txt(value))

@@ -84,31 +84,47 @@ def export(
         bool,
         typer.Option("--graph", help="markdown: add a Mermaid diagram of the links (GitHub draws it)."),
     ] = False,
+    include_confidential: Annotated[
+        bool,
+        typer.Option(
+            "--include-confidential",
+            help="Name confidential sources, with their name, URL and notes (for your own backups).",
+        ),
+    ] = False,
 ) -> None:
     """Write the report (markdown), the whole ledger (json) or a spreadsheet (csv).
 
     The filters choose the claims, as for 'list'. A filtered json export holds those
-    claims, their sources and the links between them, without history.
+    claims, their sources and the links between them, without history. Confidential
+    sources appear under their pseudonym (source-1...), without name, URL or notes,
+    and so do their claims' URLs and quotes, unless --include-confidential is given.
 
     \b
     Example: claim-ledger export markdown --event kharkiv-2023-12-31 -o report.md
     """
     from .. import export as writers
-    from .. import markdown, ops, storage
+    from .. import markdown, ops, privacy, storage
 
     e = env(ctx)
     with e.reading() as store:
-        report = ops.report(store)
         ledger = store.path
         if output is not None and _same_file(output, ledger):
             raise UsageError(f"--output {output} is the ledger itself: choose another file")
-        claims = report.select(filters)
+        sources = store.sources()
+        redacted = privacy.has_confidential(sources) and not include_confidential
+        if redacted:
+            report = ops.report_of(*privacy.redact(sources, store.claims(), store.links()))
+            claims = report.select(privacy.redact_filters(filters, sources))
+        else:
+            report = ops.report(store)
+            claims = report.select(filters)
         if fmt is ExportFormat.markdown:
             body = markdown.report(
                 report, name=ledger.stem, now=e.now_words(), filters=filters, graph=graph, claims=claims
             )
         elif fmt is ExportFormat.json:
-            body = writers.ledger_json(report, claims, store.history(), store.last_ids(), filters)
+            history = () if redacted else store.history()
+            body = writers.ledger_json(report, claims, history, store.last_ids(), filters, redacted=redacted)
         else:
             body = writers.claims_csv(report, claims)
     if graph and fmt is not ExportFormat.markdown:

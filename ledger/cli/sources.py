@@ -46,6 +46,14 @@ def add(
     ] = None,
     url: Annotated[str | None, typer.Option("--url", help="Where the source publishes.")] = None,
     notes: Annotated[str | None, typer.Option("--notes", help="Anything worth knowing.")] = None,
+    confidential: Annotated[
+        bool,
+        typer.Option(
+            "--confidential",
+            help="Protect this source: exports call it by a pseudonym (source-1...) and leave out its "
+            "name, URL and notes.",
+        ),
+    ] = False,
 ) -> None:
     """Add a source.
 
@@ -66,9 +74,11 @@ def add(
             reliability=reliability,
             url=url,
             notes=notes,
+            confidential=confidential,
             now=e.now(),
         )
-    done(f"Added source {source.id} ({source.kind.value}, {source.party_label}).")
+    secret = f"; exports call it {source.pseudonym}" if source.pseudonym else ""
+    done(f"Added source {source.id} ({source.kind.value}, {source.party_label}){secret}.")
 
 
 @app.command("list")

@@ -1,0 +1,103 @@
+"""Confidential sources: exports name them by a stable pseudonym and leave out what identifies them."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+SECRET = [
+    "informant-k",
+    "Major K., Kharkiv garrison",
+    "https://t.me/secret_channel",
+    "met twice in Izium",
+    "https://t.me/secret_channel/42",
+    "he said: fifteen launchers",
+]
+
+
+@pytest.fixture
+def desk(cli, db):
+    cli("init")
+    r = cli(
+        "source",
+        "add",
+        "informant-k",
+        "--name",
+        "Major K., Kharkiv garrison",
+        "--kind",
+        "military",
+        "--party",
+        "UA",
+        "--url",
+        "https://t.me/secret_channel",
+        "--notes",
+        "met twice in Izium",
+        "--confidential",
+    )
+    assert r.stderr == "Added source informant-k (military, UA); exports call it source-1.\n"
+    cli("source", "add", "wire", "--name", "Wire", "--kind", "news_agency")
+    cli(
+        "add",
+        "Fifteen launchers were hit near Izium",
+        "--source",
+        "informant-k",
+        "--event",
+        "izium",
+        "--url",
+        "https://t.me/secret_channel/42",
+        "--quote",
+        "he said: fifteen launchers",
+        "--figure",
+        "launchers=15",
+    )
+    cli("add", "Launchers were hit near Izium", "--source", "wire", "--event", "izium", "--corroborates", "1")
+    return db
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "csv", "json"])
+def test_exports_name_a_confidential_source_only_by_its_pseudonym(cli, desk, fmt):
+    out = cli("export", fmt, *(["--graph"] if fmt == "markdown" else [])).stdout
+    for secret in SECRET:
+        assert secret not in out, (fmt, secret)
+    assert "source-1" in out
+    assert "Fifteen launchers were hit near Izium" in out  # the claim itself is reported
+    shown = cli("export", fmt, "--include-confidential").stdout
+    assert all(secret in shown for secret in SECRET[:2])
+
+
+def test_the_verdict_and_reason_use_the_pseudonym(cli, desk):
+    rows = list(csv.DictReader(io.StringIO(cli("export", "csv").stdout)))
+    assert [(r["source"], r["source_party"], r["status"], r["url"]) for r in rows] == [
+        ("source-1", "UA", "confirmed", ""),
+        ("wire", "", "confirmed", ""),
+    ]
+    assert rows[1]["reason"] == "confirmed by #1 (source-1, UA)"
+
+
+def test_a_redacted_json_export_says_it_is_no_backup_and_holds_no_history(cli, desk):
+    doc = json.loads(cli("export", "json").stdout)
+    assert "not a backup" in doc["confidential"] and "history" not in doc
+    assert [s["id"] for s in doc["sources"]] == ["source-1", "wire"]
+    full = json.loads(cli("export", "json", "--include-confidential").stdout)
+    assert "confidential" not in full and full["history"]
+    assert full["sources"][0]["pseudonym"] == "source-1"
+
+
+def test_filters_still_find_the_source_and_pseudonyms_stay_put(cli, desk):
+    rows = list(csv.DictReader(io.StringIO(cli("export", "csv", "--source", "informant-k").stdout)))
+    assert [r["source"] for r in rows] == ["source-1"]
+    r = cli("source", "add", "handler", "--name", "H", "--kind", "other", "--confidential")
+    assert r.stderr.endswith("exports call it source-2.\n")
+    rows = list(csv.DictReader(io.StringIO(cli("export", "csv").stdout)))
+    assert rows[0]["source"] == "source-1"
+    r = cli("source", "add", "source-1", "--name", "X", "--kind", "press", ok=False)
+    assert r.exit_code == 1 and "pseudonym of a confidential source" in r.stderr
+
+
+def test_the_analyst_still_sees_the_real_source_at_the_terminal(cli, desk):
+    assert "informant-k" in cli("list").stdout
+    shown = cli("source", "show", "informant-k").stdout
+    assert "Major K., Kharkiv garrison" in shown and "source-1" in shown
