@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .errors import Conflict
-from .model import Claim, Figure, Link, Relation, Source, Status
+from .model import Claim, Figure, HistoryEntry, Link, Relation, Source, Status, chain_hash
 
 # How many ids a reason names before it says "and N more".
 _REASON_IDS = 3
@@ -610,7 +610,11 @@ class Finding:
 
 
 def findings(
-    sources: Mapping[str, Source], claims: Mapping[int, Claim], links: Sequence[Link]
+    sources: Mapping[str, Source],
+    claims: Mapping[int, Claim],
+    links: Sequence[Link],
+    history: Sequence[HistoryEntry] = (),
+    head: tuple[int, str | None] | None = None,
 ) -> list[Finding]:
     """Every finding in the ledger, in one pass over claims and links (plus the figures).
 
@@ -703,6 +707,7 @@ def findings(
                 )
             )
     found.extend(_repeat_cycles(repeats))
+    found.extend(_broken_chain(history, head))
     assessments = analyze(sources, claims, links)
     for metric in figures(claims.values(), assessments):
         for value in metric.values:
@@ -719,6 +724,31 @@ def findings(
                     )
                 )
     return found
+
+
+def _broken_chain(history: Sequence[HistoryEntry], head: tuple[int, str | None] | None) -> list[Finding]:
+    """The first history entry whose hash does not follow (later ones follow from it)."""
+    remedy = (
+        "the file was edited by hand: compare it with a backup (export json), and restore the backup "
+        "if the change was not yours"
+    )
+    prev = None
+    for entry in sorted(history, key=lambda e: e.id):
+        if entry.prev != prev or entry.hash != chain_hash(entry, entry.prev):
+            what = "was changed" if entry.prev == prev else "does not follow the entry before it"
+            return [Finding("history-chain", f"history entry {entry.id} ({entry.action}) {what}", remedy)]
+        prev = entry.hash
+    last = max((e.id for e in history), default=0)
+    if head is not None and head != (last, prev):
+        return [
+            Finding(
+                "history-chain",
+                f"the ledger's history ends at entry {last}, but its last recorded entry is {head[0]}: "
+                "entries were removed",
+                remedy,
+            )
+        ]
+    return []
 
 
 def _repeat_cycles(repeats: Mapping[int, list[int]]) -> list[Finding]:

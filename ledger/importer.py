@@ -32,7 +32,7 @@ _SOURCE_KEYS = frozenset(
 )
 _CLAIM_KEYS = frozenset(("id", *columns.CLAIM, "recorded_at"))
 _LINK_KEYS = frozenset(("id", "from", "relation", "to", "note", "created_at"))
-_HISTORY_KEYS = frozenset(("id", "at", "action", "claim", "source", "detail"))
+_HISTORY_KEYS = frozenset(("id", "at", "action", "claim", "source", "detail", "prev", "hash"))
 
 
 @dataclass(frozen=True, slots=True)

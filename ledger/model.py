@@ -12,6 +12,8 @@ says what to type instead.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -23,7 +25,7 @@ from typing import Any
 
 from .errors import InvalidInput
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: history entries are hash-chained
 # Figures are counts; above this a number cannot be stored exactly as a JSON float.
 MAX_FIGURE = 10**15
 
@@ -317,6 +319,8 @@ class HistoryEntry:
     claim: int | None = None
     source: str | None = None
     detail: Mapping[str, Any] = field(default_factory=dict)
+    prev: str | None = None  # the previous entry's hash (None for the first)
+    hash: str | None = None  # SHA-256 of this entry with ``prev``: see chain_hash
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -326,6 +330,8 @@ class HistoryEntry:
             "claim": self.claim,
             "source": self.source,
             "detail": dict(self.detail),
+            "prev": self.prev,
+            "hash": self.hash,
         }
 
     @classmethod
@@ -337,7 +343,29 @@ class HistoryEntry:
             claim=doc.get("claim"),
             source=doc.get("source"),
             detail=doc.get("detail") or {},
+            prev=doc.get("prev"),
+            hash=doc.get("hash"),
         )
+
+    def chained(self, prev: str | None) -> HistoryEntry:
+        """This entry linked after the entry whose hash is ``prev``, with its own hash."""
+        return replace(self, prev=prev, hash=chain_hash(self, prev))
+
+
+def chain_hash(entry: HistoryEntry, prev: str | None) -> str:
+    """SHA-256 over an entry's content and the previous entry's hash: editing, removing or
+    reordering any entry by hand breaks every hash after it (``check`` says where)."""
+    content = {
+        "id": entry.id,
+        "at": entry.at,
+        "action": entry.action,
+        "claim": entry.claim,
+        "source": entry.source,
+        "detail": entry.detail,
+        "prev": prev,
+    }
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=list)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 # --------------------------------------------------------------------------- parsing

@@ -356,6 +356,7 @@ def _import_links(
 
 
 def _history(batch: Batch, problems: list[str]) -> list[HistoryEntry]:
+    """A backup's history as it was; one from before the hash chain (schema 1) is chained now."""
     entries = []
     for i, record in enumerate(batch.history or (), start=1):
         entry = _attempt(problems, f"history[{i}]", lambda r=record: HistoryEntry.from_dict(r))
@@ -363,6 +364,13 @@ def _history(batch: Batch, problems: list[str]) -> list[HistoryEntry]:
             entries.append(entry)
     if len({e.id for e in entries}) != len(entries):
         problems.append("history: an id is used twice")
+    if any(e.hash is None for e in entries):
+        prev = None
+        chained = []
+        for entry in sorted(entries, key=lambda e: e.id):
+            chained.append(entry.chained(prev))
+            prev = chained[-1].hash
+        entries = chained
     return entries
 
 

@@ -127,8 +127,10 @@ class Store:
         return max(counters.get(table, 0), max(map(int, self._raw(table)), default=0)) + 1
 
     def _set_last_ids(self, last: Mapping[str, int]) -> None:
-        counters = {**(self._meta().get("last_ids") or {}), **last}
-        self._db.table("meta").update({"last_ids": counters}, doc_ids=[self._meta_id()])
+        self._update_meta(last_ids={**(self._meta().get("last_ids") or {}), **last})
+
+    def _update_meta(self, **fields: Any) -> None:
+        self._db.table("meta").update(fields, doc_ids=[self._meta_id()])
 
     def _meta(self) -> Mapping[str, Any]:
         return self._raw("meta")[str(self._meta_id())]
@@ -177,9 +179,18 @@ class Store:
         source: str | None = None,
         detail: Mapping[str, Any] | None = None,
     ) -> None:
-        entry = HistoryEntry(0, at, action, claim, source, dict(detail or {}))
-        self._db.table("history").insert(_doc(entry))
+        head_id, head_hash = self.history_head()
+        entry = HistoryEntry(head_id + 1, at, action, claim, source, dict(detail or {})).chained(head_hash)
+        self._db.table("history").insert(Document(_doc(entry), doc_id=entry.id))
+        self._update_meta(history_head={"id": entry.id, "hash": entry.hash})
         self._invalidate("history")
+
+    def history_head(self) -> tuple[int, str | None]:
+        """The last history entry's id and hash, as the ledger's ``meta`` records them."""
+        head = self._meta().get("history_head")
+        if isinstance(head, Mapping):
+            return int(head["id"]), head.get("hash")
+        return _head_of(self._raw("history"))
 
     def insert_bulk(
         self,
@@ -199,6 +210,8 @@ class Store:
             self._db.table(table).insert_multiple(Document(_doc(r), doc_id=r.id) for r in records)
         given = last_ids or {}
         self._set_last_ids({t: max(self.first_free_id(t) - 1, given.get(t, 0)) for t in ("claims", "links")})
+        head_id, head_hash = _head_of(self._raw("history"))
+        self._update_meta(history_head={"id": head_id, "hash": head_hash})
         self._invalidate("sources", "claims", "links", "history")
 
     def last_ids(self) -> dict[str, int]:
@@ -210,6 +223,14 @@ class Store:
 
     def data(self) -> dict[str, Any]:
         return self._db.storage.read()
+
+
+def _head_of(history: Mapping[str, Any]) -> tuple[int, str | None]:
+    """The newest entry of a raw history table: its id and hash (0, None when empty)."""
+    if not history:
+        return 0, None
+    last = max(history, key=int)
+    return int(last), history[last].get("hash")
 
 
 def _doc(record: Claim | Link | HistoryEntry) -> dict[str, Any]:
@@ -231,6 +252,31 @@ def _schema_of(data: Mapping[str, Any], path: Path) -> int:
     return schema
 
 
+def _migrate(data: dict[str, Any]) -> bool:
+    """Bring an older ledger up to this schema in memory; True if anything changed.
+
+    1 -> 2: hash-chain the history (each entry holds the previous entry's hash
+    and its own), and record the head in ``meta``.
+    """
+    meta = next(iter(data["meta"].values()))
+    if meta["schema"] >= SCHEMA_VERSION:
+        return False
+    history = data.get("history", {})
+    prev = None
+    try:
+        for key in sorted(history, key=int):
+            entry = HistoryEntry.from_dict({**history[key], "id": int(key)}).chained(prev)
+            history[key] = _doc(entry)
+            prev = entry.hash
+    except (KeyError, TypeError, ValueError) as exc:
+        raise Corrupt(
+            f"ledger has a malformed 'history' table ({type(exc).__name__}: {exc}); it was left untouched"
+        ) from None
+    meta["history_head"] = {"id": _head_of(history)[0], "hash": prev}
+    meta["schema"] = SCHEMA_VERSION
+    return True
+
+
 def _check(data: dict[str, Any], path: Path) -> None:
     schema = _schema_of(data, path)
     if schema > SCHEMA_VERSION:
@@ -249,7 +295,14 @@ def empty_ledger() -> dict[str, Any]:
         "claims": {},
         "links": {},
         "history": {},
-        "meta": {"1": {"app": APP, "schema": SCHEMA_VERSION, "last_ids": {}}},
+        "meta": {
+            "1": {
+                "app": APP,
+                "schema": SCHEMA_VERSION,
+                "last_ids": {},
+                "history_head": {"id": 0, "hash": None},
+            }
+        },
     }
 
 
@@ -272,6 +325,7 @@ def open_ledger(
     if not (write or create):
         data = storage.read_json(path)
         _check(data, path)
+        _migrate(data)  # readers see the current schema; the file changes on the next write
         yield Store(path, data)
         return
     if create and not path.parent.is_dir():
@@ -296,9 +350,14 @@ def open_ledger(
             storage.ensure_writable(path)
             data = storage.read_json(path)
             _check(data, path)
+        old_schema = _schema_of(data, path)
+        migrated = _migrate(data)
         store = Store(path, data)
         yield store
-        if create or store.dirty:
+        if create or store.dirty or migrated:
+            if migrated:  # keep the file as it was, beside it, before the first write in the new schema
+                backup = path.with_name(f"{path.name}.schema{old_schema}.bak")
+                storage.atomic_write(backup, path.read_bytes(), what="backup")
             storage.atomic_write(path, storage.dump_json(store.data()))
 
 

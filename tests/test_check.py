@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from ledger.analysis import findings
 from ledger.model import Claim, Kind, Link, Relation, Source, parse_figure
 from ledger.storage import dump_json
@@ -102,3 +104,60 @@ def test_check_exits_0_silently_when_clean_and_1_with_findings(cli, db, sample_r
     r = cli("check", ok=False)
     assert r.exit_code == 1 and "circular-corroboration" in r.stdout and "3 findings" in r.stdout
     assert db.read_bytes() == before
+
+
+def _edit(db, change):
+    data = json.loads(db.read_bytes())
+    change(data)
+    db.write_bytes(dump_json(data))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda d: d["history"]["3"]["detail"].update(new={"text": "forged"}),
+            "history entry 3 (add) was changed",
+        ),
+        (lambda d: d["history"].pop("2"), "history entry 3 (add) does not follow the entry before it"),
+        (
+            lambda d: d["history"].pop(max(d["history"], key=int)),
+            "the ledger's history ends at entry 4, but its last recorded entry is 5: entries were removed",
+        ),
+    ],
+)
+def test_a_history_edited_by_hand_breaks_the_chain(cli, db, change, message):
+    cli("init")
+    cli("source", "add", "a", "--name", "A", "--kind", "press")
+    cli("add", "one", "--source", "a")
+    cli("add", "two", "--source", "a")
+    cli("link", "2", "corroborates", "1")
+    cli("retract", "2", "--note", "withdrawn")
+    assert cli("check").stdout == ""
+    _edit(db, change)
+    r = cli("check", "--json", ok=False)
+    assert [(f["code"], f["message"]) for f in json.loads(r.stdout)] == [("history-chain", message)]
+
+
+def test_a_schema_1_ledger_is_migrated_on_first_write_after_a_backup(cli, db):
+    cli("init")
+    cli("source", "add", "a", "--name", "A", "--kind", "press")
+    cli("add", "one", "--source", "a")
+
+    def to_schema_1(data):
+        meta = data["meta"]["1"]
+        meta["schema"] = 1
+        del meta["history_head"]
+        for entry in data["history"].values():
+            del entry["prev"], entry["hash"]
+
+    _edit(db, to_schema_1)
+    old = db.read_bytes()
+    backup = db.with_name("ledger.json.schema1.bak")
+    assert cli("check").exit_code == 0 and json.loads(cli("list", "--json").stdout)[0]["text"] == "one"
+    assert db.read_bytes() == old and not backup.exists()  # reading changes nothing
+    cli("add", "two", "--source", "a")
+    assert backup.read_bytes() == old
+    data = json.loads(db.read_bytes())
+    assert data["meta"]["1"]["schema"] == 2 and all(e["hash"] for e in data["history"].values())
+    assert cli("check").stdout == ""

@@ -18,7 +18,8 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as a JSON array.")] = False,
 ) -> None:
     """Lint the ledger: dangling links, self-links, loops of repeats, circular corroboration,
-    contradictions inside a story, updates across sources, relay errors in figures.
+    contradictions inside a story, updates across sources, relay errors in figures, and a
+    history that was edited by hand (its entries are hash-chained).
 
     Prints nothing and exits 0 when the ledger is clean; lists each finding with the
     records involved and the remedy, and exits 1, when it is not.
@@ -30,7 +31,9 @@ def check(
     from ..storage import dumps_pretty
 
     with env(ctx).reading() as store:
-        found = analysis.findings(store.sources(), store.claims(), store.links())
+        found = analysis.findings(
+            store.sources(), store.claims(), store.links(), store.history(), store.history_head()
+        )
     if as_json:
         if found:
             echo_json(
