@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,7 @@ from .analysis import Assessment, Filters
 from .errors import Conflict, ImportRejected, InvalidInput, LedgerError, NotFound
 from .model import (
     Claim,
+    Figure,
     HistoryEntry,
     Link,
     Relation,
@@ -148,6 +149,84 @@ def retract(store: Store, claim_id: int, *, note: str, now: str) -> Claim:
     return changed
 
 
+# What `edit` may change: everything a claim states. Its id, when it was recorded and
+# its retraction are history, changed only by `retract`.
+EDITABLE = (
+    "text",
+    "source",
+    "date",
+    "event",
+    "figures",
+    "url",
+    "archive_url",
+    "retrieved_at",
+    "quote",
+    "location",
+    "tags",
+)
+
+
+def edit_claim(store: Store, claim_id: int, *, now: str, **changes: Any) -> dict[str, tuple[Any, Any]]:
+    """Change the given fields of a claim (None: leave it; "" or []: clear it), validated as on add.
+
+    Returns what changed, as field -> (old, new); the history keeps both.
+    """
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    old = store.claim(claim_id)
+    fields: dict[str, Any] = {name: getattr(old, name) for name in EDITABLE}
+    fields.update({k: v for k, v in changes.items() if v is not None})
+    text = fields.pop("text")
+    draft = new_claim(text, id=old.id, recorded_at=old.recorded_at, **fields)
+    new = replace(draft, retracted_at=old.retracted_at, retraction_note=old.retraction_note)
+    changed = {n: (getattr(old, n), getattr(new, n)) for n in EDITABLE if getattr(old, n) != getattr(new, n)}
+    if not changed:
+        raise InvalidInput(f"nothing to change: claim #{claim_id} already says that")
+    if "source" in changed:
+        store.source(new.source)
+        for lk in store.links():
+            if lk.relation is Relation.updates and claim_id in (lk.src, lk.dst):
+                other = store.claim(lk.other(claim_id))
+                if other.source != new.source:
+                    raise Conflict(
+                        f"#{lk.src} updates #{lk.dst}, and an update is by the same source: unlink them "
+                        f"first ('claim-ledger unlink {lk.src} {lk.dst}') to give #{claim_id} another source"
+                    )
+    store.replace_claim(new)
+    store.record(
+        now,
+        "edit",
+        claim=claim_id,
+        detail={
+            "old": {n: _plain(old_value) for n, (old_value, _) in changed.items()},
+            "new": {n: _plain(new_value) for n, (_, new_value) in changed.items()},
+        },
+    )
+    return changed
+
+
+def delete_claim(store: Store, claim_id: int, *, now: str) -> tuple[Claim, list[Link]]:
+    """Remove a claim entered by mistake, and its links. The history keeps both, whole."""
+    claim = store.claim(claim_id)
+    gone = [lk for lk in store.links() if claim_id in (lk.src, lk.dst)]
+    store.remove_claim(claim_id, [lk.id for lk in gone])
+    store.record(
+        now,
+        "delete",
+        claim=claim_id,
+        detail={"claim": claim.to_dict(), "links": [lk.to_dict() for lk in gone]},
+    )
+    return claim, gone
+
+
+def _plain(value: Any) -> Any:
+    """A field's value as JSON keeps it: figures as text (killed=3), tuples as lists."""
+    if isinstance(value, tuple):
+        return [str(v) if isinstance(v, Figure) else v for v in value]
+    return value
+
+
 def _public(claim: Claim) -> dict[str, Any]:
     doc = claim.to_dict()
     return {k: v for k, v in doc.items() if v not in (None, [], ())}
@@ -199,8 +278,11 @@ def report_of(sources: Mapping[str, Source], claims: Mapping[int, Claim], links:
 
 
 def history_of(store: Store, claim_id: int) -> list[HistoryEntry]:
-    store.claim(claim_id)
-    return [h for h in store.history() if h.claim == claim_id or _touches(h, claim_id)]
+    """Every entry about a claim, a deleted one's included."""
+    entries = [h for h in store.history() if h.claim == claim_id or _touches(h, claim_id)]
+    if not entries:
+        store.claim(claim_id)  # NotFound names the remedy; a claim with no history is possible
+    return entries
 
 
 def _touches(entry: HistoryEntry, claim_id: int) -> bool:

@@ -432,6 +432,10 @@ def describe_change(entry: HistoryEntry) -> str:
         return "; ".join(f"{k}: {old.get(k)!r} → {v!r}" for k, v in new.items())
     if entry.action == "add":
         return "recorded"
+    gone = detail.get("claim")
+    if entry.action == "delete" and isinstance(gone, dict):
+        links = detail.get("links") or []
+        return f"deleted: {gone.get('text')!r} ({gone.get('source')}) and {len(links)} link(s)"
     return ""
 
 

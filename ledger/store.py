@@ -166,6 +166,15 @@ class Store:
         self._invalidate("links")
         return link
 
+    def remove_claim(self, claim_id: int, link_ids: Iterable[int] = ()) -> None:
+        """Remove a claim and the given links (its own); ids are never given out again."""
+        self.claim(claim_id)  # raises NotFound
+        self._db.table("claims").remove(doc_ids=[claim_id])
+        links = list(link_ids)
+        if links:
+            self._db.table("links").remove(doc_ids=links)
+        self._invalidate("claims", "links")
+
     def remove_link(self, link_id: int) -> None:
         self._db.table("links").remove(doc_ids=[link_id])
         self._invalidate("links")

@@ -418,6 +418,9 @@ def test_every_command_and_option_has_help_and_an_example(cli):
         "export",
         "import",
         "check",
+        "edit",
+        "history",
+        "delete",
     } <= seen
 
 

@@ -25,6 +25,9 @@ COMMANDS = [
     ["source", "show"],
     ["source", "list"],
     ["init"],
+    ["edit"],
+    ["history"],
+    ["delete"],
 ]
 OPTIONS = [
     "--source",

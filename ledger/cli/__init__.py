@@ -154,11 +154,12 @@ def _global(
 
 
 def _register() -> None:
-    from . import checks, claims, reports, setup, sources
+    from . import checks, claims, corrections, reports, setup, sources
 
     setup.register(app)
     app.add_typer(sources.app, name="source")
     claims.register(app)
+    corrections.register(app)
     reports.register(app)
     checks.register(app)
 

@@ -32,6 +32,34 @@ ClaimA = Annotated[int, typer.Argument(metavar="A", help="The claim the link sta
 ClaimB = Annotated[int, typer.Argument(metavar="B", help="The claim the link points to.")]
 
 
+# The fields of a claim, as add sets them and edit changes them.
+DateOpt = Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="When the source made it.")]
+EventOpt = Annotated[
+    str | None,
+    typer.Option("--event", "-e", metavar="EVENT", help="Slug of the incident, e.g. kharkiv-2023-12-31."),
+]
+FigureOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--figure",
+        "-f",
+        metavar="K=V",
+        help="A number it states: killed=3, killed>=45, killed=20..30 (repeatable).",
+    ),
+]
+UrlOpt = Annotated[str | None, typer.Option("--url", help="Where it was seen.")]
+ArchiveOpt = Annotated[str | None, typer.Option("--archive-url", help="An archived copy of the page.")]
+RetrievedOpt = Annotated[
+    str | None,
+    typer.Option("--retrieved-at", metavar="WHEN", help="When the page was retrieved (ISO 8601)."),
+]
+QuoteOpt = Annotated[str | None, typer.Option("--quote", help="The source's words, verbatim.")]
+LocationOpt = Annotated[str | None, typer.Option("--location", help="Where it happened, in words.")]
+TagOpt = Annotated[
+    list[str] | None, typer.Option("--tag", "-t", metavar="TAG", help="A label of your own (repeatable).")
+]
+
+
 def add(
     ctx: typer.Context,
     text: Annotated[
@@ -52,35 +80,15 @@ def add(
             help="Who made the claim. Asked for at a terminal if left out.",
         ),
     ] = None,
-    date: Annotated[
-        str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="When the source made it.")
-    ] = None,
-    event: Annotated[
-        str | None,
-        typer.Option("--event", "-e", metavar="EVENT", help="Slug of the incident, e.g. kharkiv-2023-12-31."),
-    ] = None,
-    figure: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--figure",
-            "-f",
-            metavar="K=V",
-            help="A number it states: killed=3, killed>=45, killed=20..30 (repeatable).",
-        ),
-    ] = None,
-    url: Annotated[str | None, typer.Option("--url", help="Where it was seen.")] = None,
-    archive_url: Annotated[
-        str | None, typer.Option("--archive-url", help="An archived copy of the page.")
-    ] = None,
-    retrieved_at: Annotated[
-        str | None,
-        typer.Option("--retrieved-at", metavar="WHEN", help="When the page was retrieved (ISO 8601)."),
-    ] = None,
-    quote: Annotated[str | None, typer.Option("--quote", help="The source's words, verbatim.")] = None,
-    location: Annotated[str | None, typer.Option("--location", help="Where it happened, in words.")] = None,
-    tag: Annotated[
-        list[str] | None, typer.Option("--tag", "-t", metavar="TAG", help="A label of your own (repeatable).")
-    ] = None,
+    date: DateOpt = None,
+    event: EventOpt = None,
+    figure: FigureOpt = None,
+    url: UrlOpt = None,
+    archive_url: ArchiveOpt = None,
+    retrieved_at: RetrievedOpt = None,
+    quote: QuoteOpt = None,
+    location: LocationOpt = None,
+    tag: TagOpt = None,
     repeats: Annotated[
         list[int] | None,
         typer.Option("--repeats", metavar="N", help="It relays claim N (one voice, not two) (repeatable)."),
