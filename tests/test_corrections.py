@@ -85,3 +85,37 @@ def test_delete_asks_at_a_terminal(cli, desk, monkeypatch):
     assert desk.read_bytes() == before
     cli("delete", "1", input="y\n")
     assert [c["id"] for c in json.loads(cli("list", "--json").stdout)] == [2]
+
+
+DAMAGED = [
+    ("truncated", b'{"sources": {}, "claims": {"1": {"text": "cut', "is not valid JSON"),
+    ("empty", b"", "is empty"),
+    ("not json", b"hello", "is not valid JSON"),
+    ("wrong shape", b"[]", "is not a claim-ledger file"),
+    ("foreign", b'{"_default": {"1": {"a": 1}}}', "is not a claim-ledger ledger"),
+    ("newer", b'{"meta": {"1": {"app": "claim-ledger", "schema": 99}}}', "written by a newer claim-ledger"),
+]
+
+
+@pytest.mark.parametrize(("what", "content", "words"), DAMAGED, ids=[d[0] for d in DAMAGED])
+def test_a_damaged_or_foreign_ledger_gets_one_line_naming_it_and_stays_as_it_was(
+    cli, db, what, content, words
+):
+    db.write_bytes(content)
+    for args in (["list"], ["add", "x", "--source", "a"], ["check"], ["export", "json"]):
+        r = cli(*args, ok=False)
+        assert r.exit_code == 1 and r.stdout == "", (what, args)
+        assert r.stderr.startswith("Error: ") and r.stderr.count("\n") == 1 and str(db) in r.stderr
+        assert words in r.stderr, r.stderr
+        assert db.read_bytes() == content
+
+
+def test_a_missing_folder_and_a_read_only_ledger_are_refused_and_untouched(cli, db, tmp_path):
+    r = cli("--db", str(tmp_path / "nowhere" / "ledger.json"), "init", ok=False)
+    assert r.exit_code == 1 and "folder" in r.stderr and "does not exist" in r.stderr
+    assert not (tmp_path / "nowhere").exists()
+    cli("init")
+    db.chmod(0o400)
+    before = db.read_bytes()
+    r = cli("source", "add", "a", "--name", "A", "--kind", "press", ok=False)
+    assert r.exit_code == 1 and "read-only" in r.stderr and db.read_bytes() == before

@@ -2,7 +2,7 @@
 
 Every write either happens whole or not at all, and nothing acknowledged is lost:
 
-* writers (``add``, ``link``, ``import`` of 5,000 claims) are killed at random
+* writers (``add``, ``link``, ``edit``, ``import`` of 5,000 claims) are killed at random
   moments, seeded and reproducible; after every kill the ledger parses, and
   every command that exited 0 has its data in it;
 * four processes adding 250 claims each at once leave exactly 1,000 claims with
@@ -51,9 +51,9 @@ def _jsonl(path: Path, prefix: str, n: int) -> None:
             out.write(json.dumps(row) + "\n")
 
 
-def _texts(db: Path) -> set[str]:
+def _texts(db: Path) -> dict[int, str]:
     with open_ledger(db) as store:  # parses the file and checks its shape, or raises
-        return {c.text for c in store.claims().values()}
+        return {c.id: c.text for c in store.claims().values()}
 
 
 def test_writers_killed_at_random_moments_never_tear_the_ledger_or_lose_acknowledged_data(tmp_path):
@@ -71,7 +71,8 @@ def test_writers_killed_at_random_moments_never_tear_the_ledger_or_lose_acknowle
     base = tmp_path / "base.jsonl"
     _jsonl(base, "base", 5000)
     subprocess.run([exe, "import", str(base)], env=env, check=True, capture_output=True)
-    acknowledged = {f"base {i}" for i in range(5000)}
+    acknowledged = set()  # texts of claims added by commands that exited 0
+    wording = {i + 1: f"base {i}" for i in range(5000)}  # the imported claims' text, as last edited
     # how long each kind of write takes here, so that kills land anywhere inside one
     took = {}
     for kind, args in (
@@ -82,15 +83,26 @@ def test_writers_killed_at_random_moments_never_tear_the_ledger_or_lose_acknowle
         subprocess.run(args, env=env, check=True, capture_output=True)
         took[kind] = time.perf_counter() - start
     acknowledged.add("calibration")
-    killed_mid_run = mid_write = 0
+    killed_mid_run = mid_write = edits = 0
     for n in range(KILLS):
+        if n and n % 20 == 0:  # the ledger grows: time a whole add again, and scale the rest
+            start = time.perf_counter()
+            subprocess.run([exe, "add", f"calibration {n}", "--source", "wire"], env=env, check=True)
+            slower = (time.perf_counter() - start) / took["add"]
+            took = {kind: seconds * slower for kind, seconds in took.items()}
+            acknowledged.add(f"calibration {n}")
         roll = rng.random()
-        if roll < 0.1:
+        edited = None
+        if roll < 0.07:
             batch = tmp_path / "batch.jsonl"
             _jsonl(batch, f"batch {n}", 5000)
             args, texts = [exe, "import", str(batch)], {f"batch {n} {i}" for i in range(5000)}
             delay = rng.uniform(0.05, 1.5) * took["import"]
-        elif roll < 0.3:
+        elif roll < 0.2:
+            edited = (rng.randint(1, 5000), f"edited {n}")
+            args, texts = [exe, "edit", str(edited[0]), "--text", edited[1]], set()
+            delay = rng.uniform(0.05, 1.5) * took["add"]
+        elif roll < 0.35:
             a, b = rng.sample(range(1, 5001), 2)
             args, texts = [exe, "link", str(a), "contradicts", str(b)], set()
             delay = rng.uniform(0.05, 1.5) * took["add"]
@@ -107,8 +119,13 @@ def test_writers_killed_at_random_moments_never_tear_the_ledger_or_lose_acknowle
             acknowledged |= texts
         mid_write += bool(list(tmp_path.glob(".ledger.json.*.tmp")))  # killed between write and rename
         present = _texts(db)  # the ledger always parses
-        missing = acknowledged - present
+        missing = acknowledged - set(present.values())
         assert not missing, f"kill {n}: {len(missing)} acknowledged claims lost, e.g. {sorted(missing)[:3]}"
+        if edited and (code == 0 or present[edited[0]] == edited[1]):  # done, or killed after the write
+            wording[edited[0]] = edited[1]
+            edits += code == 0
+        changed = {i: present.get(i) for i, text in wording.items() if present.get(i) != text}
+        assert not changed, f"kill {n}: claims changed or lost: {dict(list(changed.items())[:3])}"
     # a later writer clears what killed writers left behind, and works
     done = subprocess.run([exe, "add", "after the storm", "--source", "wire"], env=env, capture_output=True)
     assert done.returncode == 0, done.stderr
@@ -116,7 +133,8 @@ def test_writers_killed_at_random_moments_never_tear_the_ledger_or_lose_acknowle
     assert killed_mid_run >= KILLS // 2, killed_mid_run  # most runs really were killed mid-way
     print(
         f"\n{KILLS} writers, {killed_mid_run} killed mid-run ({mid_write} while writing the file), "
-        f"{len(acknowledged)} acknowledged claims all present (seed {SEED})"
+        f"{len(acknowledged) + len(wording)} acknowledged claims all present, {edits} edits kept "
+        f"(seed {SEED})"
     )
 
 
