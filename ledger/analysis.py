@@ -633,7 +633,7 @@ def findings(
                     (claim.id,),
                 )
             )
-    stories = build_stories(claims, links, sources)
+    assessments = analyze(sources, claims, links)
     pairs: dict[frozenset[int], Link] = {}
     repeats: dict[int, list[int]] = defaultdict(list)
     for lk in links:
@@ -670,14 +670,15 @@ def findings(
                 )
             )
         pairs[frozenset((lk.src, lk.dst))] = lk
-        same_story = stories[lk.src].id == stories[lk.dst].id
+        story = assessments[lk.src].story
+        same_story = story == assessments[lk.dst].story
         if lk.relation is Relation.repeats:
             repeats[lk.src].append(lk.dst)
         elif lk.relation is Relation.corroborates and same_story:
             found.append(
                 Finding(
                     "circular-corroboration",
-                    f"#{lk.src} corroborates #{lk.dst}, but both are one story (#{stories[lk.src].id}): "
+                    f"#{lk.src} corroborates #{lk.dst}, but both are one story (#{story}): "
                     "a relay cannot confirm what it relays",
                     f"{unlink}; corroboration must come from outside the story",
                     (lk.src, lk.dst),
@@ -688,8 +689,7 @@ def findings(
             found.append(
                 Finding(
                     "contradiction-in-story",
-                    f"#{lk.src} contradicts #{lk.dst}, but one relays the other "
-                    f"(story #{stories[lk.src].id})",
+                    f"#{lk.src} contradicts #{lk.dst}, but one relays the other (story #{story})",
                     f"{unlink}; if the relay changed the claim, it is not a repeat: link it otherwise",
                     (lk.src, lk.dst),
                     (lk.id,),
@@ -708,7 +708,6 @@ def findings(
             )
     found.extend(_repeat_cycles(repeats))
     found.extend(_broken_chain(history, head))
-    assessments = analyze(sources, claims, links)
     for metric in figures(claims.values(), assessments):
         for value in metric.values:
             if value.relay_error:

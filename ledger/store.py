@@ -359,7 +359,7 @@ def open_ledger(
             storage.ensure_writable(path)
             data = storage.read_json(path)
             _check(data, path)
-        old_schema = _schema_of(data, path)
+        old_schema = next(iter(data["meta"].values()))["schema"]
         migrated = _migrate(data)
         store = Store(path, data)
         yield store
