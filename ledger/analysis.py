@@ -460,11 +460,6 @@ class _Figures(Sequence[MetricFigures]):
             found = self._done[index] = _metric(event, metric, values)
         return found
 
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Sequence) and list(self) == list(other)
-
-    __hash__ = None  # type: ignore[assignment]
-
 
 def _story_values(
     story_id: int, stated: list[tuple[Claim, Figure]], assessments: Mapping[int, Assessment]
@@ -535,6 +530,11 @@ def _upper(figure: Figure) -> float:
 # --------------------------------------------------------------------------- link rules
 
 
+def may_update(newer: Claim, older: Claim) -> bool:
+    """``newer updates older`` only within one source: a later statement of the same voice."""
+    return newer.source == older.source
+
+
 class LinkIndex:
     """The link rules over an index built once, so a batch of links is checked in linear time.
 
@@ -558,7 +558,7 @@ class LinkIndex:
         """Raise :class:`Conflict` unless ``src relation dst`` may be added."""
         if src.id == dst.id:
             raise Conflict(f"claim #{src.id} cannot be linked to itself")
-        if relation is Relation.updates and src.source != dst.source:
+        if relation is Relation.updates and not may_update(src, dst):
             raise Conflict(
                 f"#{src.id} ({src.source}) cannot update #{dst.id} ({dst.source}): an update is a "
                 "newer statement by the same source; use corroborates or contradicts"
@@ -695,7 +695,7 @@ def findings(
                     (lk.id,),
                 )
             )
-        elif lk.relation is Relation.updates and a.source != b.source:
+        elif lk.relation is Relation.updates and not may_update(a, b):
             found.append(
                 Finding(
                     "update-across-sources",

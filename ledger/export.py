@@ -125,11 +125,12 @@ def ledger_json(
     says so, and leaves out the history, which names every source.
     """
     chosen = {c.id for c in claims}
-    whole = not filters.describe() and not redacted
+    applied = filters.describe()
+    whole = not applied and not redacted
     cited = {c.source for c in claims}
     doc: dict[str, Any] = {"format": DOCUMENT_FORMAT, "schema": SCHEMA_VERSION}
-    if filters.describe():
-        doc["filters"] = filters.describe()
+    if applied:
+        doc["filters"] = applied
     if redacted:
         doc["confidential"] = (
             "sources marked confidential appear under pseudonyms, without name, URL or notes; "

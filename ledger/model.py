@@ -160,10 +160,6 @@ class Source:
     pseudonym: str | None = None  # set for a confidential source: what exports call it
 
     @property
-    def confidential(self) -> bool:
-        return self.pseudonym is not None
-
-    @property
     def party_label(self) -> str:
         return self.party if self.party else "unaligned"
 
@@ -239,10 +235,6 @@ class Claim:
         }
 
     @classmethod
-    def from_dict(cls, doc: Mapping[str, Any]) -> Claim:
-        return cls.from_doc(int(doc["id"]), doc)
-
-    @classmethod
     def from_doc(cls, claim_id: int, doc: Mapping[str, Any]) -> Claim:
         """A stored claim (its fields without the id). Positional: a ledger has 100k of them."""
         get = doc.get
@@ -254,7 +246,7 @@ class Claim:
             doc["source"],
             get("date"),
             get("event"),
-            tuple([Figure(f["metric"], f["low"], f["high"]) for f in figures]) if figures else (),
+            tuple([Figure.from_dict(f) for f in figures]) if figures else (),
             get("url"),
             get("archive_url"),
             get("retrieved_at"),
@@ -293,10 +285,6 @@ class Link:
             "note": self.note,
             "created_at": self.created_at,
         }
-
-    @classmethod
-    def from_dict(cls, doc: Mapping[str, Any]) -> Link:
-        return cls.from_doc(int(doc["id"]), doc)
 
     @classmethod
     def from_doc(cls, link_id: int, doc: Mapping[str, Any]) -> Link:
@@ -364,7 +352,7 @@ def chain_hash(entry: HistoryEntry, prev: str | None) -> str:
         "detail": entry.detail,
         "prev": prev,
     }
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=list)
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

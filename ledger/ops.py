@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -188,7 +188,7 @@ def edit_claim(store: Store, claim_id: int, *, now: str, **changes: Any) -> dict
         for lk in store.links():
             if lk.relation is Relation.updates and claim_id in (lk.src, lk.dst):
                 other = store.claim(lk.other(claim_id))
-                if other.source != new.source:
+                if not analysis.may_update(new, other):
                     raise Conflict(
                         f"#{lk.src} updates #{lk.dst}, and an update is by the same source: unlink them "
                         f"first ('claim-ledger unlink {lk.src} {lk.dst}') to give #{claim_id} another source"
@@ -587,7 +587,3 @@ def load_document(store: Store, doc: Mapping[str, Any], *, now: str) -> tuple[in
 
     done = import_batch(store, importer.from_document(doc, str(doc.get("title") or "document")), now=now)
     return len(done.sources), len(done.claims), len(done.links)
-
-
-def source_ids(values: Iterable[str]) -> frozenset[str]:
-    return frozenset(parse_source_id(v) for v in values)

@@ -15,6 +15,7 @@ from .context import DEFAULT_LIMIT, FIGURES_LIMIT, console, done, echo_json, env
 if TYPE_CHECKING:
     from ..analysis import Filters
     from ..ops import Imported
+    from ..store import Store
 
 
 def register(app: typer.Typer) -> None:
@@ -105,6 +106,8 @@ def export(
     from .. import export as writers
     from .. import markdown, ops, privacy, storage
 
+    if graph and fmt is not ExportFormat.markdown:
+        raise UsageError("--graph only applies to the markdown report")
     e = env(ctx)
     with e.reading() as store:
         ledger = store.path
@@ -127,8 +130,6 @@ def export(
             body = writers.ledger_json(report, claims, history, store.last_ids(), filters, redacted=redacted)
         else:
             body = writers.claims_csv(report, claims)
-    if graph and fmt is not ExportFormat.markdown:
-        raise UsageError("--graph only applies to the markdown report")
     if output is None:
         sys.stdout.write(body)
         return
@@ -198,16 +199,20 @@ def import_(
         name, text = path.name, importer.read_text(path)
     batch = importer.parse(text, kind, name)
     exists = e.location().path.exists()
+    now = e.now()
+
+    def run(store: Store) -> Imported:
+        return ops.import_batch(store, batch, now=now, create_sources=create_sources)
+
     try:
-        if dry_run:
-            if exists:
-                with e.reading() as store:
-                    added = ops.import_batch(store, batch, now=e.now(), create_sources=create_sources)
-            else:
-                added = ops.import_batch(memory_store(), batch, now=e.now(), create_sources=create_sources)
+        if dry_run and not exists:
+            added = run(memory_store())
+        elif dry_run:  # the ledger as read, changed in memory only
+            with e.reading() as store:
+                added = run(store)
         else:
             with e.writing(create=not exists) as store:
-                added = ops.import_batch(store, batch, now=e.now(), create_sources=create_sources)
+                added = run(store)
     except ImportRejected as rejected:
         _list_problems(rejected)
         raise typer.Exit(1) from None
