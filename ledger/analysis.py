@@ -830,6 +830,16 @@ class Filters:
 _NO_FILTERS = Filters()
 
 
+def statuses_by_source(
+    claims: Iterable[Claim], assessments: Mapping[int, Assessment]
+) -> dict[str, dict[Status, int]]:
+    """How many of each source's claims have each status."""
+    counts: dict[str, dict[Status, int]] = defaultdict(lambda: dict.fromkeys(Status, 0))
+    for claim in claims:
+        counts[claim.source][assessments[claim.id].status] += 1
+    return dict(counts)
+
+
 def select(
     claims: Iterable[Claim],
     assessments: Mapping[int, Assessment],

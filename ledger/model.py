@@ -410,7 +410,8 @@ def parse_tags(values: Iterable[str]) -> tuple[str, ...]:
 
 def parse_text(value: str | None, what: str = "claim text") -> str:
     if value is None or not value.strip():
-        raise InvalidInput(f"{what} is empty: say what was asserted, in one sentence")
+        hint = "say what was asserted, in one sentence" if what == "claim text" else "give one"
+        raise InvalidInput(f"{what} is empty: {hint}")
     return value
 
 

@@ -13,6 +13,7 @@ import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,18 +48,79 @@ def add_source(
     """Validate and store a new source (``name``, ``kind``, ``party``, ``reliability``...).
 
     A ``confidential`` source gets a pseudonym (``source-1``, ``source-2``...) that
-    exports use instead of its id, name, URL and notes. It never changes.
+    exports use instead of its id, name, URL and notes.
     """
-    taken = {s.id for s in store.sources().values()} | {
-        s.pseudonym for s in store.sources().values() if s.pseudonym
-    }
-    pseudonym = next(f"source-{n}" for n in itertools.count(1) if f"source-{n}" not in taken)
-    source = new_source(source_id, created_at=now, pseudonym=pseudonym if confidential else None, **fields)
-    if source.id in taken and source.id not in store.sources():
+    pseudonym = _new_pseudonym(store) if confidential else None
+    source = new_source(source_id, created_at=now, pseudonym=pseudonym, **fields)
+    if source.id in _pseudonyms(store):
         raise Conflict(f"{source.id!r} is the pseudonym of a confidential source: choose another id")
     store.insert_source(source)
     store.record(now, "source-add", source=source.id, detail={"new": source.to_dict()})
     return source
+
+
+# What `source edit` may change. The id is what claims refer to; it stays.
+SOURCE_EDITABLE = ("name", "kind", "party", "reliability", "url", "notes")
+
+
+def edit_source(
+    store: Store, source_id: str, *, now: str, confidential: bool | None = None, **changes: Any
+) -> dict[str, tuple[Any, Any]]:
+    """Change the given fields of a source (None: leave it; "": clear it), validated as on add.
+
+    ``confidential`` True gives the source a pseudonym (its earlier one, if it
+    had one: published reports keep meaning the same source), False removes it.
+    Returns what changed, as field -> (old, new); the history keeps both.
+    """
+    unknown = set(changes) - set(SOURCE_EDITABLE)
+    if unknown:
+        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    old = store.source(parse_source_id(source_id))
+    fields: dict[str, Any] = {name: getattr(old, name) for name in SOURCE_EDITABLE}
+    fields["kind"] = old.kind.value
+    fields.update({k: v for k, v in changes.items() if v is not None})
+    pseudonym = old.pseudonym
+    if confidential is False:
+        pseudonym = None
+    elif confidential and not pseudonym:
+        earlier = [p for p, owner in _pseudonyms(store).items() if owner == old.id]
+        pseudonym = earlier[-1] if earlier else _new_pseudonym(store)
+    new = new_source(old.id, created_at=old.created_at, pseudonym=pseudonym, **fields)
+    names = (*SOURCE_EDITABLE, "pseudonym")
+    changed = {n: (getattr(old, n), getattr(new, n)) for n in names if getattr(old, n) != getattr(new, n)}
+    if not changed:
+        raise InvalidInput(f"nothing to change: source {old.id} already says that")
+    store.replace_source(new)
+    plain = {n: (_plain(a), _plain(b)) for n, (a, b) in changed.items()}
+    store.record(
+        now,
+        "source-edit",
+        source=old.id,
+        detail={"old": {n: a for n, (a, _) in plain.items()}, "new": {n: b for n, (_, b) in plain.items()}},
+    )
+    return changed
+
+
+def _pseudonyms(store: Store) -> dict[str, str]:
+    """Every pseudonym ever given, and to which source.
+
+    The history remembers them: a pseudonym is never handed to another source,
+    even after its own source stopped being confidential.
+    """
+    given: dict[str, str] = {}
+    for entry in store.history():
+        if entry.action in ("source-add", "source-edit") and isinstance(entry.detail, Mapping):
+            for side in ("old", "new"):
+                record = entry.detail.get(side)
+                if isinstance(record, Mapping) and isinstance(record.get("pseudonym"), str):
+                    given[record["pseudonym"]] = entry.source or ""
+    given.update({s.pseudonym: s.id for s in store.sources().values() if s.pseudonym})
+    return given
+
+
+def _new_pseudonym(store: Store) -> str:
+    taken = set(store.sources()) | set(_pseudonyms(store))
+    return next(f"source-{n}" for n in itertools.count(1) if f"source-{n}" not in taken)
 
 
 # --------------------------------------------------------------------------- claims
@@ -224,7 +286,7 @@ def _plain(value: Any) -> Any:
     """A field's value as JSON keeps it: figures as text (killed=3), tuples as lists."""
     if isinstance(value, tuple):
         return [str(v) if isinstance(v, Figure) else v for v in value]
-    return value
+    return value.value if isinstance(value, Enum) else value
 
 
 def _public(claim: Claim) -> dict[str, Any]:

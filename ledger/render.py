@@ -8,7 +8,7 @@ title or open a link.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from rich import box
 from rich.console import Console, Group
@@ -163,27 +163,27 @@ def disputed_table(report: Report, claims: Sequence[Claim]) -> Table:
     return table
 
 
-def sources_table(sources: Iterable[Source], counts: dict[str, int]) -> Table:
+def sources_table(sources: Iterable[Source], counts: Mapping[str, Mapping[Status, int]]) -> Table:
+    """Each source, with how many of its claims have each status."""
     sources = list(sources)
     table = _table("Sources", _count(sources, "source"))
     table.add_column("Id", no_wrap=True, style="bold")
-    table.add_column("Name", ratio=2, min_width=16)
-    table.add_column("Kind", ratio=1)
+    table.add_column("Name", min_width=12)
+    table.add_column("Kind", max_width=16, overflow="fold")
     table.add_column("Party", no_wrap=True)
     table.add_column("Rel.", no_wrap=True)
-    table.add_column("Claims", justify="right", no_wrap=True)
+    table.add_column("Claims", justify="right", no_wrap=True, min_width=len("99 unconfirmed"))
+    none: Mapping[Status, int] = {}
     for s in sources:
         name = txt(s.name)
         if s.pseudonym:
             name.append(txt(f"\nconfidential: exported as {s.pseudonym}", "dim"))
-        table.add_row(
-            txt(s.id),
-            name,
-            txt(s.kind.value),
-            txt(s.party_label),
-            Text(s.reliability),
-            Text(str(counts.get(s.id, 0))),
-        )
+        mine = counts.get(s.id, none)
+        tally = Text(str(sum(mine.values())), style="bold")
+        for st in Status:
+            if mine.get(st):
+                tally.append(f"\n{mine[st]} {st.value}", style=STATUS_STYLE[st])
+        table.add_row(txt(s.id), name, txt(s.kind.value), txt(s.party_label), Text(s.reliability), tally)
     return table
 
 
@@ -430,7 +430,7 @@ def describe_change(entry: HistoryEntry) -> str:
     new, old = detail.get("new"), detail.get("old")
     if isinstance(new, dict) and isinstance(old, dict):
         return "; ".join(f"{k}: {old.get(k)!r} → {v!r}" for k, v in new.items())
-    if entry.action == "add":
+    if entry.action in ("add", "source-add"):
         return "recorded"
     gone = detail.get("claim")
     if entry.action == "delete" and isinstance(gone, dict):
@@ -439,7 +439,9 @@ def describe_change(entry: HistoryEntry) -> str:
     return ""
 
 
-def source_view(source: Source, report: Report, claims: Sequence[Claim]) -> Group:
+def source_view(
+    source: Source, report: Report, claims: Sequence[Claim], history: Sequence[HistoryEntry] = ()
+) -> Group:
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim", no_wrap=True)
     facts.add_column()
@@ -456,4 +458,7 @@ def source_view(source: Source, report: Report, claims: Sequence[Claim]) -> Grou
         if value:
             facts.add_row(label, txt(value))
     panel = Panel(facts, title=txt(source.id, "bold"), title_align="left", box=box.ROUNDED)
-    return Group(panel, claims_table(report, claims, f"Claims by {printable(source.id)}"))
+    parts: list[object] = [panel, claims_table(report, claims, f"Claims by {printable(source.id)}")]
+    if history:
+        parts.append(history_table(history))
+    return Group(*parts)

@@ -148,6 +148,18 @@ class Store:
         self._db.table("sources").insert(source.to_dict())
         self._invalidate("sources")
 
+    def replace_source(self, source: Source) -> None:
+        self.source(source.id)  # raises NotFound
+        doc_id = next(int(k) for k, doc in self._raw("sources").items() if doc.get("id") == source.id)
+        new = source.to_dict()
+
+        def replace_doc(doc: dict[str, Any]) -> None:  # update() merges; a cleared pseudonym must go
+            doc.clear()
+            doc.update(new)
+
+        self._db.table("sources").update(replace_doc, doc_ids=[doc_id])
+        self._invalidate("sources")
+
     def insert_claim(self, claim: Claim) -> Claim:
         """Store ``claim`` under the next free id and return it with that id."""
         claim = replace(claim, id=self._next_id("claims"))

@@ -1,8 +1,7 @@
-"""``claim-ledger source add|list|show``."""
+"""``claim-ledger source add|edit|list|show``."""
 
 from __future__ import annotations
 
-from collections import Counter
 from typing import Annotated
 
 import typer
@@ -10,50 +9,50 @@ import typer
 from .context import console, done, env
 
 app = typer.Typer(
-    help="Who speaks: add, list and show sources.",
+    help="Who speaks: add, edit, list and show sources.",
     no_args_is_help=True,
     rich_markup_mode=None,
+)
+
+
+SourceId = Annotated[
+    str,
+    typer.Argument(metavar="ID", help="Short id used on the command line, e.g. ru-mod or kharkiv-rma."),
+]
+KIND_HELP = (
+    "regional_administration, defence_ministry, government, military, press, "
+    "news_agency, ngo, international_org, osint, eyewitness or other."
+)
+PartyOpt = Annotated[
+    str | None,
+    typer.Option("--party", help="The side it speaks for (RU, UA, any label); leave out if unaligned."),
+]
+ReliabilityOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--reliability",
+        metavar="A-F",
+        help="Admiralty source reliability, A (completely reliable) to F (cannot be judged).",
+    ),
+]
+UrlOpt = Annotated[str | None, typer.Option("--url", help="Where the source publishes.")]
+NotesOpt = Annotated[str | None, typer.Option("--notes", help="Anything worth knowing.")]
+CONFIDENTIAL_HELP = (
+    "Protect this source: exports call it by a pseudonym (source-1...) and leave out its name, URL and notes."
 )
 
 
 @app.command("add")
 def add(
     ctx: typer.Context,
-    source_id: Annotated[
-        str,
-        typer.Argument(metavar="ID", help="Short id used on the command line, e.g. ru-mod or kharkiv-rma."),
-    ],
+    source_id: SourceId,
     name: Annotated[str, typer.Option("--name", help="Full name of the source.")],
-    kind: Annotated[
-        str,
-        typer.Option(
-            "--kind",
-            help="regional_administration, defence_ministry, government, military, press, "
-            "news_agency, ngo, international_org, osint, eyewitness or other.",
-        ),
-    ],
-    party: Annotated[
-        str | None,
-        typer.Option("--party", help="The side it speaks for (RU, UA, any label); leave out if unaligned."),
-    ] = None,
-    reliability: Annotated[
-        str | None,
-        typer.Option(
-            "--reliability",
-            metavar="A-F",
-            help="Admiralty source reliability, A (completely reliable) to F (cannot be judged).",
-        ),
-    ] = None,
-    url: Annotated[str | None, typer.Option("--url", help="Where the source publishes.")] = None,
-    notes: Annotated[str | None, typer.Option("--notes", help="Anything worth knowing.")] = None,
-    confidential: Annotated[
-        bool,
-        typer.Option(
-            "--confidential",
-            help="Protect this source: exports call it by a pseudonym (source-1...) and leave out its "
-            "name, URL and notes.",
-        ),
-    ] = False,
+    kind: Annotated[str, typer.Option("--kind", help=KIND_HELP)],
+    party: PartyOpt = None,
+    reliability: ReliabilityOpt = None,
+    url: UrlOpt = None,
+    notes: NotesOpt = None,
+    confidential: Annotated[bool, typer.Option("--confidential", help=CONFIDENTIAL_HELP)] = False,
 ) -> None:
     """Add a source.
 
@@ -81,21 +80,93 @@ def add(
     done(f"Added source {source.id} ({source.kind.value}, {source.party_label}){secret}.")
 
 
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    source_id: SourceId,
+    name: Annotated[str | None, typer.Option("--name", help="Full name of the source.")] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help=KIND_HELP)] = None,
+    party: Annotated[
+        str | None, typer.Option("--party", help="The side it speaks for; '' makes it unaligned.")
+    ] = None,
+    reliability: ReliabilityOpt = None,
+    url: Annotated[
+        str | None, typer.Option("--url", help="Where the source publishes; '' clears it.")
+    ] = None,
+    notes: Annotated[
+        str | None, typer.Option("--notes", help="Anything worth knowing; '' clears it.")
+    ] = None,
+    confidential: Annotated[
+        bool | None,
+        typer.Option(
+            "--confidential/--not-confidential",
+            show_default=False,
+            help="Protect it (exports use a pseudonym; a source that had one gets it back), or stop.",
+        ),
+    ] = None,
+) -> None:
+    """Change a source's details; the history keeps the old ones.
+
+    A new party or kind changes which claims confirm each other: every status
+    is worked out again from the links.
+
+    \b
+    Example: claim-ledger source edit tass --reliability C --party RU
+    """
+    from .. import ops
+
+    e = env(ctx)
+    with e.writing() as store:
+        changed = ops.edit_source(
+            store,
+            source_id,
+            now=e.now(),
+            name=name,
+            kind=kind,
+            party=party,
+            reliability=reliability,
+            url=url,
+            notes=notes,
+            confidential=confidential,
+        )
+    sid = source_id.strip()
+    for field, (old, new) in changed.items():
+        if field != "pseudonym":
+            done(f"Changed {sid} {field}: {_shown(old)} -> {_shown(new)}.")
+        elif new:
+            done(f"{sid} is confidential: exports call it {new}.")
+        else:
+            done(f"{sid} is no longer confidential: exports name it again (it was {old}).")
+    if {"party", "kind"} & set(changed):
+        done(
+            f"Statuses follow the new {' and '.join(f for f in ('party', 'kind') if f in changed)}: "
+            "'claim-ledger unconfirmed' shows where that leaves the claims."
+        )
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "":
+        return "(none)"
+    return str(getattr(value, "value", value))
+
+
 @app.command("list")
 def list_(ctx: typer.Context) -> None:
-    """List sources with their number of claims.
+    """List sources with their number of claims, by status.
 
     \b
     Example: claim-ledger source list
     """
-    from .. import render
+    from .. import ops, render
+    from ..analysis import statuses_by_source
 
     with env(ctx).reading() as store:
-        sources = sorted(store.sources().values(), key=lambda s: s.id)
-        counts = Counter(c.source for c in store.claims().values())
+        report = ops.report(store)
+    sources = sorted(report.sources.values(), key=lambda s: s.id)
     if not sources:
         done("No sources yet: add one with 'claim-ledger source add ID --name NAME --kind KIND'.")
-    console().print(render.sources_table(sources, dict(counts)))
+    counts = statuses_by_source(report.claims.values(), report.assessments)
+    console().print(render.sources_table(sources, counts))
 
 
 @app.command("show")
@@ -103,7 +174,7 @@ def show(
     ctx: typer.Context,
     source_id: Annotated[str, typer.Argument(metavar="ID", help="The source's id.")],
 ) -> None:
-    """Show a source and its claims with their status.
+    """Show a source, its claims with their status, and the changes made to it.
 
     \b
     Example: claim-ledger source show ru-mod
@@ -114,5 +185,6 @@ def show(
     with env(ctx).reading() as store:
         source = store.source(parse_source_id(source_id))
         report = ops.report(store)
+        history = [h for h in store.history() if h.source == source.id]
     claims = [c for c in report.select() if c.source == source.id]
-    console().print(render.source_view(source, report, claims))
+    console().print(render.source_view(source, report, claims, history))
