@@ -1,7 +1,8 @@
-"""Getting started: ``init`` and ``demo``."""
+"""Getting started: ``demo``, ``init`` and ``path``."""
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -12,6 +13,7 @@ from .context import console, done, env
 def register(app: typer.Typer) -> None:
     app.command()(demo)
     app.command()(init)
+    app.command()(path)
 
 
 def demo(ctx: typer.Context) -> None:
@@ -65,3 +67,26 @@ def init(
     loaded = f" with the sample: {n_sources} sources, {n_claims} claims, {n_links} links" if sample else ""
     done(f"Created ledger {path}{loaded}.")
     done("Next: claim-ledger source add ID --name NAME --kind KIND [--party PARTY]")
+
+
+def path(ctx: typer.Context) -> None:
+    """Print the ledger file in use (on stdout), and why that one (on stderr).
+
+    --db wins, then $CLAIM_LEDGER_DB, then the user data folder. Both accept ~
+    and paths relative to the current folder.
+
+    \b
+    Example: claim-ledger path
+    A backup: cp "$(claim-ledger path)" ~/backups/ledger-$(date +%F).json
+    """
+    from ..paths import ENV_VAR
+
+    where = env(ctx).location()
+    sys.stdout.write(f"{where.path}\n")
+    why = {
+        "--db": "chosen with --db",
+        f"${ENV_VAR}": f"from ${ENV_VAR}",
+        "default": f"the default, in your user data folder (--db or ${ENV_VAR} choose another)",
+    }[where.why]
+    state = "it exists" if where.path.exists() else "it does not exist yet: 'claim-ledger init' creates it"
+    done(f"{why}; {state}.")
