@@ -43,6 +43,14 @@ class Conflict(LedgerError):
     """The change would contradict what the ledger already holds (duplicate link, cycle...)."""
 
 
+class NearDuplicate(Conflict):
+    """The new claim says what a recorded one says; ``matches`` holds them (similar.Match)."""
+
+    def __init__(self, message: str, matches: list) -> None:  # type: ignore[type-arg]
+        super().__init__(message)
+        self.matches = matches
+
+
 class NoLedger(LedgerError):
     """There is no ledger file where one was expected."""
 

@@ -537,6 +537,21 @@ def parse_relation(value: str) -> Relation:
         raise InvalidInput(f"unknown relation {value!r}: use one of {names}") from None
 
 
+def parse_links(value: str) -> tuple[tuple[Relation, int], ...]:
+    """``"repeats 6, corroborates #2"`` -> ((repeats, 6), (corroborates, 2)); blank -> ()."""
+    words = value.replace(",", " ").replace(";", " ").split()
+    hint = "give a relation and a claim number, e.g. 'repeats 6' or 'corroborates 2, contradicts 5'"
+    if len(words) % 2:
+        raise InvalidInput(f"bad links {value!r}: {hint}")
+    links: list[tuple[Relation, int]] = []
+    for relation, target in zip(words[::2], words[1::2], strict=True):
+        number_ = target.removeprefix("#")
+        if not number_.isascii() or not number_.isdigit():
+            raise InvalidInput(f"bad links {value!r}: {target!r} is not a claim number; {hint}")
+        links.append((parse_relation(relation), int(number_)))
+    return tuple(links)
+
+
 def parse_status(value: str) -> Status:
     try:
         return Status(value.strip().casefold())

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import analysis
 from .analysis import Assessment, Filters
-from .errors import Conflict, ImportRejected, InvalidInput, LedgerError, NotFound
+from .errors import Conflict, ImportRejected, InvalidInput, LedgerError, NearDuplicate, NotFound
 from .model import (
     Claim,
     Figure,
@@ -34,6 +34,7 @@ from .model import (
     parse_text,
     parse_timestamp,
 )
+from .similar import Match, near_duplicates
 from .store import Store
 
 if TYPE_CHECKING:
@@ -141,21 +142,47 @@ def add_claim(
     repeats: Sequence[int] = (),
     corroborates: Sequence[int] = (),
     contradicts: Sequence[int] = (),
+    updates: Sequence[int] = (),
+    force: bool = False,
     **fields: Any,
 ) -> Added:
-    """Validate and store a new claim, with links from it to earlier claims."""
+    """Validate and store a new claim, with links from it to earlier claims.
+
+    Unless ``force``, a claim whose text nearly repeats one it is not linked to
+    is refused with :class:`NearDuplicate` (the rule: :mod:`ledger.similar`).
+    """
     draft = new_claim(text, source=source, recorded_at=now, **fields)
     store.source(draft.source)  # NotFound names the remedy
     wanted = (
         [(Relation.repeats, n) for n in repeats]
         + [(Relation.corroborates, n) for n in corroborates]
         + [(Relation.contradicts, n) for n in contradicts]
+        + [(Relation.updates, n) for n in updates]
     )
     targets = {n: store.claim(n) for _, n in wanted}  # every target exists, or nothing changes
+    if not force:
+        matches = near_duplicates(draft.text, store.claims().values(), skip=targets)
+        if matches:
+            raise NearDuplicate(_near_duplicate_message(matches, draft.source), matches)
     claim = store.insert_claim(draft)
     store.record(now, "add", claim=claim.id, detail={"new": _public(claim)})
     links = tuple(_link(store, claim, rel, targets[n], None, now) for rel, n in wanted)
     return Added(claim, links)
+
+
+def _near_duplicate_message(matches: Sequence[Match], source: str) -> str:
+    first = matches[0].claim
+    said = ", ".join(f"#{m.claim.id} ({m.claim.source}, {m.why})" for m in matches)
+    excerpt = first.text if len(first.text) <= 60 else first.text[:59] + "…"
+    how = (
+        f"--updates {first.id} (a newer statement of it)"
+        if first.source == source
+        else f"--repeats {first.id} (a relay) or --corroborates {first.id} (its own account)"
+    )
+    return (
+        f"a near duplicate of {said}: {excerpt!r}; say how they relate with {how}, "
+        "or add it anyway with --force"
+    )
 
 
 def link(

@@ -3,6 +3,8 @@ path and the platform data dir both point into ``tmp_path``."""
 
 from __future__ import annotations
 
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,14 @@ from ledger.paths import sample_file
 from ledger.store import memory_store
 
 NOW = "2024-01-01T12:00:00+00:00"
+
+
+def installed_command() -> str:
+    """The installed ``claim-ledger`` script: beside this Python (a venv), else on PATH."""
+    beside = Path(sys.executable).with_name("claim-ledger")
+    found = str(beside) if beside.exists() else shutil.which("claim-ledger")
+    assert found, "claim-ledger is not installed: pip install -e '.[test]' first"
+    return found
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -369,10 +370,26 @@ def _strip_sgr(text: str) -> str:
 def test_add_prompts_for_text_and_source_at_a_terminal(cli, monkeypatch):
     make_worked_example(cli)
     monkeypatch.setattr("ledger.cli.claims.stdin_is_tty", lambda: True)
-    r = cli("add", input="A school was hit in Saltivka\npress\n")
+    monkeypatch.setattr("ledger.cli.claims.local_today", lambda: date(2024, 1, 5))
+    # text, source, then Enter for date, event, figures, url, links, and "Save this claim?"
+    r = cli("add", input="A school was hit in Saltivka\npress\n" + "\n" * 6)
     assert "kharkiv-rma, press, ru-mod, ru-officials" in r.stdout  # the known ids are offered
+    assert "Date (YYYY-MM-DD) [2024-01-05]" in r.stdout
     record = as_json(cli("show", "9", "--json"))[0]
-    assert (record["text"], record["source"]) == ("A school was hit in Saltivka", "press")
+    assert (record["text"], record["source"], record["date"]) == (
+        "A school was hit in Saltivka",
+        "press",
+        "2024-01-05",
+    )
+
+
+def test_add_with_text_but_no_source_asks_only_for_the_source(cli, monkeypatch):
+    make_worked_example(cli)
+    monkeypatch.setattr("ledger.cli.claims.stdin_is_tty", lambda: True)
+    r = cli("add", "A school was hit in Saltivka", "--date", "2024-01-01", input="press\n")
+    assert "Date (" not in r.stdout
+    record = as_json(cli("show", "9", "--json"))[0]
+    assert (record["source"], record["date"]) == ("press", "2024-01-01")
 
 
 def _commands(group, path=()):

@@ -52,8 +52,7 @@ def test_corrections_that_cannot_be_made_change_nothing(cli, desk, args, code, m
 
 
 def test_an_update_binds_the_source(cli, desk):
-    cli("add", "Toll is 22", "--source", "a", "--event", "e")
-    cli("link", "3", "updates", "1")
+    cli("add", "Toll is 22", "--source", "a", "--event", "e", "--updates", "1")
     r = cli("edit", "3", "--source", "b", ok=False)
     assert r.exit_code == 1 and "unlink them first ('claim-ledger unlink 3 1')" in r.stderr
 

@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from . import worked_example as wx
+from .conftest import installed_command
 
 pytestmark = pytest.mark.e2e
 
 
 def _installed() -> str:
-    beside = Path(sys.executable).with_name("claim-ledger")
-    found = str(beside) if beside.exists() else shutil.which("claim-ledger")
-    assert found, "claim-ledger is not installed: pip install -e '.[test]' first"
-    return found
+    return installed_command()
 
 
 def run(tmp_path: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess:

@@ -349,6 +349,7 @@ def random_store(rows) -> object:
             quote=quote,
             event="e",
             now=NOW,
+            force=True,  # random texts may be near duplicates: not what these tests are about
             **({"corroborates": [n - 1]} if n > 1 and n % 2 else {}),
         )
     return store

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..errors import UsageError
-from .context import Env, console, done, echo_json, env, limited, listing, stdin_is_tty
+from ..errors import NearDuplicate, UsageError
+from .context import Env, console, done, echo_json, env, limited, listing, local_today, stdin_is_tty
+from .entry import Entry
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
     from ..analysis import Assessment, Filters
     from ..model import Claim
-    from ..ops import Report
+    from ..ops import Added, Report
 
 
 def register(app: typer.Typer) -> None:
@@ -102,6 +103,20 @@ def add(
     contradicts: Annotated[
         list[int] | None, typer.Option("--contradicts", metavar="N", help="It disputes claim N (repeatable).")
     ] = None,
+    updates: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--updates",
+            metavar="N",
+            help="It is a newer statement of claim N by the same source (repeatable).",
+        ),
+    ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Add it even if a recorded claim says nearly the same (see 'Near duplicates')."
+        ),
+    ] = False,
 ) -> None:
     """Record a claim: one assertion by one source.
 
@@ -109,34 +124,59 @@ def add(
     Example: claim-ledger add "Two HIMARS launchers were destroyed" --source ru-mod
     --date 2023-12-30 --event kharkiv-2023-12-30 --figure himars_destroyed=2
     """
-    from .. import ops
+    from ..model import Relation
 
     e = env(ctx)
-    if text is None or source is None:
-        text, source = _ask(e, text, source)
-    with e.writing() as store:
-        added = ops.add_claim(
-            store,
-            text,
-            source=source,
-            now=e.now(),
-            date=date,
-            event=event,
-            figures=figure or (),
-            url=url,
-            archive_url=archive_url,
-            retrieved_at=retrieved_at,
-            quote=quote,
-            location=location,
-            tags=tag or (),
-            repeats=repeats or (),
-            corroborates=corroborates or (),
-            contradicts=contradicts or (),
+    fields: dict[str, Any] = {
+        "date": date,
+        "event": event,
+        "figures": figure or (),
+        "url": url,
+        "archive_url": archive_url,
+        "retrieved_at": retrieved_at,
+        "quote": quote,
+        "location": location,
+        "tags": tag or (),
+    }
+    links = [
+        (relation, n)
+        for relation, given in (
+            (Relation.repeats, repeats),
+            (Relation.corroborates, corroborates),
+            (Relation.contradicts, contradicts),
+            (Relation.updates, updates),
         )
+        for n in given or ()
+    ]
+    if text is None and stdin_is_tty():  # the questions, as hledger add asks them
+        from .entry import session
+
+        entry = session(e, {**fields, "source": source, "links": links, "force": force}, local_today())
+    else:
+        if text is None or source is None:
+            text, source = _ask(e, text, source)
+        entry = Entry(text, source, fields, links, checked=force)
+    added = _add(e, entry)
     done(f"Added claim #{added.claim.id} ({added.claim.source}).")
     for lk in added.links:
         done(f"Linked: #{lk.src} {lk.relation.value} #{lk.dst}.")
     done(f"See it with: claim-ledger show {added.claim.id}")
+
+
+def _add(e: Env, entry: Entry) -> Added:
+    """Store the claim; at a terminal, a near duplicate is shown and the user says how they relate."""
+    from .. import ops
+    from .entry import resolve_duplicates
+
+    while True:
+        try:
+            with e.writing() as store:
+                return ops.add_claim(store, entry.text, source=entry.source, now=e.now(), **entry.arguments())
+        except NearDuplicate as dup:
+            if not stdin_is_tty():
+                raise
+            entry.links.extend(resolve_duplicates(dup.matches, entry.source))
+            entry.checked = True
 
 
 def _ask(e: Env, text: str | None, source: str | None) -> tuple[str, str]:

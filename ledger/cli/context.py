@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -71,6 +71,11 @@ def console() -> Console:
     from ..render import make_console
 
     return make_console()
+
+
+def local_today() -> date:
+    """Today where the user is: the default date of a claim typed in."""
+    return date.today()
 
 
 def stdin_is_tty() -> bool:

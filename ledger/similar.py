@@ -1,0 +1,100 @@
+"""Near-duplicate claims: is a new claim's text one the ledger already holds?
+
+Pure: text and claims in, matches out. The rule, as the README states it:
+two texts are compared after normalising (Unicode NFKC, case folded,
+punctuation and spacing reduced to single spaces). They are *near duplicates*
+when the normalised texts are identical, differ by one word (a word added,
+removed or replaced, in texts of at least four words), or are at least
+:data:`THRESHOLD` alike by :class:`difflib.SequenceMatcher`'s ratio over their
+words (2 × the words matched in order / all words: two words changed in a claim
+of fourteen is 0.86).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from .model import Claim
+
+THRESHOLD = 0.85  # ratio at or above which two texts are "very similar"
+MIN_WORDS = 4  # the one-word rule needs this many words in the shorter text (a third is too much)
+SHOWN = 3  # matches reported at most
+# Longer texts are compared on their first LONGEST words: the ratio is
+# quadratic in the worst case, and a pasted article must not stall `add`.
+LONGEST = 500
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    claim: Claim
+    score: float  # 1.0 when identical once normalised
+    why: str  # "identical", "one word differs" or "92% alike"
+
+    @property
+    def identical(self) -> bool:
+        return self.why == "identical"
+
+
+def normalise(text: str) -> str:
+    """``"  The HOTEL was hit!"`` -> ``"the hotel was hit"``."""
+    return _NOT_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+
+
+def near_duplicates(text: str, claims: Iterable[Claim], *, skip: Iterable[int] = ()) -> list[Match]:
+    """The claims whose text is a near duplicate of ``text``, most alike first (at most SHOWN).
+
+    ``skip`` holds claims the new one is already linked to: the user has said
+    how they relate. Linear in the claims; each costs one normalisation unless
+    its words could reach the threshold (bench/: add at 100k claims).
+    """
+    new = normalise(text)
+    if not new:
+        return []
+    words = new.split(" ")
+    vocabulary = set(words)
+    n = len(words)
+    skipped = set(skip)
+    matcher = SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(words[:LONGEST])  # compared against many: cached once (difflib's advice)
+    found: list[Match] = []
+    for claim in claims:
+        if claim.id in skipped:
+            continue
+        old = normalise(claim.text)
+        if old == new:
+            found.append(Match(claim, 1.0, "identical"))
+            continue
+        other = old.split(" ")
+        m = len(other)
+        if 2 * min(n, m) < THRESHOLD * (n + m) and abs(n - m) > 1:
+            continue  # too different in length for either rule
+        shared = sum(map(vocabulary.__contains__, other))  # >= the words SequenceMatcher can match
+        if 2 * shared < THRESHOLD * (n + m) and shared < min(n, m) - 1:
+            continue  # too few words in common for either rule
+        matcher.set_seq1(other[:LONGEST])
+        score = matcher.ratio()
+        if _one_word_apart(words, other):  # the plainer words, when both rules hold
+            found.append(Match(claim, score, "one word differs"))
+        elif score >= THRESHOLD:
+            found.append(Match(claim, score, f"{score:.0%} alike"))
+    found.sort(key=lambda match: (-match.score, match.claim.id))
+    return found[:SHOWN]
+
+
+def _one_word_apart(words: list[str], other: list[str]) -> bool:
+    """True if ``other`` is ``words`` with one word added, removed or replaced."""
+    short, long_ = sorted((words, other), key=len)
+    if len(short) < MIN_WORDS or len(long_) - len(short) > 1:
+        return False
+    i = 0  # the first word that differs
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    if len(short) == len(long_):
+        return i < len(short) and short[i + 1 :] == long_[i + 1 :]  # replaced
+    return short[i:] == long_[i + 1 :]  # added or removed

@@ -1,0 +1,240 @@
+"""``claim-ledger add`` typed in at a real terminal: the installed command inside tmux.
+
+A person's keystrokes go in with ``send-keys`` and the screen comes back with
+``capture-pane``; the test waits for what a person would wait for (a prompt),
+never for a fixed time. `.ci/run` installs tmux when the machine lacks it and
+sets CLAIM_LEDGER_REQUIRE_TMUX, so CI fails rather than skips.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from .conftest import installed_command
+
+pytestmark = pytest.mark.e2e
+
+TMUX = shutil.which("tmux")
+if TMUX is None and not os.environ.get("CLAIM_LEDGER_REQUIRE_TMUX"):
+    pytest.skip("tmux is not installed (.ci/run installs it)", allow_module_level=True)
+
+
+class Terminal:
+    """One tmux session running one shell command, on a private tmux server."""
+
+    def __init__(self, tmp: Path, command: str, env: dict[str, str]) -> None:
+        self.socket = str(tmp / "tmux.sock")
+        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
+        # The pane outlives the command, so its last words and exit status can be read.
+        script = f'env {exports} {command}; echo "[exit $?]"; sleep 600'
+        self._tmux("new-session", "-d", "-s", "t", "-x", "150", "-y", "50", script)
+
+    def _tmux(self, *args: str) -> str:
+        assert TMUX is not None, "tmux is required here: apt-get install tmux"
+        done = subprocess.run(
+            [TMUX, "-S", self.socket, *args], capture_output=True, text=True, timeout=10, check=True
+        )
+        return done.stdout
+
+    def screen(self) -> str:
+        return self._tmux("capture-pane", "-p", "-J", "-t", "t")
+
+    def wait_for(self, text: str, timeout: float = 15.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            shown = self.screen()
+            if text in shown:
+                return shown
+            time.sleep(0.05)
+        raise AssertionError(f"{text!r} never appeared; the screen:\n{self.screen()}")
+
+    def type(self, *keys: str) -> None:
+        """Literal text (-l), then Enter; a key name such as C-c alone is sent as that key."""
+        for key in keys:
+            if key in ("C-c", "C-d", "Tab", "Enter"):
+                self._tmux("send-keys", "-t", "t", key)
+            else:
+                self._tmux("send-keys", "-t", "t", "-l", key)
+
+    def wait_for_prompt(self, prompt: str, timeout: float = 15.0) -> str:
+        """Wait until the screen's last line is the question ``prompt...:``, waiting for input."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            shown = self.screen()
+            lines = [line for line in shown.splitlines() if line.strip()]
+            if lines and lines[-1].startswith(prompt) and lines[-1].rstrip().endswith(":"):
+                return shown
+            time.sleep(0.05)
+        raise AssertionError(f"prompt {prompt!r} never came; the screen:\n{self.screen()}")
+
+    def answer(self, prompt: str, text: str = "") -> None:
+        """Wait for a question, then type a line."""
+        self.wait_for_prompt(prompt)
+        if text:
+            self.type(text)
+        self.type("Enter")
+
+    def close(self) -> None:
+        subprocess.run([TMUX or "tmux", "-S", self.socket, "kill-server"], capture_output=True, check=False)
+
+
+@pytest.fixture
+def ledger(tmp_path: Path) -> Path:
+    db = tmp_path / "ledger.json"
+    env = {**os.environ, "CLAIM_LEDGER_DB": str(db)}
+    subprocess.run([installed_command(), "init", "--sample"], env=env, check=True, capture_output=True)
+    return db
+
+
+@pytest.fixture
+def terminal(tmp_path: Path, ledger: Path):
+    opened: list[Terminal] = []
+
+    def start(args: str = "add") -> Terminal:
+        env = {
+            "CLAIM_LEDGER_DB": str(ledger),
+            "HOME": str(tmp_path),
+            "NO_COLOR": "1",
+            "TERM": "xterm",
+            "PATH": os.environ.get("PATH", ""),
+        }
+        t = Terminal(tmp_path, f"{shlex.quote(installed_command())} {args}", env)
+        opened.append(t)
+        return t
+
+    yield start
+    for t in opened:
+        t.close()
+
+
+def _claims(db: Path) -> dict[str, dict]:
+    return json.loads(db.read_text(encoding="utf-8"))["claims"]
+
+
+def _links(db: Path) -> list[dict]:
+    return list(json.loads(db.read_text(encoding="utf-8"))["links"].values())
+
+
+def test_a_claim_typed_in_question_by_question(terminal, ledger):
+    before = _claims(ledger)
+    t = terminal()
+    t.answer("Claim:", "Ракетный удар повредил школу в Харькове")
+    t.wait_for_prompt("Source (")
+    t.type("kh", "Tab")  # completes to kharkiv-rma, the only id starting so
+    t.wait_for("kharkiv-rma")
+    t.type("Enter")
+    t.answer("Date (YYYY-MM-DD)", "2024-13-01")  # no such month: explained, asked again
+    t.wait_for("bad date '2024-13-01'")
+    t.answer("Date (YYYY-MM-DD)", "2024-01-01")
+    t.answer("Event")  # Enter: the event last used
+    t.answer("Figures", "injured=5 killed>=1")
+    t.answer("URL where it was seen", "https://t.me/synegubov/1")
+    t.answer("Links to earlier claims", "corroborates 999")
+    t.wait_for("no claim #999")
+    t.answer("Links to earlier claims")
+    screen = t.wait_for("Save this claim?")
+    assert "Source:  kharkiv-rma (regional_administration, UA)" in screen
+    assert "Figures: injured=5 killed>=1" in screen
+    t.type("Enter")
+    screen = t.wait_for("[exit ")
+    assert "[exit 0]" in screen and "Added claim #21 (kharkiv-rma)." in screen
+
+    after = _claims(ledger)
+    assert set(after) - set(before) == {"21"}
+    new = after["21"]
+    newest_event = next(
+        c["event"] for _, c in sorted(before.items(), key=lambda kv: -int(kv[0])) if c["event"]
+    )
+    assert new["text"] == "Ракетный удар повредил школу в Харькове"
+    assert (new["source"], new["date"], new["event"]) == ("kharkiv-rma", "2024-01-01", newest_event)
+    assert new["url"] == "https://t.me/synegubov/1"
+    assert {f["metric"]: (f["low"], f["high"]) for f in new["figures"]} == {
+        "injured": (5, 5),
+        "killed": (1, None),
+    }
+    assert not [lk for lk in _links(ledger) if 21 in (lk["from"], lk["to"])]
+
+
+def test_enter_accepts_todays_date_and_a_link_is_made(terminal, ledger):
+    t = terminal()
+    t.answer("Claim:", "A second hotel in the centre was damaged")
+    t.answer("Source (", "press")
+    t.answer("Date (YYYY-MM-DD)")
+    t.answer("Event", "-")  # '-' leaves the event out
+    t.answer("Figures")
+    t.answer("URL where it was seen")
+    t.answer("Links to earlier claims", "corroborates 8")
+    t.answer("Save this claim?")
+    assert "[exit 0]" in t.wait_for("[exit ")
+    new = _claims(ledger)["21"]
+    # the default is the local date when the question was asked: either side of a midnight
+    assert new["date"] in {
+        date.today().isoformat(),
+        date.fromordinal(date.today().toordinal() - 1).isoformat(),
+    }
+    assert new["event"] is None
+    assert {"from": 21, "relation": "corroborates", "to": 8}.items() <= _links(ledger)[-1].items()
+
+
+@pytest.mark.parametrize("key", ["C-c", "C-d"])
+def test_leaving_midway_changes_nothing(terminal, ledger, key):
+    before = ledger.read_bytes()
+    t = terminal()
+    t.answer("Claim:", "Something that will not be saved")
+    t.answer("Source (", "press")
+    t.wait_for_prompt("Date (YYYY-MM-DD)")
+    t.type(key)
+    screen = t.wait_for("[exit ")
+    assert "[exit 130]" in screen and "Error: interrupted: nothing was changed" in screen
+    assert "Traceback" not in screen
+    assert ledger.read_bytes() == before
+
+
+def test_answering_no_to_save_changes_nothing(terminal, ledger):
+    before = ledger.read_bytes()
+    t = terminal()
+    t.answer("Claim:", "Not this one")
+    for prompt in ("Source (", "Date (YYYY-MM-DD)", "Event", "Figures", "URL where", "Links to earlier"):
+        t.answer(prompt)
+    t.answer("Save this claim?", "n")
+    screen = t.wait_for("[exit ")
+    assert "[exit 1]" in screen and "not saved" in screen
+    assert ledger.read_bytes() == before
+
+
+def test_a_near_duplicate_is_offered_as_a_relay(terminal, ledger):
+    hotel = next(
+        k for k, c in _claims(ledger).items() if c["text"] == "The former Kharkiv Palace hotel was hit"
+    )
+    t = terminal()
+    t.answer("Claim:", "the former Kharkiv Palace hotel was hit!")
+    t.answer("Source (", "press")
+    screen = t.wait_for_prompt("How does it relate?")
+    assert f"#{hotel} (ru-mod, identical): The former Kharkiv Palace hotel was hit" in screen
+    assert "(updates)" not in screen  # an update is by the same source
+    t.type("r", "Enter")
+    for prompt in ("Date (YYYY-MM-DD)", "Event", "Figures", "URL where", "Links to earlier"):
+        t.answer(prompt)
+    screen = t.wait_for("Save this claim?")
+    assert f"it repeats #{hotel}" in screen
+    t.type("Enter")
+    assert "[exit 0]" in t.wait_for("[exit ")
+    assert {"from": 21, "relation": "repeats", "to": int(hotel)}.items() <= _links(ledger)[-1].items()
+
+
+def test_a_near_duplicate_given_on_the_command_line_asks_too(terminal, ledger):
+    before = ledger.read_bytes()
+    t = terminal("add 'The former Kharkiv Palace hotel was hit' --source press")
+    t.answer("How does it relate?")  # Enter: the default, quit
+    screen = t.wait_for("[exit ")
+    assert "[exit 1]" in screen and "not saved" in screen
+    assert ledger.read_bytes() == before
