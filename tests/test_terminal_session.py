@@ -238,3 +238,34 @@ def test_a_near_duplicate_given_on_the_command_line_asks_too(terminal, ledger):
     screen = t.wait_for("[exit ")
     assert "[exit 1]" in screen and "not saved" in screen
     assert ledger.read_bytes() == before
+
+
+def test_tab_completes_claim_ids_in_a_real_bash(tmp_path, ledger):
+    bash = shutil.which("bash")
+    if bash is None:
+        pytest.skip("bash is not installed")
+    command = installed_command()
+    script = tmp_path / "completion.sh"
+    shown = subprocess.run([command, "--show-completion", "bash"], capture_output=True, text=True, check=True)
+    script.write_text(shown.stdout, encoding="utf-8")
+    env = {
+        "CLAIM_LEDGER_DB": str(ledger),
+        "HOME": str(tmp_path),
+        "TERM": "xterm",
+        "PATH": f"{Path(command).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        "PS1": "$ ",
+    }
+    t = Terminal(tmp_path, f"{bash} --norc --noprofile", env)
+    try:
+        t.wait_for("$ ")
+        t.type(f"source {shlex.quote(str(script))}", "Enter")
+        t.type("claim-ledger show 1", "Tab", "Tab")
+        screen = t.wait_for("19")
+        # the sample's ids starting with 1: 1 and 10-19
+        offered = {w for line in screen.splitlines()[1:] for w in line.split() if w.isdigit()}
+        assert {"1", "10", "15", "19"} <= offered and "2" not in offered
+        t.type("C-c")
+        t.type("claim-ledger source show kh", "Tab")
+        t.wait_for("claim-ledger source show kharkiv-rma")
+    finally:
+        t.close()

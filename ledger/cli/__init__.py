@@ -97,7 +97,7 @@ app = typer.Typer(
         "Start with: claim-ledger demo"
     ),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion: bash, zsh, fish
     # Plain help, as git and hledger print it: Rich's boxed help costs 80 ms of imports (bench/).
     rich_markup_mode=None,
     pretty_exceptions_enable=False,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ..errors import NearDuplicate, UsageError
+from . import complete
 from .context import Env, console, done, echo_json, env, limited, listing, local_today, stdin_is_tty
 from .entry import Entry
 
@@ -28,16 +29,30 @@ def register(app: typer.Typer) -> None:
         app.command()(command)
 
 
-ClaimId = Annotated[int, typer.Argument(metavar="N", help="A claim id, as 'list' shows it.")]
-ClaimA = Annotated[int, typer.Argument(metavar="A", help="The claim the link starts from.")]
-ClaimB = Annotated[int, typer.Argument(metavar="B", help="The claim the link points to.")]
+ClaimId = Annotated[
+    int,
+    typer.Argument(metavar="N", help="A claim id, as 'list' shows it.", autocompletion=complete.claim_ids),
+]
+ClaimA = Annotated[
+    int,
+    typer.Argument(metavar="A", help="The claim the link starts from.", autocompletion=complete.claim_ids),
+]
+ClaimB = Annotated[
+    int, typer.Argument(metavar="B", help="The claim the link points to.", autocompletion=complete.claim_ids)
+]
 
 
 # The fields of a claim, as add sets them and edit changes them.
 DateOpt = Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="When the source made it.")]
 EventOpt = Annotated[
     str | None,
-    typer.Option("--event", "-e", metavar="EVENT", help="Slug of the incident, e.g. kharkiv-2023-12-31."),
+    typer.Option(
+        "--event",
+        "-e",
+        metavar="EVENT",
+        help="Slug of the incident, e.g. kharkiv-2023-12-31.",
+        autocompletion=complete.events,
+    ),
 ]
 FigureOpt = Annotated[
     list[str] | None,
@@ -77,6 +92,7 @@ def add(
             "--source",
             "-s",
             metavar="ID",
+            autocompletion=complete.source_ids,
             show_default=False,
             help="Who made the claim. Asked for at a terminal if left out.",
         ),
@@ -92,21 +108,36 @@ def add(
     tag: TagOpt = None,
     repeats: Annotated[
         list[int] | None,
-        typer.Option("--repeats", metavar="N", help="It relays claim N (one voice, not two) (repeatable)."),
+        typer.Option(
+            "--repeats",
+            metavar="N",
+            help="It relays claim N (one voice, not two) (repeatable).",
+            autocompletion=complete.claim_ids,
+        ),
     ] = None,
     corroborates: Annotated[
         list[int] | None,
         typer.Option(
-            "--corroborates", metavar="N", help="It supports claim N on its own account (repeatable)."
+            "--corroborates",
+            metavar="N",
+            help="It supports claim N on its own account (repeatable).",
+            autocompletion=complete.claim_ids,
         ),
     ] = None,
     contradicts: Annotated[
-        list[int] | None, typer.Option("--contradicts", metavar="N", help="It disputes claim N (repeatable).")
+        list[int] | None,
+        typer.Option(
+            "--contradicts",
+            metavar="N",
+            help="It disputes claim N (repeatable).",
+            autocompletion=complete.claim_ids,
+        ),
     ] = None,
     updates: Annotated[
         list[int] | None,
         typer.Option(
             "--updates",
+            autocompletion=complete.claim_ids,
             metavar="N",
             help="It is a newer statement of claim N by the same source (repeatable).",
         ),
@@ -205,7 +236,12 @@ def link(
     ctx: typer.Context,
     a: ClaimA,
     relation: Annotated[
-        str, typer.Argument(metavar="RELATION", help="corroborates, contradicts, repeats or updates.")
+        str,
+        typer.Argument(
+            metavar="RELATION",
+            help="corroborates, contradicts, repeats or updates.",
+            autocompletion=complete.relations,
+        ),
     ],
     b: ClaimB,
     note: Annotated[str | None, typer.Option("--note", help="Why you drew the link.")] = None,

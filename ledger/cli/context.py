@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from . import complete
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -157,6 +159,13 @@ _OUTPUT_OPTIONS: list[tuple[str, str, Any, Any, str | None, str]] = [
     ),
 ]
 _OUTPUT_NAMES = ("as_json", "limit")
+# What the shell offers for a filter's value (see cli/complete.py).
+_COMPLETIONS = {
+    "source": complete.source_ids,
+    "kind": complete.kinds,
+    "event": complete.events,
+    "status": complete.statuses,
+}
 _FILTER_NAMES = [name for name, *_ in _LISTING_OPTIONS if name not in _OUTPUT_NAMES]
 
 
@@ -186,7 +195,9 @@ def _with_filters(func: Callable[..., Any], *, with_json: bool) -> Callable[...,
             name,
             inspect.Parameter.KEYWORD_ONLY,
             default=default,
-            annotation=Annotated[kind, typer.Option(flag, metavar=metavar, help=help_)],
+            annotation=Annotated[
+                kind, typer.Option(flag, metavar=metavar, help=help_, autocompletion=_COMPLETIONS.get(name))
+            ],
         )
         for name, flag, kind, default, metavar, help_ in _LISTING_OPTIONS + _OUTPUT_OPTIONS
         if with_json or name not in _OUTPUT_NAMES

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
+from . import complete
 from .claims import (
     ArchiveOpt,
     ClaimId,
@@ -32,7 +33,14 @@ def edit(
     n: ClaimId,
     text: Annotated[str | None, typer.Option("--text", help="The claim's new wording.")] = None,
     source: Annotated[
-        str | None, typer.Option("--source", "-s", metavar="ID", help="Who really made the claim.")
+        str | None,
+        typer.Option(
+            "--source",
+            "-s",
+            metavar="ID",
+            help="Who really made the claim.",
+            autocompletion=complete.source_ids,
+        ),
     ] = None,
     date: DateOpt = None,
     event: EventOpt = None,

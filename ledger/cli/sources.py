@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from . import complete
 from .context import console, done, env
 
 app = typer.Typer(
@@ -17,7 +18,11 @@ app = typer.Typer(
 
 SourceId = Annotated[
     str,
-    typer.Argument(metavar="ID", help="Short id used on the command line, e.g. ru-mod or kharkiv-rma."),
+    typer.Argument(
+        metavar="ID",
+        help="Short id used on the command line, e.g. ru-mod or kharkiv-rma.",
+        autocompletion=complete.source_ids,
+    ),
 ]
 KIND_HELP = (
     "regional_administration, defence_ministry, government, military, press, "
@@ -47,7 +52,7 @@ def add(
     ctx: typer.Context,
     source_id: SourceId,
     name: Annotated[str, typer.Option("--name", help="Full name of the source.")],
-    kind: Annotated[str, typer.Option("--kind", help=KIND_HELP)],
+    kind: Annotated[str, typer.Option("--kind", help=KIND_HELP, autocompletion=complete.kinds)],
     party: PartyOpt = None,
     reliability: ReliabilityOpt = None,
     url: UrlOpt = None,
@@ -85,7 +90,7 @@ def edit(
     ctx: typer.Context,
     source_id: SourceId,
     name: Annotated[str | None, typer.Option("--name", help="Full name of the source.")] = None,
-    kind: Annotated[str | None, typer.Option("--kind", help=KIND_HELP)] = None,
+    kind: Annotated[str | None, typer.Option("--kind", help=KIND_HELP, autocompletion=complete.kinds)] = None,
     party: Annotated[
         str | None, typer.Option("--party", help="The side it speaks for; '' makes it unaligned.")
     ] = None,
@@ -172,7 +177,9 @@ def list_(ctx: typer.Context) -> None:
 @app.command("show")
 def show(
     ctx: typer.Context,
-    source_id: Annotated[str, typer.Argument(metavar="ID", help="The source's id.")],
+    source_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The source's id.", autocompletion=complete.source_ids)
+    ],
 ) -> None:
     """Show a source, its claims with their status, and the changes made to it.
 

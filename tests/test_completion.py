@@ -1,0 +1,108 @@
+"""Shell completion: values from the ledger, Cyrillic included, in bash, zsh and fish."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ledger.cli import complete
+
+from .conftest import installed_command
+
+
+@pytest.fixture
+def desk(cli, db):
+    cli("init")
+    cli("source", "add", "минобороны", "--name", "Министерство обороны России", "--kind", "defence_ministry")
+    cli("source", "add", "mil-ua", "--name", "Збройні сили України", "--kind", "military", "--party", "UA")
+    cli("add", "Уничтожены две установки HIMARS", "--source", "минобороны", "--event", "харьков-2023-12-30")
+    cli("add", "Збито 12 дронів над Харковом", "--source", "mil-ua", "--event", "харьков-2023-12-30")
+    for n in range(3, 13):
+        cli(
+            "add",
+            f"Claim number {n} about drone {n * 7}",
+            "--source",
+            "mil-ua",
+            "--event",
+            f"e-{n}",
+            "--force",
+        )
+    return db
+
+
+def test_claim_ids_come_newest_first_with_their_text(desk):
+    offered = complete.claim_ids(None, "")
+    assert [value for value, _ in offered] == [str(n) for n in range(12, 0, -1)]
+    assert dict(offered)["1"] == "Уничтожены две установки HIMARS (минобороны)"
+    assert [value for value, _ in complete.claim_ids(None, "1")] == ["12", "11", "10", "1"]
+    assert [value for value, _ in complete.claim_ids(None, "#2")] == ["2"]
+
+
+def test_source_ids_match_cyrillic_in_any_case(desk):
+    assert complete.source_ids(None, "МИН") == [("минобороны", "Министерство обороны России")]
+    assert [v for v, _ in complete.source_ids(None, "")] == ["mil-ua", "минобороны"]
+
+
+def test_events_come_with_their_claim_counts(desk):
+    assert complete.events(None, "ха") == [("харьков-2023-12-30", "2 claims")]
+    assert ("e-3", "1 claim") in complete.events(None, "e")
+
+
+def test_fixed_words_relations_kinds_statuses():
+    assert [v for v, _ in complete.relations("co")] == ["corroborates", "contradicts"]
+    assert [v for v, _ in complete.kinds("def")] == ["defence_ministry"]
+    assert [v for v, _ in complete.statuses("UN")] == ["unconfirmed"]
+
+
+def test_long_or_hostile_text_is_one_short_inert_line(cli, db):
+    cli("init")
+    cli("source", "add", "s", "--name", "S\x1b[31m", "--kind", "press")
+    cli("add", "line one\nline two \x1b]8;;http://x\x07" + "word " * 40, "--source", "s")
+    [(value, help_)] = complete.claim_ids(None, "")
+    assert value == "1" and len(help_) <= complete.HELP_WIDTH
+    assert "\n" not in help_ and "\x1b" not in help_ and "\x07" not in help_
+    assert "\x1b" not in complete.source_ids(None, "s")[0][1]
+
+
+def test_no_ledger_or_a_damaged_one_offers_nothing(db):
+    assert complete.claim_ids(None, "") == []
+    db.write_text("{not json", encoding="utf-8")
+    assert complete.source_ids(None, "") == [] and complete.events(None, "") == []
+
+
+def _complete(shell: str, line: str, db: Path) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIM_LEDGER")}
+    env["_CLAIM_LEDGER_COMPLETE"] = f"complete_{shell}"
+    if shell == "bash":
+        words = line.split(" ")
+        env.update(COMP_WORDS=line, COMP_CWORD=str(len(words) - 1))
+    else:
+        env["_TYPER_COMPLETE_ARGS"] = line
+        env["_TYPER_COMPLETE_FISH_ACTION"] = "get-args"
+    done = subprocess.run(
+        [installed_command()], env=env, capture_output=True, text=True, encoding="utf-8", timeout=60
+    )
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    return done.stdout
+
+
+@pytest.mark.e2e
+def test_the_installed_command_completes_in_bash_zsh_and_fish(desk):
+    db = str(desk)
+    assert _complete("bash", f"claim-ledger --db {db} show 1", desk).split() == ["12", "11", "10", "1"]
+    fish = _complete("fish", f"claim-ledger --db {db} list --source ми", desk)
+    assert fish.splitlines() == ["минобороны\tМинистерство обороны России"]
+    zsh = _complete("zsh", f"claim-ledger --db {db} link 2 rep", desk)
+    assert '"repeats":"relays it' in zsh
+    assert "харьков-2023-12-30" in _complete("bash", f"claim-ledger --db {db} add --event ха", desk)
+
+
+def test_the_readme_says_how_to_turn_completion_on():
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Shell completion", 1)[1].split("\n## ", 1)[0]
+    for shell in ("bash", "zsh", "fish"):
+        assert shell in section
+    assert "claim-ledger --install-completion" in section
