@@ -56,6 +56,8 @@ class ExportFormat(StrEnum):
     markdown = "markdown"
     json = "json"
     csv = "csv"
+    claimreview = "claimreview"
+    misp = "misp"
 
 
 @filtered
@@ -66,7 +68,8 @@ def export(
         typer.Argument(
             metavar="FORMAT",
             show_default=False,
-            help="markdown (the report), json (the whole ledger, lossless) or csv (one row per claim).",
+            help="markdown (the report), json (the whole ledger, lossless), csv (one row per claim), "
+            "claimreview (schema.org JSON-LD) or misp (a MISP event, Admiralty-tagged).",
         ),
     ],
     filters: Filters,
@@ -92,8 +95,17 @@ def export(
             help="Name confidential sources, with their name, URL and notes (for your own backups).",
         ),
     ] = False,
+    author: Annotated[
+        str | None,
+        typer.Option(
+            "--author",
+            metavar="NAME",
+            help="claimreview: the organisation publishing the reviews (schema.org asks for one).",
+        ),
+    ] = None,
 ) -> None:
-    """Write the report (markdown), the whole ledger (json) or a spreadsheet (csv).
+    """Write the report (markdown), the whole ledger (json), a spreadsheet (csv),
+    schema.org ClaimReview JSON-LD (claimreview) or a MISP event (misp).
 
     The filters choose the claims, as for 'list'. A filtered json export holds those
     claims, their sources and the links between them, without history. Confidential
@@ -102,12 +114,15 @@ def export(
 
     \b
     Example: claim-ledger export markdown --event kharkiv-2023-12-31 -o report.md
+    Example: claim-ledger export claimreview --author "Kharkiv Desk" -o reviews.jsonld
     """
     from .. import export as writers
-    from .. import markdown, ops, privacy, storage
+    from .. import markdown, ops, privacy, standards, storage
 
     if graph and fmt is not ExportFormat.markdown:
         raise UsageError("--graph only applies to the markdown report")
+    if author is not None and fmt is not ExportFormat.claimreview:
+        raise UsageError("--author only applies to claimreview")
     e = env(ctx)
     with e.reading() as store:
         ledger = store.path
@@ -128,6 +143,12 @@ def export(
         elif fmt is ExportFormat.json:
             history = () if redacted else store.history()
             body = writers.ledger_json(report, claims, history, store.last_ids(), filters, redacted=redacted)
+        elif fmt is ExportFormat.claimreview:
+            body = standards.claimreview(report, claims, published=e.now()[:10], author=author)
+        elif fmt is ExportFormat.misp:
+            body = standards.misp_event(
+                report, claims, info=f"claim-ledger: {ledger.stem}", date=e.now()[:10]
+            )
         else:
             body = writers.claims_csv(report, claims)
     if output is None:
