@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import random
 import shutil
 import statistics
 import subprocess
@@ -133,10 +134,26 @@ def bench_size(n: int, runs: int, work: Path) -> dict[str, Timing]:
     out["export markdown"] = measure(
         lambda i: [cl, "export", "markdown", "-o", str(work / "report.md")], env, runs
     )
-    out["add"] = measure(lambda i: [cl, "add", f"Bench claim {i}", "--source", "src-001"], env, runs)
+    # a claim in the ledger's own words, so the near-duplicate check compares it in earnest
+    out["add"] = measure(
+        lambda i: [
+            cl,
+            "add",
+            f"Missile strike damaged a depot near the frontline district {i}",
+            "-s",
+            "src-001",
+        ],
+        env,
+        runs,
+    )
     # fresh pairs each run: the two newest bench claims and an old claim far from any link
     out["link"] = measure(lambda i: [cl, "link", str(n + 1 + i), "corroborates", str(1 + i * 3)], env, runs)
     return out
+
+
+def _new_text(i: int) -> str:
+    rng = random.Random(f"bench-add-{i}")
+    return " ".join(rng.choices(generate.WORDS, k=12)).capitalize()
 
 
 def table(results: dict[int, dict[str, Timing]]) -> str:

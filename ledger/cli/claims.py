@@ -185,7 +185,7 @@ def add(
         entry = session(e, {**fields, "source": source, "links": links, "force": force}, local_today())
     else:
         if text is None or source is None:
-            text, source = _ask(e, text, source)
+            text, source = _ask_source(e, text)
         entry = Entry(text, source, fields, links, checked=force)
     added = _add(e, entry)
     done(f"Added claim #{added.claim.id} ({added.claim.source}).")
@@ -210,26 +210,19 @@ def _add(e: Env, entry: Entry) -> Added:
             entry.checked = True
 
 
-def _ask(e: Env, text: str | None, source: str | None) -> tuple[str, str]:
-    """Prompt for what is missing, at a terminal only; elsewhere say what to pass."""
-    if not stdin_is_tty():
+def _ask_source(e: Env, text: str | None) -> tuple[str, str]:
+    """TEXT given, --source left out: ask for it at a terminal; elsewhere say what to pass."""
+    if text is None or not stdin_is_tty():
         missing = "TEXT" if text is None else "--source ID"
         raise UsageError(
             f'missing {missing}: claim-ledger add "what was asserted" --source ID '
             "(it is asked for only at a terminal)"
         )
-    if text is None:
-        text = typer.prompt("Claim")
-    if source is None:
-        with e.reading() as store:
-            known = sorted(store.sources())
-        hint = (
-            f" ({', '.join(known[:12])}{', …' if len(known) > 12 else ''})"
-            if known
-            else " (none yet: add one with 'claim-ledger source add')"
-        )
-        source = typer.prompt(f"Source{hint}")
-    return text, source
+    from .entry import ask_source
+
+    with e.reading() as store:
+        sources = store.sources()
+    return text, ask_source(sources)
 
 
 def link(

@@ -103,21 +103,13 @@ def session(e: Env, given: Mapping[str, Any], today: date) -> Entry:
         claims = store.claims()
         links = store.links()
     if not sources:
-        raise NotFound(
-            "no sources yet: add the first with 'claim-ledger source add ID --name NAME --kind KIND'"
-        )
+        ask_source(sources)  # says how to add the first
     say(f"New claim for {where.path}")
     say("Enter accepts [the default], '-' leaves it out, Tab completes, Ctrl-C quits unsaved.")
     latest = max(claims.values(), key=lambda c: c.id, default=None)
     entry = Entry(text=ask("Claim", parse_text, required=True), source="")
 
-    entry.source = given.get("source") or ask(
-        _source_label(sources),
-        lambda answer: _known_source(answer, sources),
-        default=latest.source if latest else None,
-        required=latest is None,
-        complete=sorted(sources),
-    )
+    entry.source = given.get("source") or ask_source(sources, latest.source if latest else None)
     matches = [] if given.get("force") else near_duplicates(entry.text, claims.values())
     if matches:
         entry.links.extend(resolve_duplicates(matches, entry.source))
@@ -189,6 +181,21 @@ def resolve_duplicates(matches: Sequence[Match], source: str) -> list[tuple[Rela
         raise _NotSaved()
     relation = {"r": Relation.repeats, "c": Relation.corroborates, "u": Relation.updates}.get(answer)
     return [(relation, first.id)] if relation else []
+
+
+def ask_source(sources: Mapping[str, Source], default: str | None = None) -> str:
+    """A known source id, re-asked until it is one; Tab completes them."""
+    if not sources:
+        raise NotFound(
+            "no sources yet: add the first with 'claim-ledger source add ID --name NAME --kind KIND'"
+        )
+    return ask(
+        _source_label(sources),
+        lambda answer: _known_source(answer, sources),
+        default=default,
+        required=default is None,
+        complete=sorted(sources),
+    )
 
 
 def _source_label(sources: Mapping[str, Source]) -> str:
