@@ -174,10 +174,10 @@ def _near_duplicate_message(matches: Sequence[Match], source: str) -> str:
     first = matches[0].claim
     said = ", ".join(f"#{m.claim.id} ({m.claim.source}, {m.why})" for m in matches)
     excerpt = first.text if len(first.text) <= 60 else first.text[:59] + "…"
-    how = (
+    how = f"--repeats {first.id} (a relay) or " + (
         f"--updates {first.id} (a newer statement of it)"
         if first.source == source
-        else f"--repeats {first.id} (a relay) or --corroborates {first.id} (its own account)"
+        else f"--corroborates {first.id} (its own account)"
     )
     return (
         f"a near duplicate of {said}: {excerpt!r}; say how they relate with {how}, "

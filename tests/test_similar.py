@@ -131,7 +131,7 @@ def test_add_refuses_a_near_duplicate_in_a_script_and_names_it(sample, db):
 
 def test_the_same_source_is_offered_updates(sample):
     r = sample("add", "The former Kharkiv Palace hotel was struck", "--source", "ru-mod", ok=False)
-    assert "one word differs" in r.stderr and "--updates 2" in r.stderr and "--repeats" not in r.stderr
+    assert "one word differs" in r.stderr and "--updates 2" in r.stderr and "--corroborates" not in r.stderr
 
 
 def test_saying_how_they_relate_or_force_adds_it(sample):
@@ -158,6 +158,7 @@ def test_at_a_terminal_the_user_says_how_they_relate(sample, monkeypatch):
 def test_at_a_terminal_the_same_source_may_mark_it_an_update(sample, monkeypatch):
     monkeypatch.setattr("ledger.cli.claims.stdin_is_tty", lambda: True)
     r = sample("add", "The former Kharkiv Palace hotel was struck", "--source", "ru-mod", input="u\n")
-    assert "(repeats)" not in r.stdout + r.stderr  # a source does not relay itself
+    assert "(corroborates)" not in r.stdout + r.stderr  # a source cannot confirm itself
+    assert "(repeats)" in r.stderr and "(updates)" in r.stderr
     assert "Linked: #21 updates #2." in r.stderr
     assert json.loads(sample("show", "2", "--json").stdout)[0]["status"] == "superseded"

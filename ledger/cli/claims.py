@@ -9,7 +9,6 @@ import typer
 from ..errors import NearDuplicate, UsageError
 from . import complete
 from .context import Env, console, done, echo_json, env, limited, listing, local_today, stdin_is_tty
-from .entry import Entry
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -19,6 +18,7 @@ if TYPE_CHECKING:
     from ..analysis import Assessment, Filters
     from ..model import Claim
     from ..ops import Added, Report
+    from .entry import Entry
 
 
 def register(app: typer.Typer) -> None:
@@ -179,9 +179,9 @@ def add(
         )
         for n in given or ()
     ]
-    if text is None and stdin_is_tty():  # the questions, as hledger add asks them
-        from .entry import session
+    from .entry import Entry, session  # here: start-up of every other command stays lean (bench/)
 
+    if text is None and stdin_is_tty():  # the questions, as hledger add asks them
         entry = session(e, {**fields, "source": source, "links": links, "force": force}, local_today())
     else:
         if text is None or source is None:

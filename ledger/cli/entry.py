@@ -166,16 +166,13 @@ def resolve_duplicates(matches: Sequence[Match], source: str) -> list[tuple[Rela
     for m in matches:
         say(f"  #{m.claim.id} ({m.claim.source}, {m.why}): {m.claim.text}")
     first = matches[0].claim
-    same = {"u": f"it is a newer statement of #{first.id} (updates)"}
-    other = {
-        "r": f"it relays #{first.id} (repeats)",
-        "c": f"it supports #{first.id} on its own account (corroborates)",
-    }
-    options = {  # an update is by the same source; a relay or support by another
-        **(same if first.source == source else other),
-        "a": "add it anyway, unlinked",
-        "q": "quit, adding nothing",
-    }
+    relay = {"r": f"it relays #{first.id} (repeats)"}
+    how = (  # its own earlier words are relayed or updated; another source's, relayed or supported
+        {"u": f"it is a newer statement of #{first.id} (updates)"}
+        if first.source == source
+        else {"c": f"it supports #{first.id} on its own account (corroborates)"}
+    )
+    options = {**relay, **how, "a": "add it anyway, unlinked", "q": "quit, adding nothing"}
     answer = choose("How does it relate?", options, default="q")
     if answer == "q":
         raise _NotSaved()
