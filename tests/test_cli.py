@@ -383,6 +383,32 @@ def test_add_prompts_for_text_and_source_at_a_terminal(cli, monkeypatch):
     )
 
 
+def test_the_questions_skip_what_the_command_line_gave(cli, monkeypatch):
+    make_worked_example(cli)
+    monkeypatch.setattr("ledger.cli.claims.stdin_is_tty", lambda: True)
+    monkeypatch.setattr("ledger.cli.claims.local_today", lambda: date(2024, 1, 5))
+    # asked: text, date, event ('-': none), figures, url, and Save; not the source, not the links
+    r = cli(
+        "add",
+        "--source",
+        "press",
+        "--repeats",
+        "6",
+        "--tag",
+        "t1",
+        input="Homes burned in Saltivka\n\n-\n\n\ny\n",
+    )
+    assert "Source (" not in r.stdout and "Links to earlier" not in r.stdout
+    assert "Link:    it repeats #6" in r.stderr
+    record = as_json(cli("show", "9", "--json"))[0]
+    assert (record["source"], record["date"], record["event"], record["tags"]) == (
+        "press",
+        "2024-01-05",
+        None,
+        ["t1"],
+    )
+
+
 def test_add_with_text_but_no_source_asks_only_for_the_source(cli, monkeypatch):
     make_worked_example(cli)
     monkeypatch.setattr("ledger.cli.claims.stdin_is_tty", lambda: True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -9,10 +11,12 @@ from hypothesis import strategies as st
 from ledger.errors import InvalidInput
 from ledger.model import (
     Figure,
+    Relation,
     parse_date,
     parse_figure,
     parse_figures,
     parse_kind,
+    parse_links,
     parse_reliability,
     parse_source_id,
     parse_url,
@@ -103,3 +107,31 @@ def test_ids_kinds_grades_urls():
     for bad in ("javascript:alert(1)", "t.me/x", "https://"):
         with pytest.raises(InvalidInput):
             parse_url(bad)
+
+
+@pytest.mark.parametrize(
+    ("typed", "links"),
+    [
+        ("", ()),
+        ("repeats 6", ((Relation.repeats, 6),)),
+        ("corroborates #2, contradicts 5", ((Relation.corroborates, 2), (Relation.contradicts, 5))),
+        ("  UPDATES 3 ;  repeats 4 ", ((Relation.updates, 3), (Relation.repeats, 4))),
+    ],
+)
+def test_links_typed_at_the_prompt(typed, links):
+    assert parse_links(typed) == links
+
+
+@pytest.mark.parametrize(
+    ("typed", "words"),
+    [
+        ("repeats", "give a relation and a claim number"),
+        ("repeats six", "'six' is not a claim number"),
+        ("repeats -1", "'-1' is not a claim number"),
+        ("repeats ٣", "'٣' is not a claim number"),  # an Arabic-Indic digit: isdigit() but not an id
+        ("echoes 6", "unknown relation 'echoes'"),
+    ],
+)
+def test_bad_links_say_what_to_type(typed, words):
+    with pytest.raises(InvalidInput, match=re.escape(words)):
+        parse_links(typed)

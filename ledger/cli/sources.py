@@ -112,8 +112,8 @@ def edit(
 ) -> None:
     """Change a source's details; the history keeps the old ones.
 
-    A new party or kind changes which claims confirm each other: every status
-    is worked out again from the links.
+    A new party changes which claims confirm each other: every status is worked
+    out again from the links.
 
     \b
     Example: claim-ledger source edit tass --reliability C --party RU
@@ -142,11 +142,8 @@ def edit(
             done(f"{sid} is confidential: exports call it {new}.")
         else:
             done(f"{sid} is no longer confidential: exports name it again (it was {old}).")
-    if {"party", "kind"} & set(changed):
-        done(
-            f"Statuses follow the new {' and '.join(f for f in ('party', 'kind') if f in changed)}: "
-            "'claim-ledger unconfirmed' shows where that leaves the claims."
-        )
+    if "party" in changed:  # two sources of one party do not confirm each other
+        done("Statuses follow the new party: 'claim-ledger unconfirmed' shows where that leaves the claims.")
 
 
 def _shown(value: object) -> str:
