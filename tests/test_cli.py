@@ -409,6 +409,14 @@ def test_the_questions_skip_what_the_command_line_gave(cli, monkeypatch):
     )
 
 
+def test_the_questions_do_not_flag_a_claim_the_command_line_links_to(cli, monkeypatch):
+    make_worked_example(cli)
+    monkeypatch.setattr("ledger.cli.claims.stdin_is_tty", lambda: True)
+    six = as_json(cli("show", "6", "--json"))[0]["text"]
+    r = cli("add", "--source", "press", "--repeats", "6", input=f"{six}\n" + "\n" * 5)
+    assert "nearly repeats" not in r.stderr and "Linked: #9 repeats #6." in r.stderr
+
+
 def test_add_with_text_but_no_source_asks_only_for_the_source(cli, monkeypatch):
     make_worked_example(cli)
     monkeypatch.setattr("ledger.cli.claims.stdin_is_tty", lambda: True)

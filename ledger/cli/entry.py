@@ -110,7 +110,8 @@ def session(e: Env, given: Mapping[str, Any], today: date) -> Entry:
     entry = Entry(text=ask("Claim", parse_text, required=True), source="")
 
     entry.source = given.get("source") or ask_source(sources, latest.source if latest else None)
-    matches = [] if given.get("force") else near_duplicates(entry.text, claims.values())
+    linked = [target for _, target in given.get("links") or ()]  # already related: not compared
+    matches = [] if given.get("force") else near_duplicates(entry.text, claims.values(), skip=linked)
     if matches:
         entry.links.extend(resolve_duplicates(matches, entry.source))
     entry.checked = True  # shown and answered, or --force
