@@ -57,11 +57,12 @@ def near_duplicates(text: str, claims: Iterable[Claim], *, skip: Iterable[int] =
     if not new:
         return []
     words = new.split(" ")
+    head = words[:LONGEST]  # the ratio compares the first LONGEST words
     vocabulary = set(words)
-    n = len(words)
+    n, nr = len(words), len(head)
     skipped = set(skip)
     matcher = SequenceMatcher(None, autojunk=False)
-    matcher.set_seq2(words[:LONGEST])  # compared against many: cached once (difflib's advice)
+    matcher.set_seq2(head)  # compared against many: cached once (difflib's advice)
     found: list[Match] = []
     for claim in claims:
         if claim.id in skipped:
@@ -71,15 +72,19 @@ def near_duplicates(text: str, claims: Iterable[Claim], *, skip: Iterable[int] =
             found.append(Match(claim, 1.0, "identical"))
             continue
         other = old.split(" ")
-        m = len(other)
-        if 2 * min(n, m) < THRESHOLD * (n + m) and abs(n - m) > 1:
-            continue  # too different in length for either rule
-        shared = sum(map(vocabulary.__contains__, other))  # >= the words SequenceMatcher can match
-        if 2 * shared < THRESHOLD * (n + m) and shared < min(n, m) - 1:
-            continue  # too few words in common for either rule
+        m, mr = len(other), min(len(other), LONGEST)
+        # Cheap bounds first: a rule that cannot hold is not worked out.
+        one_word = abs(n - m) <= 1 and min(n, m) >= MIN_WORDS
+        alike = 2 * min(nr, mr) >= THRESHOLD * (nr + mr)
+        if alike or one_word:
+            shared = sum(map(vocabulary.__contains__, other[:LONGEST]))  # >= the words that can match
+            alike = alike and 2 * shared >= THRESHOLD * (nr + mr)
+            one_word = one_word and (m > LONGEST or shared >= min(n, m) - 1)
+        if not (alike or one_word):
+            continue
         matcher.set_seq1(other[:LONGEST])
         score = matcher.ratio()
-        if _one_word_apart(words, other):  # the plainer words, when both rules hold
+        if one_word and _one_word_apart(words, other):  # the plainer words, when both rules hold
             found.append(Match(claim, score, "one word differs"))
         elif score >= THRESHOLD:
             found.append(Match(claim, score, f"{score:.0%} alike"))

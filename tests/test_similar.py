@@ -107,6 +107,9 @@ def test_a_pasted_article_is_compared_on_its_first_words_only():
     found = near_duplicates(article, claims)
     assert [m.why for m in found] == ["identical", "one word differs"]
     assert len(normalise(article).split()) > LONGEST
+    # the same first 500 words, however long each goes on: alike, as the README says
+    longer = article + " " + " ".join(f"x{n}" for n in range(100_000))
+    assert [m.why for m in near_duplicates(longer, _claims(article[: len(article) // 10]))] == ["100% alike"]
 
 
 # --------------------------------------------------------------------------- add
