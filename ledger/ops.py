@@ -51,9 +51,10 @@ def add_source(
     A ``confidential`` source gets a pseudonym (``source-1``, ``source-2``...) that
     exports use instead of its id, name, URL and notes.
     """
-    pseudonym = _new_pseudonym(store) if confidential else None
+    given = _pseudonyms(store)
+    pseudonym = _new_pseudonym(store, given) if confidential else None
     source = new_source(source_id, created_at=now, pseudonym=pseudonym, **fields)
-    if source.id in _pseudonyms(store):
+    if source.id in given:
         raise Conflict(f"{source.id!r} is the pseudonym of a confidential source: choose another id")
     store.insert_source(source)
     store.record(now, "source-add", source=source.id, detail={"new": source.to_dict()})
@@ -73,9 +74,7 @@ def edit_source(
     had one: published reports keep meaning the same source), False removes it.
     Returns what changed, as field -> (old, new); the history keeps both.
     """
-    unknown = set(changes) - set(SOURCE_EDITABLE)
-    if unknown:
-        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    _only_editable(changes, SOURCE_EDITABLE)
     old = store.source(parse_source_id(source_id))
     fields: dict[str, Any] = {name: getattr(old, name) for name in SOURCE_EDITABLE}
     fields["kind"] = old.kind.value
@@ -84,21 +83,13 @@ def edit_source(
     if confidential is False:
         pseudonym = None
     elif confidential and not pseudonym:
-        earlier = [p for p, owner in _pseudonyms(store).items() if owner == old.id]
-        pseudonym = earlier[-1] if earlier else _new_pseudonym(store)
+        given = _pseudonyms(store)
+        earlier = [p for p, owner in given.items() if owner == old.id]
+        pseudonym = earlier[-1] if earlier else _new_pseudonym(store, given)
     new = new_source(old.id, created_at=old.created_at, pseudonym=pseudonym, **fields)
-    names = (*SOURCE_EDITABLE, "pseudonym")
-    changed = {n: (getattr(old, n), getattr(new, n)) for n in names if getattr(old, n) != getattr(new, n)}
-    if not changed:
-        raise InvalidInput(f"nothing to change: source {old.id} already says that")
+    changed = _changes(old, new, (*SOURCE_EDITABLE, "pseudonym"), f"source {old.id}")
     store.replace_source(new)
-    plain = {n: (_plain(a), _plain(b)) for n, (a, b) in changed.items()}
-    store.record(
-        now,
-        "source-edit",
-        source=old.id,
-        detail={"old": {n: a for n, (a, _) in plain.items()}, "new": {n: b for n, (_, b) in plain.items()}},
-    )
+    store.record(now, "source-edit", source=old.id, detail=_change_detail(changed))
     return changed
 
 
@@ -119,8 +110,8 @@ def _pseudonyms(store: Store) -> dict[str, str]:
     return given
 
 
-def _new_pseudonym(store: Store) -> str:
-    taken = set(store.sources()) | set(_pseudonyms(store))
+def _new_pseudonym(store: Store, given: Mapping[str, str]) -> str:
+    taken = set(store.sources()) | set(given)
     return next(f"source-{n}" for n in itertools.count(1) if f"source-{n}" not in taken)
 
 
@@ -260,18 +251,14 @@ def edit_claim(store: Store, claim_id: int, *, now: str, **changes: Any) -> dict
 
     Returns what changed, as field -> (old, new); the history keeps both.
     """
-    unknown = set(changes) - set(EDITABLE)
-    if unknown:
-        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+    _only_editable(changes, EDITABLE)
     old = store.claim(claim_id)
     fields: dict[str, Any] = {name: getattr(old, name) for name in EDITABLE}
     fields.update({k: v for k, v in changes.items() if v is not None})
     text = fields.pop("text")
     draft = new_claim(text, id=old.id, recorded_at=old.recorded_at, **fields)
     new = replace(draft, retracted_at=old.retracted_at, retraction_note=old.retraction_note)
-    changed = {n: (getattr(old, n), getattr(new, n)) for n in EDITABLE if getattr(old, n) != getattr(new, n)}
-    if not changed:
-        raise InvalidInput(f"nothing to change: claim #{claim_id} already says that")
+    changed = _changes(old, new, EDITABLE, f"claim #{claim_id}")
     if "source" in changed:
         store.source(new.source)
         for lk in store.links():
@@ -283,16 +270,30 @@ def edit_claim(store: Store, claim_id: int, *, now: str, **changes: Any) -> dict
                         f"first ('claim-ledger unlink {lk.src} {lk.dst}') to give #{claim_id} another source"
                     )
     store.replace_claim(new)
-    store.record(
-        now,
-        "edit",
-        claim=claim_id,
-        detail={
-            "old": {n: _plain(old_value) for n, (old_value, _) in changed.items()},
-            "new": {n: _plain(new_value) for n, (_, new_value) in changed.items()},
-        },
-    )
+    store.record(now, "edit", claim=claim_id, detail=_change_detail(changed))
     return changed
+
+
+def _only_editable(changes: Mapping[str, Any], editable: Sequence[str]) -> None:
+    unknown = set(changes) - set(editable)
+    if unknown:
+        raise TypeError(f"not editable: {', '.join(sorted(unknown))}")
+
+
+def _changes(old: Any, new: Any, names: Sequence[str], what: str) -> dict[str, tuple[Any, Any]]:
+    """Field -> (old, new) for each of ``names`` that differs; an edit that changes nothing is refused."""
+    changed = {n: (getattr(old, n), getattr(new, n)) for n in names if getattr(old, n) != getattr(new, n)}
+    if not changed:
+        raise InvalidInput(f"nothing to change: {what} already says that")
+    return changed
+
+
+def _change_detail(changed: Mapping[str, tuple[Any, Any]]) -> dict[str, dict[str, Any]]:
+    """What the history keeps of an edit: the old and the new value of each changed field."""
+    return {
+        "old": {n: _plain(before) for n, (before, _) in changed.items()},
+        "new": {n: _plain(after) for n, (_, after) in changed.items()},
+    }
 
 
 def delete_claim(store: Store, claim_id: int, *, now: str) -> tuple[Claim, list[Link]]:

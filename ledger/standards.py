@@ -32,16 +32,17 @@ BEST, WORST = 1, 6  # Admiralty credibility: 1 confirmed ... 6 cannot be judged
 def claimreview(report: Report, claims: Sequence[Claim], *, published: str, author: str | None = None) -> str:
     """ClaimReview JSON-LD for every claim that has a credibility (retracted ones have none)."""
     reviews = [
-        _review(report, claim, published, author)
+        _review(report, claim, credibility, published, author)
         for claim in claims
-        if report.assessments[claim.id].credibility is not None
+        if (credibility := report.assessments[claim.id].credibility) is not None
     ]
     return dumps_pretty({"@context": SCHEMA_ORG, "@graph": reviews})
 
 
-def _review(report: Report, claim: Claim, published: str, author: str | None) -> dict[str, Any]:
+def _review(
+    report: Report, claim: Claim, credibility: int, published: str, author: str | None
+) -> dict[str, Any]:
     a = report.assessments[claim.id]
-    credibility = a.credibility or WORST  # never None here: claimreview() keeps assessed claims only
     item: dict[str, Any] = {"@type": "Claim", "author": _speaker(report.sources.get(claim.source), claim)}
     if claim.date:
         item["datePublished"] = claim.date

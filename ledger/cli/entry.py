@@ -107,6 +107,7 @@ def session(e: Env, given: Mapping[str, Any], today: date) -> Entry:
     say(f"New claim for {where.path}")
     say("Enter accepts [the default], '-' leaves it out, Tab completes, Ctrl-C quits unsaved.")
     latest = max(claims.values(), key=lambda c: c.id, default=None)
+    last_event = max((c for c in claims.values() if c.event), key=lambda c: c.id, default=None)
     entry = Entry(text=ask("Claim", parse_text, required=True), source="")
 
     entry.source = given.get("source") or ask_source(sources, latest.source if latest else None)
@@ -119,11 +120,10 @@ def session(e: Env, given: Mapping[str, Any], today: date) -> Entry:
     fields["date"] = given.get("date") or ask(
         "Date (YYYY-MM-DD)", lambda a: parse_date(a), default=today.isoformat()
     )
-    last_event = next((c.event for c in sorted(claims.values(), key=lambda c: -c.id) if c.event), None)
     fields["event"] = given.get("event") or ask(
         "Event (a slug such as kharkiv-2023-12-31)",
         parse_event,
-        default=last_event,
+        default=last_event.event if last_event else None,
         complete=sorted({c.event for c in claims.values() if c.event}),
     )
     fields["figures"] = given.get("figures") or ask(
