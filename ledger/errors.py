@@ -7,6 +7,16 @@ stderr and exits with ``exit_code``; nothing else in the package prints.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .words import plural
+
+if TYPE_CHECKING:
+    from .model import Link
+
 
 class LedgerError(Exception):
     """Base class: a user-facing failure with an exit code."""
@@ -25,30 +35,67 @@ class InvalidInput(LedgerError):
     """A value the user gave is malformed (bad date, bad figure, empty text...)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a file being imported, and where: ``row 7: bad date '31/12'``.
+
+    ``row`` is the number a person looks for (the spreadsheet's row, the line, the
+    record's place in its list); 0 for a problem of the file as a whole.
+    """
+
+    where: str
+    row: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
 class ImportRejected(InvalidInput):
     """An import with problems: every one of them, each naming its row; nothing was imported."""
 
-    def __init__(self, what: str, problems: list[str]) -> None:
-        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-        self.summary = f"{what} was not imported: {count}; nothing was changed"
+    def __init__(self, what: str, problems: Sequence[Problem]) -> None:
+        self.summary = f"{what} was not imported: {plural(len(problems), 'problem')}; nothing was changed"
         super().__init__(f"{self.summary}: {problems[0]}")
-        self.problems = problems
+        self.problems = list(problems)
 
 
 class NotFound(LedgerError):
     """A source or claim the user named does not exist."""
 
 
+class UnknownSource(NotFound):
+    """A source id the ledger does not have; ``known`` holds some it does have."""
+
+    def __init__(self, source_id: str, known: Sequence[str]) -> None:
+        super().__init__(f"unknown source {source_id!r} (known: {', '.join(known) or 'none yet'})")
+        self.source_id = source_id
+        self.known = tuple(known)
+
+
 class Conflict(LedgerError):
     """The change would contradict what the ledger already holds (duplicate link, cycle...)."""
 
 
-class NearDuplicate(Conflict):
-    """The new claim says what a recorded one says; ``matches`` holds them (similar.Match)."""
+class LinkRefused(Conflict):
+    """A link that breaks a link rule (``rule``: check's code for it), between ``src`` and ``dst``.
 
-    def __init__(self, message: str, matches: list) -> None:  # type: ignore[type-arg]
+    ``existing`` is the link already joining the two claims, where there is one.
+    """
+
+    def __init__(self, message: str, rule: str, src: int, dst: int, existing: Link | None = None) -> None:
         super().__init__(message)
-        self.matches = matches
+        self.rule, self.src, self.dst, self.existing = rule, src, dst, existing
+
+
+class NearDuplicate(Conflict):
+    """The new claim says what a recorded one says; ``matches`` holds them (similar.Match),
+    best first, and ``source`` is who would be saying it again."""
+
+    def __init__(self, message: str, matches: Sequence[Any], source: str) -> None:
+        super().__init__(message)
+        self.matches = list(matches)
+        self.source = source
 
 
 class NoLedger(LedgerError):
@@ -64,7 +111,14 @@ class Corrupt(LedgerError):
 
 
 class Locked(LedgerError):
-    """Another writer holds the ledger for longer than we may wait."""
+    """Another writer holds the ledger at ``path`` for longer than ``timeout`` seconds."""
+
+    def __init__(self, path: Path, timeout: float) -> None:
+        super().__init__(
+            f"ledger {path} is busy: another claim-ledger command has been writing it for {timeout:g}s; "
+            "try again"
+        )
+        self.path, self.timeout = path, timeout
 
 
 class StorageError(LedgerError):

@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from . import columns
-from .errors import Corrupt, InvalidInput, NotFound
+from .errors import Corrupt, InvalidInput, NotFound, Problem
+from .jsonio import DOCUMENT_FORMAT, loads
 from .model import SCHEMA_VERSION
-from .storage import loads, read_bytes
+from .storage import read_bytes
 
-DOCUMENT_FORMAT = "claim-ledger"
 FORMATS = ("json", "csv", "jsonl")
 _SUFFIXES = {".json": "json", ".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 
@@ -37,13 +37,15 @@ _HISTORY_KEYS = frozenset(("id", "at", "action", "claim", "source", "detail", "p
 
 @dataclass(frozen=True, slots=True)
 class SourceRow:
-    where: str
+    where: str  # how a person finds it: "row 7", "line 3", "sources[2]"
+    row: int  # the number in it, for problems to sort on
     fields: Mapping[str, Any]  # id, name, kind, party, reliability, url, notes, created_at
 
 
 @dataclass(frozen=True, slots=True)
 class ClaimRow:
     where: str
+    row: int
     ref: str  # what links in the same file call this claim
     fields: Mapping[str, Any]  # the claim's fields as columns.CLAIM names them (+ recorded_at)
     source: Mapping[str, Any] | None = None  # source_* columns: how to create its source
@@ -52,6 +54,7 @@ class ClaimRow:
 @dataclass(frozen=True, slots=True)
 class LinkRow:
     where: str
+    row: int
     src: str  # a ClaimRow.ref, or "#N" for claim N already in the ledger
     relation: str
     dst: str
@@ -71,7 +74,7 @@ class Batch:
     links: tuple[LinkRow, ...] = ()
     history: tuple[Mapping[str, Any], ...] | None = None
     last_ids: Mapping[str, int] = field(default_factory=dict)
-    problems: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
 
 
 # --------------------------------------------------------------------------- files
@@ -148,57 +151,30 @@ def _document_header(doc: Any, name: str) -> None:
 def from_document(doc: Any, name: str) -> Batch:
     """Our own JSON export (and the bundled sample): whole records with their ids."""
     _document_header(doc, name)
-    problems: list[str] = []
-
-    def records(table: str, keys: frozenset[str]) -> list[tuple[str, Mapping[str, Any]]]:
-        value = doc.get(table) or []
-        if not isinstance(value, list):
-            problems.append(f"{table}: expected a list")
-            return []
-        out = []
-        for i, record in enumerate(value, start=1):
-            where = f"{table}[{i}]"
-            if not isinstance(record, dict):
-                problems.append(f"{where}: expected an object")
-                continue
-            unknown = sorted(set(record) - keys)
-            if unknown:
-                problems.append(f"{where}: unknown field {', '.join(map(repr, unknown))}")
-                continue
-            out.append((where, record))
-        return out
-
-    sources = tuple(SourceRow(w, r) for w, r in records("sources", _SOURCE_KEYS))
+    problems: list[Problem] = []
+    sources = tuple(SourceRow(w, i, r) for w, i, r in _records(doc, "sources", _SOURCE_KEYS, problems))
     claims = []
-    for where, record in records("claims", _CLAIM_KEYS):
-        claim_id = _positive_id(record.get("id"), f"{where}: claim", problems)
+    for where, i, record in _records(doc, "claims", _CLAIM_KEYS, problems):
+        claim_id = _positive_id(record.get("id"), Problem(where, i, "claim"), problems)
         if claim_id is not None:
             fields = {k: v for k, v in record.items() if k != "id"}
-            claims.append(ClaimRow(f"{where} (#{claim_id})", str(claim_id), fields))
+            claims.append(ClaimRow(f"{where} (#{claim_id})", i, str(claim_id), fields))
     links = []
-    for where, record in records("links", _LINK_KEYS):
-        ends = [_positive_id(record.get(end), f"{where}: {end!r}", problems) for end in ("from", "to")]
-        link_id = _positive_id(record.get("id"), f"{where}: link", problems, required=False)
+    for where, i, record in _records(doc, "links", _LINK_KEYS, problems):
+        ends = [_positive_id(record.get(e), Problem(where, i, repr(e)), problems) for e in ("from", "to")]
+        link_id = _positive_id(record.get("id"), Problem(where, i, "link"), problems, required=False)
         if None not in ends:
-            links.append(
-                LinkRow(
-                    where,
-                    str(ends[0]),
-                    str(record.get("relation", "")),
-                    str(ends[1]),
-                    record.get("note"),
-                    record.get("created_at"),
-                    link_id,
-                )
-            )
+            relation = str(record.get("relation", ""))
+            note, created_at = record.get("note"), record.get("created_at")
+            links.append(LinkRow(where, i, str(ends[0]), relation, str(ends[1]), note, created_at, link_id))
     history = None
     if "history" in doc:
-        history = tuple(r for _, r in records("history", _HISTORY_KEYS))
+        history = tuple(r for _, _, r in _records(doc, "history", _HISTORY_KEYS, problems))
     last_ids = doc.get("last_ids") or {}
     if not isinstance(last_ids, dict) or not all(
         isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in last_ids.values()
     ):
-        problems.append('last_ids: expected counts such as {"claims": 20, "links": 5}')
+        problems.append(Problem("last_ids", 0, 'expected counts such as {"claims": 20, "links": 5}'))
         last_ids = {}
     return Batch(
         name,
@@ -212,12 +188,36 @@ def from_document(doc: Any, name: str) -> Batch:
     )
 
 
-def _positive_id(value: Any, what: str, problems: list[str], *, required: bool = True) -> int | None:
+def _records(
+    doc: Mapping[str, Any], table: str, keys: frozenset[str], problems: list[Problem]
+) -> list[tuple[str, int, Mapping[str, Any]]]:
+    """A document's records of ``table``, each with where it stands; malformed ones are problems."""
+    value = doc.get(table) or []
+    if not isinstance(value, list):
+        problems.append(Problem(table, 0, "expected a list"))
+        return []
+    out = []
+    for i, record in enumerate(value, start=1):
+        where = f"{table}[{i}]"
+        if not isinstance(record, dict):
+            problems.append(Problem(where, i, "expected an object"))
+            continue
+        unknown = sorted(set(record) - keys)
+        if unknown:
+            problems.append(Problem(where, i, f"unknown field {', '.join(map(repr, unknown))}"))
+            continue
+        out.append((where, i, record))
+    return out
+
+
+def _positive_id(value: Any, what: Problem, problems: list[Problem], *, required: bool = True) -> int | None:
+    """``value`` as an id; otherwise a problem at ``what`` (whose message names the id's role)."""
     if value is None and not required:
         return None
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return value
-    problems.append(f"{what} id must be a whole number from 1 up, not {value!r}")
+    message = f"{what.message} id must be a whole number from 1 up, not {value!r}"
+    problems.append(Problem(what.where, what.row, message))
     return None
 
 
@@ -236,7 +236,7 @@ def from_csv(text: str, name: str) -> Batch:
     if not rows:
         raise InvalidInput(f"{name} is empty: the first row must name the columns (text, source, ...)")
     header = [h.strip().casefold() for h in rows[0]]
-    problems = _header_problems(header, "row 1")
+    problems = _header_problems(header, "row 1", 1)
     if problems:
         return Batch(name, False, problems=tuple(problems))
     records = []
@@ -245,16 +245,17 @@ def from_csv(text: str, name: str) -> Batch:
             continue  # blank rows at the end of a sheet
         where = f"row {number}"
         if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
-            problems.append(f"{where}: {len(cells)} cells but the header names {len(header)} columns")
+            message = f"{len(cells)} cells but the header names {len(header)} columns"
+            problems.append(Problem(where, number, message))
             continue
         values = {h: columns.restore(c) for h, c in zip(header, cells, strict=False)}
-        records.append((where, str(number), values))
+        records.append((where, number, values))
     return _from_rows(name, records, problems)
 
 
 def from_jsonl(text: str, name: str) -> Batch:
     """One JSON object per line, with the CSV's column names as keys; blank lines are skipped."""
-    problems: list[str] = []
+    problems: list[Problem] = []
     records = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
@@ -263,43 +264,42 @@ def from_jsonl(text: str, name: str) -> Batch:
         try:
             record = loads(line)
         except ValueError as exc:
-            problems.append(f"{where}: not valid JSON ({exc})")
+            problems.append(Problem(where, number, f"not valid JSON ({exc})"))
             continue
         if not isinstance(record, dict):
-            problems.append(f'{where}: expected an object such as {{"text": ..., "source": ...}}')
+            problems.append(Problem(where, number, 'expected an object such as {"text": ..., "source": ...}'))
             continue
         keys = [str(k).casefold() for k in record]
-        found = _header_problems(keys, where)
+        found = _header_problems(keys, where, number)
         if found:
             problems.extend(found)
             continue
-        records.append((where, str(number), dict(zip(keys, record.values(), strict=True))))
+        records.append((where, number, dict(zip(keys, record.values(), strict=True))))
     return _from_rows(name, records, problems)
 
 
-def _header_problems(names: list[str], where: str) -> list[str]:
-    problems = []
+def _header_problems(names: list[str], where: str, row: int) -> list[Problem]:
+    messages = []
     unknown = [n for n in names if n not in columns.INPUT and not columns.is_computed(n)]
     if unknown:
-        problems.append(
-            f"{where}: unknown column {', '.join(map(repr, unknown))} (columns: "
-            f"{', '.join(sorted(columns.INPUT))})"
+        messages.append(
+            f"unknown column {', '.join(map(repr, unknown))} (columns: {', '.join(sorted(columns.INPUT))})"
         )
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
-        problems.append(f"{where}: column {', '.join(map(repr, twice))} given twice")
+        messages.append(f"column {', '.join(map(repr, twice))} given twice")
     missing = [n for n in columns.REQUIRED if n not in names]
     if missing:
-        problems.append(f"{where}: missing column {', '.join(map(repr, missing))}")
-    return problems
+        messages.append(f"missing column {', '.join(map(repr, missing))}")
+    return [Problem(where, row, message) for message in messages]
 
 
-def _from_rows(name: str, records: list[tuple[str, str, dict[str, Any]]], problems: list[str]) -> Batch:
+def _from_rows(name: str, records: list[tuple[str, int, dict[str, Any]]], problems: list[Problem]) -> Batch:
     """Rows as CSV or JSON Lines give them: references resolve to `id` if given, else row number."""
     claims = []
     links = []
     for where, number, values in records:
-        ref = _cell(values.get("id")) or number
+        ref = _cell(values.get("id")) or str(number)
         fields: dict[str, Any] = {}
         for key in columns.CLAIM:
             value = values.get(key)
@@ -311,10 +311,10 @@ def _from_rows(name: str, records: list[tuple[str, str, dict[str, Any]]], proble
                 fields[key] = _cell(value)
         source = {k.removeprefix("source_"): _cell(values.get(k)) for k in columns.SOURCE}
         has_source = any(v is not None for v in source.values())
-        claims.append(ClaimRow(where, ref, fields, source if has_source else None))
+        claims.append(ClaimRow(where, number, ref, fields, source if has_source else None))
         for relation in columns.RELATIONS:
             for target in _items(values.get(relation), split_commas=True):
-                links.append(LinkRow(where, ref, relation, str(target)))
+                links.append(LinkRow(where, number, ref, relation, str(target)))
     return Batch(name, False, (), tuple(claims), tuple(links), None, {}, tuple(problems))
 
 

@@ -262,6 +262,25 @@ class Claim:
         return replace(self, retracted_at=at, retraction_note=note)
 
 
+# What a claim states: every field but its id, when it was recorded and its retraction.
+# `add` sets them, `edit` changes them, and the CSV/JSON Lines columns carry them.
+STATED = (
+    "text",
+    "source",
+    "date",
+    "event",
+    "figures",
+    "url",
+    "archive_url",
+    "retrieved_at",
+    "quote",
+    "location",
+    "tags",
+)
+# What records a claim's retraction, which only `retract` (or an import of one) sets.
+RETRACTION = ("retracted_at", "retraction_note")
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     """``src <relation> dst``: e.g. claim 7 repeats claim 6."""
@@ -338,6 +357,17 @@ class HistoryEntry:
     def chained(self, prev: str | None) -> HistoryEntry:
         """This entry linked after the entry whose hash is ``prev``, with its own hash."""
         return replace(self, prev=prev, hash=chain_hash(self, prev))
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """What an import added (or, in a dry run, would add)."""
+
+    sources: tuple[Source, ...]  # created
+    claims: tuple[tuple[str, Claim], ...]  # where each came from, and the claim with its id
+    links: tuple[Link, ...]
+    history: int  # history entries carried over from a backup
+    restored: bool  # a backup into an empty ledger: ids and history exactly as they were
 
 
 def chain_hash(entry: HistoryEntry, prev: str | None) -> str:
@@ -581,9 +611,16 @@ def parse_party(value: str | None) -> str | None:
     return party
 
 
+def party_key(party: str | None) -> str | None:
+    """What a party label is compared by: labels name one side whatever their case; None for
+    an unaligned source."""
+    return party.casefold() if party else None
+
+
 def same_party(a: str | None, b: str | None) -> bool:
     """Two party labels name one side (labels compare without regard to case)."""
-    return a is not None and b is not None and a.casefold() == b.casefold()
+    key = party_key(a)
+    return key is not None and key == party_key(b)
 
 
 def new_source(

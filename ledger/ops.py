@@ -10,20 +10,30 @@ passed in.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import analysis
-from .analysis import Assessment, Filters
-from .errors import Conflict, ImportRejected, InvalidInput, LedgerError, NearDuplicate, NotFound
+from .analysis import LinkIndex, check_new_link
+from .analysis.links import update_across_sources
+from .errors import (
+    Conflict,
+    ImportRejected,
+    InvalidInput,
+    LedgerError,
+    LinkRefused,
+    NearDuplicate,
+    NotFound,
+    Problem,
+)
 from .model import (
+    STATED,
     Claim,
     Figure,
     HistoryEntry,
+    Imported,
     Link,
     Relation,
     Source,
@@ -33,9 +43,12 @@ from .model import (
     parse_source_id,
     parse_text,
     parse_timestamp,
+    party_key,
 )
+from .report import Report, report_of
 from .similar import Match, near_duplicates
 from .store import Store
+from .words import and_more, cut, side
 
 if TYPE_CHECKING:
     from .importer import Batch, ClaimRow
@@ -154,26 +167,16 @@ def add_claim(
     if not force:
         matches = near_duplicates(draft.text, store.claims().values(), skip=targets)
         if matches:
-            raise NearDuplicate(_near_duplicate_message(matches, draft.source), matches)
+            raise NearDuplicate(_near_duplicate_message(matches), matches, draft.source)
     claim = store.insert_claim(draft)
     store.record(now, "add", claim=claim.id, detail={"new": _public(claim)})
     links = tuple(_link(store, claim, rel, targets[n], None, now) for rel, n in wanted)
     return Added(claim, links)
 
 
-def _near_duplicate_message(matches: Sequence[Match], source: str) -> str:
-    first = matches[0].claim
+def _near_duplicate_message(matches: Sequence[Match]) -> str:
     said = ", ".join(f"#{m.claim.id} ({m.claim.source}, {m.why})" for m in matches)
-    excerpt = first.text if len(first.text) <= 60 else first.text[:59] + "…"
-    how = f"--repeats {first.id} (a relay) or " + (
-        f"--updates {first.id} (a newer statement of it)"
-        if first.source == source
-        else f"--corroborates {first.id} (its own account)"
-    )
-    return (
-        f"a near duplicate of {said}: {excerpt!r}; say how they relate with {how}, "
-        "or add it anyway with --force"
-    )
+    return f"a near duplicate of {said}: {cut(matches[0].claim.text, 60)!r}"
 
 
 def link(
@@ -191,7 +194,7 @@ def link(
 
 
 def _link(store: Store, a: Claim, rel: Relation, b: Claim, note: str | None, now: str) -> Link:
-    analysis.check_new_link(a, rel, b, store.links())
+    check_new_link(a, rel, b, store.links())
     made = store.insert_link(Link(0, a.id, rel, b.id, note or None, now))
     store.record(now, "link", claim=a.id, detail={"link": made.to_dict()})
     return made
@@ -231,19 +234,7 @@ def retract(store: Store, claim_id: int, *, note: str, now: str) -> Claim:
 
 # What `edit` may change: everything a claim states. Its id, when it was recorded and
 # its retraction are history, changed only by `retract`.
-EDITABLE = (
-    "text",
-    "source",
-    "date",
-    "event",
-    "figures",
-    "url",
-    "archive_url",
-    "retrieved_at",
-    "quote",
-    "location",
-    "tags",
-)
+EDITABLE = STATED
 
 
 def edit_claim(store: Store, claim_id: int, *, now: str, **changes: Any) -> dict[str, tuple[Any, Any]]:
@@ -261,17 +252,21 @@ def edit_claim(store: Store, claim_id: int, *, now: str, **changes: Any) -> dict
     changed = _changes(old, new, EDITABLE, f"claim #{claim_id}")
     if "source" in changed:
         store.source(new.source)
-        for lk in store.links():
-            if lk.relation is Relation.updates and claim_id in (lk.src, lk.dst):
-                other = store.claim(lk.other(claim_id))
-                if not analysis.may_update(new, other):
-                    raise Conflict(
-                        f"#{lk.src} updates #{lk.dst}, and an update is by the same source: unlink them "
-                        f"first ('claim-ledger unlink {lk.src} {lk.dst}') to give #{claim_id} another source"
-                    )
+        _updates_still_hold(store, new)
     store.replace_claim(new)
     store.record(now, "edit", claim=claim_id, detail=_change_detail(changed))
     return changed
+
+
+def _updates_still_hold(store: Store, claim: Claim) -> None:
+    """A claim given another source must keep the update rule with the claims it updates, or
+    that update it: :class:`LinkRefused` names the link in the way."""
+    for lk in store.links():
+        if lk.relation is Relation.updates and claim.id in (lk.src, lk.dst):
+            src, dst = (claim, store.claim(lk.dst)) if lk.src == claim.id else (store.claim(lk.src), claim)
+            broken = update_across_sources(src, lk.relation, dst)
+            if broken is not None:
+                raise LinkRefused(broken.message, broken.rule, lk.src, lk.dst, lk)
 
 
 def _only_editable(changes: Mapping[str, Any], editable: Sequence[str]) -> None:
@@ -325,46 +320,9 @@ def _public(claim: Claim) -> dict[str, Any]:
 # --------------------------------------------------------------------------- reports
 
 
-@dataclass(frozen=True, slots=True)
-class Report:
-    """Everything a listing shows: the ledger's records and the verdict on each claim."""
-
-    sources: Mapping[str, Source]
-    claims: Mapping[int, Claim]
-    links: Sequence[Link]
-    assessments: Mapping[int, Assessment]
-    by_claim: LinksByClaim  # every link touching a claim
-
-    def select(self, filters: Filters = Filters()) -> list[Claim]:
-        return analysis.select(self.claims.values(), self.assessments, self.sources, filters)
-
-    def links_of(self, claim_id: int) -> Sequence[Link]:
-        return self.by_claim.of(claim_id)
-
-
-class LinksByClaim:
-    """The links touching each claim, indexed on first use: a table of 100 rows never needs it."""
-
-    def __init__(self, links: Sequence[Link]) -> None:
-        self._links = links
-        self._index: dict[int, list[Link]] | None = None
-
-    def of(self, claim_id: int) -> Sequence[Link]:
-        if self._index is None:
-            self._index = {}
-            for lk in self._links:
-                self._index.setdefault(lk.src, []).append(lk)
-                if lk.dst != lk.src:
-                    self._index.setdefault(lk.dst, []).append(lk)
-        return self._index.get(claim_id, ())
-
-
 def report(store: Store) -> Report:
+    """The verdict on every claim in the store (:mod:`ledger.report` is the pure read side)."""
     return report_of(store.sources(), store.claims(), store.links())
-
-
-def report_of(sources: Mapping[str, Source], claims: Mapping[int, Claim], links: Sequence[Link]) -> Report:
-    return Report(sources, claims, links, analysis.analyze(sources, claims, links), LinksByClaim(links))
 
 
 def history_of(store: Store, claim_id: int) -> list[HistoryEntry]:
@@ -383,15 +341,87 @@ def _touches(entry: HistoryEntry, claim_id: int) -> bool:
 # --------------------------------------------------------------------------- import
 
 
-@dataclass(frozen=True, slots=True)
-class Imported:
-    """What an import added (or, in a dry run, would add)."""
+class _Import:
+    """One import's work in progress: what it will add, and every problem found on the way."""
 
-    sources: tuple[Source, ...]  # created
-    claims: tuple[tuple[str, Claim], ...]  # where each came from, and the claim with its id
-    links: tuple[Link, ...]
-    history: int  # history entries carried over from a backup
-    restored: bool  # a backup into an empty ledger: ids and history exactly as they were
+    def __init__(self, store: Store, batch: Batch, now: str, create_sources: bool) -> None:
+        self.store, self.batch, self.now, self.create_sources = store, batch, now, create_sources
+        self.problems: list[Problem] = list(batch.problems)
+        self.known = store.sources()
+        self.restore = batch.document and not store.claims() and not self.known
+        self.new_sources: dict[str, Source] = {}
+        self.named: list[tuple[str, str, int]] = []  # (source, where, row): checked after every row
+        self.by_ref: dict[str, Claim] = {}
+        self.claims: list[tuple[str, Claim]] = []
+
+    def problem(self, where: str, row: int, message: str) -> None:
+        self.problems.append(Problem(where, row, message))
+
+    def attempt(self, where: str, row: int, build: Callable[[], Any]) -> Any:
+        """``build()``, or None with the problem noted under ``where``."""
+        try:
+            return build()
+        except LedgerError as exc:
+            self.problem(where, row, str(exc))
+        except KeyError as exc:
+            self.problem(where, row, f"missing field {exc}")
+        except (TypeError, ValueError, AttributeError) as exc:
+            self.problem(where, row, f"malformed ({exc})")
+        return None
+
+    def admit(self, source: Source, where: str, row: int) -> None:
+        """One definition per source: the ledger's, or the first in the file; others must agree."""
+        have = self.known.get(source.id) or self.new_sources.get(source.id)
+        if have is None:
+            self.new_sources[source.id] = source
+        elif (have.kind, party_key(have.party)) != (source.kind, party_key(source.party)):
+            earlier = "in the ledger" if source.id in self.known else "earlier in the file"
+            self.problem(
+                where, row, f"source {source.id!r} is {side(have)} {earlier}, but here {side(source)}"
+            )
+
+    def take_sources(self) -> None:
+        for row in self.batch.sources:
+            source = self.attempt(row.where, row.row, lambda r=row: _source_record(r.fields, self.now))
+            if source is not None:
+                self.admit(source, row.where, row.row)
+
+    def take_claims(self) -> None:
+        first_claim = self.store.first_free_id("claims")
+        for number, row in enumerate(self.batch.claims):
+            claim_id = int(row.ref) if self.restore else first_claim + number
+            self.take_claim(row, claim_id)
+
+    def take_claim(self, row: ClaimRow, claim_id: int) -> None:
+        claim = self.attempt(row.where, row.row, lambda: _claim_row(row, claim_id, self.now))
+        if claim is None:  # its source is still checked: every problem of a row, not the first
+            source_id = _source_named(row)
+            if source_id and not (self.create_sources and row.source):
+                self.named.append((source_id, row.where, row.row))
+            return
+        if row.source is not None and (self.create_sources or claim.source in self.known):
+            described = self.attempt(row.where, row.row, lambda: _source_row(row, claim.source, self.now))
+            if described is None:
+                return  # its problem is noted; "unknown source" would only repeat it
+            self.admit(described, row.where, row.row)
+        self.named.append((claim.source, row.where, row.row))
+        if row.ref in self.by_ref:
+            self.problem(row.where, row.row, f"id {row.ref} is used by an earlier row too")
+            return
+        self.by_ref[row.ref] = claim
+        self.claims.append((row.where, claim))
+
+    def unknown_sources(self) -> None:
+        """Each source no row or ledger defines, once, with the rows that name it."""
+        unknown: dict[str, list[tuple[int, str]]] = {}
+        for source_id, where, row in self.named:
+            if source_id not in self.known and source_id not in self.new_sources:
+                unknown.setdefault(source_id, []).append((row, where))
+        for source_id, places in unknown.items():
+            places.sort()
+            where = and_more([w for _, w in places[:5]], len(places))
+            message = _unknown_source(source_id, self.create_sources, self.batch.document)
+            self.problem(where, places[0][0], message)
 
 
 def import_batch(store: Store, batch: Batch, *, now: str, create_sources: bool = False) -> Imported:
@@ -405,137 +435,83 @@ def import_batch(store: Store, batch: Batch, *, now: str, create_sources: bool =
     of CSV or JSON Lines name existing sources, or, with ``create_sources``,
     describe new ones in their ``source_*`` columns.
     """
-    problems = list(batch.problems)
-    known = store.sources()
-    restore = batch.document and not store.claims() and not known
-    new_sources: dict[str, Source] = {}
-
-    def admit(source: Source, where: str) -> None:
-        """One definition per source: the ledger's, or the first in the file; others must agree."""
-        have = known.get(source.id) or new_sources.get(source.id)
-        if have is None:
-            new_sources[source.id] = source
-        elif (have.kind, (have.party or "").casefold()) != (source.kind, (source.party or "").casefold()):
-            problems.append(
-                f"{where}: source {source.id!r} is {_described(have)} "
-                f"{'in the ledger' if source.id in known else 'earlier in the file'}, "
-                f"but here {_described(source)}"
-            )
-
-    for row in batch.sources:
-        source = _attempt(problems, row.where, lambda r=row: _source_record(r.fields, now))
-        if source is not None:
-            admit(source, row.where)
-
-    first_claim = store.first_free_id("claims")
-    named: list[tuple[str, str]] = []  # (source, row): checked once every row has had its say
-    by_ref: dict[str, Claim] = {}
-    claims: list[tuple[str, Claim]] = []
-    for number, row in enumerate(batch.claims):
-        claim_id = int(row.ref) if restore else first_claim + number
-        claim = _attempt(problems, row.where, lambda r=row, i=claim_id: _claim_row(r, i, now))
-        if claim is None:  # its source is still checked: every problem of a row, not the first
-            source_id = _source_named(row)
-            if source_id and not (create_sources and row.source):
-                named.append((source_id, row.where))
-            continue
-        if row.source is not None and (create_sources or claim.source in known):
-            described = _attempt(problems, row.where, lambda r=row, c=claim: _source_row(r, c.source, now))
-            if described is None:
-                continue  # its problem is noted; "unknown source" would only repeat it
-            admit(described, row.where)
-        named.append((claim.source, row.where))
-        if row.ref in by_ref:
-            problems.append(f"{row.where}: id {row.ref} is used by an earlier row too")
-            continue
-        by_ref[row.ref] = claim
-        claims.append((row.where, claim))
-
-    unknown: dict[str, list[str]] = {}  # source -> the rows naming it
-    for source_id, where in named:
-        if source_id not in known and source_id not in new_sources:
-            unknown.setdefault(source_id, []).append(where)
-    for source_id, rows in unknown.items():
-        rows.sort(key=_row_number)
-        problems.append(f"{_rows(rows)}: {_unknown_source(source_id, create_sources, batch.document)}")
-    links = _import_links(store, batch, by_ref, restore, now, problems)
-    carried = restore and batch.history is not None  # a backup's history is restored as it was
-    history = _history(batch, problems) if carried else []
-    if problems:
-        raise ImportRejected(batch.name, problems if batch.document else _in_row_order(problems))
-
+    work = _Import(store, batch, now, create_sources)
+    work.take_sources()
+    work.take_claims()
+    work.unknown_sources()
+    links = _import_links(work)
+    carried = work.restore and batch.history is not None  # a backup's history is restored as it was
+    history = _history(work) if carried else []
+    if work.problems:
+        problems = work.problems if batch.document else sorted(work.problems, key=lambda p: p.row)
+        raise ImportRejected(batch.name, problems)
+    claims = work.claims
     store.insert_bulk(
-        new_sources.values(),
+        work.new_sources.values(),
         [c for _, c in claims],
         links,
         history,
-        last_ids=batch.last_ids if restore else None,
+        last_ids=batch.last_ids if work.restore else None,
     )
     if not carried:
-        detail: dict[str, Any] = {"file": batch.name, "sources": sorted(new_sources)}
+        detail: dict[str, Any] = {"file": batch.name, "sources": sorted(work.new_sources)}
         if claims:
             detail["claims"] = [claims[0][1].id, claims[-1][1].id]
         detail["links"] = len(links)
         store.record(now, "import", detail=detail)
-    return Imported(tuple(new_sources.values()), tuple(claims), tuple(links), len(history), restore)
+    return Imported(tuple(work.new_sources.values()), tuple(claims), tuple(links), len(history), work.restore)
 
 
-def _import_links(
-    store: Store,
-    batch: Batch,
-    by_ref: Mapping[str, Claim],
-    restore: bool,
-    now: str,
-    problems: list[str],
-) -> list[Link]:
+def _import_links(work: _Import) -> list[Link]:
     """The batch's links, checked against the ledger's and each other in one index."""
-    existing = store.claims()
-    index = analysis.LinkIndex(store.links())
-    first_link = store.first_free_id("links")
+    existing = work.store.claims()
+    index = LinkIndex(work.store.links())
+    first_link = work.store.first_free_id("links")
     links: list[Link] = []
 
-    def claim_for(ref: str, where: str) -> Claim | None:
+    def claim_for(ref: str, where: str, row: int) -> Claim | None:
         ref = ref.strip()
         if ref.startswith("#") and ref[1:].isdigit() and int(ref[1:]) in existing:
             return existing[int(ref[1:])]
-        found = by_ref.get(ref)
+        found = work.by_ref.get(ref)
         if found is None:
-            hint = (
-                "no claim #" + ref[1:] + " in the ledger"
-                if ref.startswith("#")
-                else (f"no row has id {ref}" if not batch.document else f"claim #{ref} is not in the file")
-            )
-            problems.append(f"{where}: link to {ref!r}: {hint}")
+            work.problem(where, row, f"link to {ref!r}: {_missing_ref(ref, work.batch.document)}")
         return found
 
-    for row in batch.links:
-        a, b = claim_for(row.src, row.where), claim_for(row.dst, row.where)
+    for row in work.batch.links:
+        a, b = claim_for(row.src, row.where, row.row), claim_for(row.dst, row.where, row.row)
         if a is None or b is None:
             continue
         try:
             relation = parse_relation(row.relation)
             index.check(a, relation, b)
         except LedgerError as exc:
-            problems.append(f"{row.where}: {exc}")
+            work.problem(row.where, row.row, str(exc))
             continue
-        link_id = row.id if restore and row.id is not None else first_link + len(links)
-        made = Link(link_id, a.id, relation, b.id, row.note or None, row.created_at or now)
+        link_id = row.id if work.restore and row.id is not None else first_link + len(links)
+        made = Link(link_id, a.id, relation, b.id, row.note or None, row.created_at or work.now)
         index.add(made)
         links.append(made)
-    if restore and len({lk.id for lk in links}) != len(links):
-        problems.append("links: an id is used twice")
+    if work.restore and len({lk.id for lk in links}) != len(links):
+        work.problem("links", 0, "an id is used twice")
     return links
 
 
-def _history(batch: Batch, problems: list[str]) -> list[HistoryEntry]:
+def _missing_ref(ref: str, document: bool) -> str:
+    if ref.startswith("#"):
+        return "no claim #" + ref[1:] + " in the ledger"
+    return f"claim #{ref} is not in the file" if document else f"no row has id {ref}"
+
+
+def _history(work: _Import) -> list[HistoryEntry]:
     """A backup's history as it was; one from before the hash chain (schema 1) is chained now."""
     entries = []
-    for i, record in enumerate(batch.history or (), start=1):
-        entry = _attempt(problems, f"history[{i}]", lambda r=record: HistoryEntry.from_dict(r))
+    for i, record in enumerate(work.batch.history or (), start=1):
+        entry = work.attempt(f"history[{i}]", i, lambda r=record: HistoryEntry.from_dict(r))
         if entry is not None:
             entries.append(entry)
     if len({e.id for e in entries}) != len(entries):
-        problems.append("history: an id is used twice")
+        work.problem("history", 0, "an id is used twice")
     if any(e.hash is None for e in entries):
         prev = None
         chained = []
@@ -544,19 +520,6 @@ def _history(batch: Batch, problems: list[str]) -> list[HistoryEntry]:
             prev = chained[-1].hash
         entries = chained
     return entries
-
-
-def _attempt(problems: list[str], where: str, build: Callable[[], Any]) -> Any:
-    """``build()``, or None with the problem noted under ``where``."""
-    try:
-        return build()
-    except LedgerError as exc:
-        problems.append(f"{where}: {exc}")
-    except KeyError as exc:
-        problems.append(f"{where}: missing field {exc}")
-    except (TypeError, ValueError, AttributeError) as exc:
-        problems.append(f"{where}: malformed ({exc})")
-    return None
 
 
 def _source_record(d: Mapping[str, Any], now: str) -> Source:
@@ -593,20 +556,15 @@ def _source_row(row: ClaimRow, source_id: str, now: str) -> Source:
 
 def _claim_row(row: ClaimRow, claim_id: int, now: str) -> Claim:
     d = row.fields
+    stated = {name: d.get(name) for name in STATED if name not in ("text", "source", "figures", "tags")}
     claim = new_claim(
         d.get("text"),
         source=_required(d.get("source"), "source"),
         id=claim_id,
-        date=d.get("date"),
-        event=d.get("event"),
         figures=d.get("figures") or (),
-        url=d.get("url"),
-        archive_url=d.get("archive_url"),
-        retrieved_at=d.get("retrieved_at"),
-        quote=d.get("quote"),
         tags=d.get("tags") or (),
-        location=d.get("location"),
         recorded_at=d.get("recorded_at") or now,
+        **stated,
     )
     if d.get("retracted_at"):
         at = parse_timestamp(d["retracted_at"], "retracted_at")
@@ -628,27 +586,6 @@ def _required(value: Any, what: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidInput(f"{what} is empty")
     return value
-
-
-def _in_row_order(problems: list[str]) -> list[str]:
-    """Problems of a CSV or JSON Lines file sorted by the (first) row they name."""
-    return sorted(problems, key=_row_number)
-
-
-def _row_number(text: str) -> int:
-    """The number in ``row 7``, ``line 3`` or ``claims[2]`` at the start of ``text``; 0 if none."""
-    found = re.match(r"(?:row |line |\w+\[)(\d+)", text)
-    return int(found.group(1)) if found else 0
-
-
-def _rows(places: list[str]) -> str:
-    """``row 4`` or ``row 4, row 9 and 12 more``: where one problem recurs."""
-    shown = ", ".join(places[:5])
-    return shown + (f" and {len(places) - 5} more" if len(places) > 5 else "")
-
-
-def _described(source: Source) -> str:
-    return f"{source.kind.value}, {source.party_label}"
 
 
 def _unknown_source(source_id: str, create_sources: bool, document: bool) -> str:

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from .analysis import Filters
 from .model import Claim, Link, Source
+from .report import Filters
 
 
 def redact(

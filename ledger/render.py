@@ -17,20 +17,22 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from .analysis import Finding, MetricFigures, voice
+from .analysis import Finding, MetricFigures
 from .model import (
     CREDIBILITY_NAMES,
     RELIABILITY_NAMES,
     Claim,
     HistoryEntry,
+    Imported,
     Relation,
     Source,
     Status,
     grade,
     number,
 )
-from .ops import Imported, Report
+from .report import Report
 from .terminal import printable
+from .words import cut, plural, side, voice
 
 STATUS_STYLE = {
     Status.confirmed: "green",
@@ -63,8 +65,7 @@ def _source_cell(report: Report, claim: Claim, *, kind: bool = True) -> Text:
     cell = txt(claim.source, "bold")
     if source is not None:
         cell.append("\n")
-        detail = f"{source.kind.value}, {source.party_label}" if kind else source.party_label
-        cell.append(txt(detail, "dim"))
+        cell.append(txt(side(source, kind=kind), "dim"))
     return cell
 
 
@@ -198,7 +199,7 @@ def figures_view(report: Report, groups: Sequence[MetricFigures]) -> Table | Tex
     events = len({g.event for g in groups})
     table = _table(
         "Figures",
-        f"{_count(groups, 'metric')} in {_count(list(range(events)), 'event')}, {conflicts} in conflict",
+        f"{_count(groups, 'metric')} in {plural(events, 'event')}, {conflicts} in conflict",
     )
     table.add_column("Metric", no_wrap=True)
     table.add_column("Value", no_wrap=True)
@@ -288,7 +289,7 @@ def _ids(ids: Iterable[int]) -> str:
 
 
 def _count(items: Sequence[object], noun: str = "claim") -> str:
-    return f"{len(items)} {noun}{'' if len(items) == 1 else 's'}"
+    return plural(len(items), noun)
 
 
 # --------------------------------------------------------------------------- one claim
@@ -308,17 +309,8 @@ def claim_view(report: Report, claim: Claim, history: Sequence[HistoryEntry]) ->
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim", no_wrap=True)
     facts.add_column()
-    facts.add_row(
-        "Source",
-        txt(
-            f"{claim.source}"
-            + (
-                f" — {source.name} ({source.kind.value}, {source.party_label})"
-                if source
-                else " (unknown source)"
-            )
-        ),
-    )
+    said = f" — {source.name} ({side(source)})" if source else " (unknown source)"
+    facts.add_row("Source", txt(claim.source + said))
     status = status_text(a.status)
     status.append(": ")
     status.append(txt(a.reason))
@@ -407,9 +399,8 @@ def _grow_relays(report: Report, claim_id: int, node: Tree, seen: set[int]) -> N
             _grow_relays(report, lk.src, node.add(label), seen)
 
 
-def _short(text: str, width: int = 60) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= width else line[: width - 1] + "…"
+def _short(text: str) -> str:
+    return cut(text, 60)
 
 
 def history_table(entries: Sequence[HistoryEntry]) -> Table:

@@ -25,6 +25,7 @@ from typing import Any
 import orjson
 
 from .errors import Corrupt, LedgerError, Locked, NoLedger, StorageError
+from .jsonio import loads
 
 DEFAULT_LOCK_TIMEOUT = 5.0
 
@@ -43,10 +44,7 @@ def write_lock(path: Path, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[No
         with lock:
             yield
     except Timeout:
-        raise Locked(
-            f"ledger {path} is busy: another claim-ledger command has been writing it for "
-            f"{timeout:g}s; try again, or wait longer with --lock-timeout"
-        ) from None
+        raise Locked(path, timeout) from None
     except PermissionError as exc:
         raise StorageError(
             f"cannot lock ledger {path}: {exc.strerror or exc}; check the folder's permissions"
@@ -100,11 +98,6 @@ def ensure_writable(path: Path) -> None:
         )
 
 
-def loads(raw: bytes | str) -> Any:
-    """Parse JSON with orjson (about twice as fast as the standard library on big ledgers)."""
-    return orjson.loads(raw)
-
-
 def dump_json(data: Any) -> bytes:
     """The ledger file's bytes: compact JSON, ASCII only.
 
@@ -115,11 +108,6 @@ def dump_json(data: Any) -> bytes:
     """
     raw = orjson.dumps(data)
     return raw if raw.isascii() else raw.decode("utf-8").encode("ascii", _JSON_ESCAPE)
-
-
-def dumps_pretty(data: Any) -> str:
-    """JSON for people and scripts (``--json``, exports): indented by 2, UTF-8 text as is."""
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
 
 
 _JSON_ESCAPE = "claim-ledger-json-escape"

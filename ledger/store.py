@@ -23,7 +23,7 @@ from tinydb.storages import Storage
 from tinydb.table import Document
 
 from . import storage
-from .errors import Conflict, Corrupt, LedgerExists, NotFound, StorageError
+from .errors import Conflict, Corrupt, LedgerExists, NotFound, StorageError, UnknownSource
 from .model import SCHEMA_VERSION, Claim, HistoryEntry, Link, Source
 
 TABLES = ("sources", "claims", "links", "history", "meta")
@@ -100,11 +100,7 @@ class Store:
     def source(self, source_id: str) -> Source:
         found = self.sources().get(source_id)
         if found is None:
-            known = ", ".join(sorted(self.sources())[:8]) or "none yet"
-            raise NotFound(
-                f"unknown source {source_id!r} (known: {known}); add it with "
-                f"'claim-ledger source add {source_id} --name ... --kind ...'"
-            )
+            raise UnknownSource(source_id, sorted(self.sources())[:8])
         return found
 
     def claim(self, claim_id: int) -> Claim:
@@ -162,10 +158,13 @@ class Store:
 
     def insert_claim(self, claim: Claim) -> Claim:
         """Store ``claim`` under the next free id and return it with that id."""
-        claim = replace(claim, id=self._next_id("claims"))
-        self._db.table("claims").insert(Document(_doc(claim), doc_id=claim.id))
-        self._invalidate("claims")
-        return claim
+        return self._insert_new("claims", claim)
+
+    def _insert_new(self, table: str, record: Any) -> Any:
+        record = replace(record, id=self._next_id(table))
+        self._db.table(table).insert(Document(_doc(record), doc_id=record.id))
+        self._invalidate(table)
+        return record
 
     def replace_claim(self, claim: Claim) -> None:
         self.claim(claim.id)  # raises NotFound
@@ -173,10 +172,8 @@ class Store:
         self._invalidate("claims")
 
     def insert_link(self, link: Link) -> Link:
-        link = replace(link, id=self._next_id("links"))
-        self._db.table("links").insert(Document(_doc(link), doc_id=link.id))
-        self._invalidate("links")
-        return link
+        """Store ``link`` under the next free id and return it with that id."""
+        return self._insert_new("links", link)
 
     def remove_claim(self, claim_id: int, link_ids: Iterable[int] = ()) -> None:
         """Remove a claim and the given links (its own); ids are never given out again."""

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from ledger import ops
 from ledger.paths import sample_file
+from ledger.report import Report
 from ledger.store import memory_store
 
 NOW = "2024-01-01T12:00:00+00:00"
@@ -60,7 +61,7 @@ def cli() -> Cli:
 
 
 @pytest.fixture
-def sample_report() -> ops.Report:
+def sample_report() -> Report:
     store = memory_store()
     ops.load_document(store, ops.read_document(sample_file()), now=NOW)
     return ops.report(store)

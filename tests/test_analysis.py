@@ -364,12 +364,12 @@ def test_nothing_changes_the_records_it_is_given(sample_report):
     """Claim and Assessment are not frozen (for speed); no code path may change one in place."""
     import copy
 
-    from ledger import export, markdown
+    from ledger.export import listing, markdown, spreadsheet
 
     before = copy.deepcopy((dict(sample_report.claims), dict(sample_report.assessments)))
     analyze(sample_report.sources, sample_report.claims, sample_report.links)
     analysis.figures(sample_report.claims.values(), sample_report.assessments)
     markdown.report(sample_report, name="x", now=NOW, graph=True)
-    export.claims_csv(sample_report, sample_report.select())
-    export.claims_json(sample_report, sample_report.select())
+    spreadsheet.claims_csv(sample_report, sample_report.select())
+    listing.claims_json(sample_report, sample_report.select())
     assert (dict(sample_report.claims), dict(sample_report.assessments)) == before

@@ -11,9 +11,11 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ledger import markdown, ops
-from ledger.analysis import Filters, figures
+from ledger import ops
+from ledger.analysis import figures
+from ledger.export import markdown
 from ledger.model import Status
+from ledger.report import Filters, Report
 from ledger.store import memory_store
 from ledger.terminal import printable
 
@@ -93,7 +95,7 @@ def column(table: Table, name: str) -> list[str]:
     return [r[i] for r in table.rows]
 
 
-def _report(rep: ops.Report, **kwargs) -> str:
+def _report(rep: Report, **kwargs) -> str:
     return markdown.report(rep, name="kharkiv", now=NOW_WORDS, **kwargs)
 
 

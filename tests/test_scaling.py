@@ -11,7 +11,7 @@ import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
 
-from ledger import analysis
+from ledger import analysis, report
 from ledger.model import Claim, Kind, Link, Relation, Source, parse_figure
 
 
@@ -89,8 +89,8 @@ def touches_per_item(n: int) -> float:
     sources, claims, links = synthetic(n)
     CountingDict.touches = 0
     assessments = analysis.analyze(sources, claims, links)
-    chosen = analysis.select(claims.values(), assessments, sources, analysis.Filters())
-    analysis.lacking_confirmation(chosen, assessments)
+    chosen = report.select(claims.values(), assessments, sources, report.Filters())
+    report.lacking_confirmation(chosen, assessments)
     list(analysis.figures(chosen, assessments))
     analysis.findings(sources, claims, links)
     return CountingDict.touches / (len(claims) + len(links))

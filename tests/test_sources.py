@@ -7,8 +7,8 @@ import json
 import pytest
 
 from ledger import ops
-from ledger.analysis import statuses_by_source
 from ledger.model import Status
+from ledger.report import statuses_by_source
 from ledger.store import memory_store
 
 from .conftest import NOW

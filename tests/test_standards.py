@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 from pyld import jsonld
 
+from ledger.export.claimreview import claimreview
+from ledger.export.misp import misp_event
 from ledger.model import CREDIBILITY_NAMES, Status
-from ledger.standards import claimreview, misp_event
 
 SCHEMA = "http://schema.org/"
 CONTEXT = json.loads((Path(__file__).parent / "data" / "schema.org-claimreview-context.jsonld").read_text())

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from tinydb import TinyDB
 
-from ledger import ops, storage
+from ledger import jsonio, ops, storage
 from ledger.errors import (
     Corrupt,
     ImportRejected,
@@ -178,12 +178,11 @@ def test_a_document_with_problems_loads_nothing_and_lists_them(db):
     before = db.read_bytes()
     with pytest.raises(ImportRejected) as caught, open_ledger(db, write=True) as store:
         ops.load_document(store, doc, now=NOW)
-    assert caught.value.problems == [
+    assert [str(p) for p in caught.value.problems] == [
         "sources[2]: unknown kind 'spy': use one of " + ", ".join(k.value for k in Kind),
         "claims[2] (#2): bad date 'yesterday': use YYYY-MM-DD, e.g. 2023-12-31",
         "claims[3] (#3): unknown source 'ghost': the file's sources do not define it",
-        "links[2]: #3 already repeats #1: two claims have one link at most (run 'claim-ledger unlink 3 "
-        "1' first to change it)",
+        "links[2]: #3 already repeats #1: two claims have one link at most",
         "links[3]: link to '9': claim #9 is not in the file",
     ]
     assert str(caught.value).startswith("document was not imported: 5 problems; nothing was changed")
@@ -225,4 +224,4 @@ def test_the_ledger_file_is_ascii_json_that_reads_back_exactly(value):
     """orjson writes UTF-8; the file stays ASCII (\\u escapes, surrogate pairs for emoji)."""
     raw = storage.dump_json({"v": value})
     assert raw.isascii()
-    assert storage.loads(raw) == json.loads(raw) == {"v": value}
+    assert jsonio.loads(raw) == json.loads(raw) == {"v": value}

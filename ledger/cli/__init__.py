@@ -54,11 +54,11 @@ class LedgerGroup(TyperGroup):
             )
         except typer.Abort:
             sys.stderr.write("\n")  # the cursor is still on the interrupted prompt's line
-            code = _fail("interrupted: nothing was changed", 130)
+            code = _fail(["interrupted: nothing was changed"], 130)
         except Exception as exc:
             if debug:
                 raise
-            code = _fail(*_describe(exc))
+            code = _help_asked(exc) if _is_help_asked(exc) else _fail(*_describe(exc))
         else:
             code = rv if isinstance(rv, int) else 0
         if standalone_mode:
@@ -66,23 +66,49 @@ class LedgerGroup(TyperGroup):
         return code
 
 
-def _describe(exc: Exception) -> tuple[str, int]:
-    """One line and an exit code for any failure: ours, a usage error, or a bug."""
+def _is_help_asked(exc: Exception) -> bool:
+    """Click's answer to a group run with nothing to do (bare ``claim-ledger``): its help.
+
+    Known by name, as Typer itself does: Typer ships its own copy of Click's exceptions.
+    """
+    return type(exc).__name__ == "NoArgsIsHelpError"
+
+
+def _help_asked(exc: Exception) -> int:
+    """The help, as it is (it is ours, not user text): on stderr, exit 2, as Click does."""
+    sys.stderr.write(getattr(exc, "format_message", lambda: "")().rstrip("\n") + "\n")
+    return int(getattr(exc, "exit_code", 2))
+
+
+def _describe(exc: Exception) -> tuple[list[str], int]:
+    """The lines to print and an exit code for any failure: ours, a usage error, or a bug."""
     if isinstance(exc, LedgerError):
-        return str(exc), exc.exit_code
+        from .remedies import message
+
+        return message(exc), exc.exit_code
     if isinstance(exc, typer.TyperException):  # usage: unknown option, missing argument...
         usage = getattr(exc, "ctx", None)
         hint = f" (see '{usage.command_path} --help')" if usage is not None else ""
-        return exc.format_message() + hint, exc.exit_code
+        # Click lays some out on several lines ("Choose from:\n\tmarkdown,\n\tjson"): one line here
+        return [" ".join(exc.format_message().split()) + hint], exc.exit_code
     return (
-        f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the traceback, "
-        "and please report it)",
+        [
+            f"internal error: {type(exc).__name__}: {exc} (run again with --debug for the traceback, "
+            "and please report it)"
+        ],
         70,
     )
 
 
-def _fail(message: str, code: int) -> int:
-    done(f"Error: {message}")
+def _fail(lines: list[str], code: int) -> int:
+    """``Error: …`` on stderr: one line, or a first line and the details below it.
+
+    Each line is made inert on its own (user text in it cannot break the line or
+    move the cursor); the breaks between them are ours.
+    """
+    done(f"Error: {lines[0]}")
+    for line in lines[1:]:
+        done(line)
     sys.stderr.flush()
     return code
 

@@ -28,7 +28,7 @@ def check(
     Example: claim-ledger check --json
     """
     from .. import analysis, render
-    from ..storage import dumps_pretty
+    from ..export.listing import findings_json
 
     with env(ctx).reading() as store:
         found = analysis.findings(
@@ -36,20 +36,7 @@ def check(
         )
     if as_json:
         if found:
-            echo_json(
-                dumps_pretty(
-                    [
-                        {
-                            "code": f.code,
-                            "message": f.message,
-                            "remedy": f.remedy,
-                            "claims": list(f.claims),
-                            "links": list(f.links),
-                        }
-                        for f in found
-                    ]
-                )
-            )
+            echo_json(findings_json(found))
     elif found:
         console().print(render.findings_table(found))
     if found:

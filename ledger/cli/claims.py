@@ -2,22 +2,46 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+import sys
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..errors import NearDuplicate, UsageError
 from . import complete
 from .context import Env, console, done, echo_json, env, limited, listing, local_today, stdin_is_tty
+from .options import (
+    ArchiveOpt,
+    ClaimA,
+    ClaimB,
+    ClaimId,
+    ContradictsOpt,
+    CorroboratesOpt,
+    DateOpt,
+    EventOpt,
+    FigureOpt,
+    ForceOpt,
+    LocationOpt,
+    QuoteOpt,
+    RepeatsOpt,
+    RetrievedOpt,
+    SourceOpt,
+    TagOpt,
+    TextArg,
+    UpdatesOpt,
+    UrlOpt,
+    claim_fields,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
     from rich.console import RenderableType
 
-    from ..analysis import Assessment, Filters
-    from ..model import Claim
-    from ..ops import Added, Report
+    from ..analysis import Assessment
+    from ..model import Claim, Relation
+    from ..ops import Added
+    from ..report import Filters, Report
     from .entry import Entry
 
 
@@ -29,74 +53,10 @@ def register(app: typer.Typer) -> None:
         app.command()(command)
 
 
-ClaimId = Annotated[
-    int,
-    typer.Argument(metavar="N", help="A claim id, as 'list' shows it.", autocompletion=complete.claim_ids),
-]
-ClaimA = Annotated[
-    int,
-    typer.Argument(metavar="A", help="The claim the link starts from.", autocompletion=complete.claim_ids),
-]
-ClaimB = Annotated[
-    int, typer.Argument(metavar="B", help="The claim the link points to.", autocompletion=complete.claim_ids)
-]
-
-
-# The fields of a claim, as add sets them and edit changes them.
-DateOpt = Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="When the source made it.")]
-EventOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--event",
-        "-e",
-        metavar="EVENT",
-        help="Slug of the incident, e.g. kharkiv-2023-12-31.",
-        autocompletion=complete.events,
-    ),
-]
-FigureOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--figure",
-        "-f",
-        metavar="K=V",
-        help="A number it states: killed=3, killed>=45, killed=20..30 (repeatable).",
-    ),
-]
-UrlOpt = Annotated[str | None, typer.Option("--url", help="Where it was seen.")]
-ArchiveOpt = Annotated[str | None, typer.Option("--archive-url", help="An archived copy of the page.")]
-RetrievedOpt = Annotated[
-    str | None,
-    typer.Option("--retrieved-at", metavar="WHEN", help="When the page was retrieved (ISO 8601)."),
-]
-QuoteOpt = Annotated[str | None, typer.Option("--quote", help="The source's words, verbatim.")]
-LocationOpt = Annotated[str | None, typer.Option("--location", help="Where it happened, in words.")]
-TagOpt = Annotated[
-    list[str] | None, typer.Option("--tag", "-t", metavar="TAG", help="A label of your own (repeatable).")
-]
-
-
 def add(
     ctx: typer.Context,
-    text: Annotated[
-        str | None,
-        typer.Argument(
-            metavar="TEXT",
-            show_default=False,
-            help="The assertion, as atomic as possible. Asked for at a terminal if left out.",
-        ),
-    ] = None,
-    source: Annotated[
-        str | None,
-        typer.Option(
-            "--source",
-            "-s",
-            metavar="ID",
-            autocompletion=complete.source_ids,
-            show_default=False,
-            help="Who made the claim. Asked for at a terminal if left out.",
-        ),
-    ] = None,
+    text: TextArg = None,
+    source: SourceOpt = None,
     date: DateOpt = None,
     event: EventOpt = None,
     figure: FigureOpt = None,
@@ -106,79 +66,24 @@ def add(
     quote: QuoteOpt = None,
     location: LocationOpt = None,
     tag: TagOpt = None,
-    repeats: Annotated[
-        list[int] | None,
-        typer.Option(
-            "--repeats",
-            metavar="N",
-            help="It relays claim N (one voice, not two) (repeatable).",
-            autocompletion=complete.claim_ids,
-        ),
-    ] = None,
-    corroborates: Annotated[
-        list[int] | None,
-        typer.Option(
-            "--corroborates",
-            metavar="N",
-            help="It supports claim N on its own account (repeatable).",
-            autocompletion=complete.claim_ids,
-        ),
-    ] = None,
-    contradicts: Annotated[
-        list[int] | None,
-        typer.Option(
-            "--contradicts",
-            metavar="N",
-            help="It disputes claim N (repeatable).",
-            autocompletion=complete.claim_ids,
-        ),
-    ] = None,
-    updates: Annotated[
-        list[int] | None,
-        typer.Option(
-            "--updates",
-            autocompletion=complete.claim_ids,
-            metavar="N",
-            help="It is a newer statement of claim N by the same source (repeatable).",
-        ),
-    ] = None,
-    force: Annotated[
-        bool,
-        typer.Option(
-            "--force", help="Add it even if a recorded claim says nearly the same (see 'Near duplicates')."
-        ),
+    repeats: RepeatsOpt = None,
+    corroborates: CorroboratesOpt = None,
+    contradicts: ContradictsOpt = None,
+    updates: UpdatesOpt = None,
+    force: ForceOpt = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the new claim as JSON (as 'show --json') instead of its id.")
     ] = False,
 ) -> None:
-    """Record a claim: one assertion by one source.
+    """Record a claim: one assertion by one source. Prints its id on standard output.
 
     \b
     Example: claim-ledger add "Two HIMARS launchers were destroyed" --source ru-mod
     --date 2023-12-30 --event kharkiv-2023-12-30 --figure himars_destroyed=2
     """
-    from ..model import Relation
-
     e = env(ctx)
-    fields: dict[str, Any] = {
-        "date": date,
-        "event": event,
-        "figures": figure or (),
-        "url": url,
-        "archive_url": archive_url,
-        "retrieved_at": retrieved_at,
-        "quote": quote,
-        "location": location,
-        "tags": tag or (),
-    }
-    links = [
-        (relation, n)
-        for relation, given in (
-            (Relation.repeats, repeats),
-            (Relation.corroborates, corroborates),
-            (Relation.contradicts, contradicts),
-            (Relation.updates, updates),
-        )
-        for n in given or ()
-    ]
+    fields = claim_fields(locals(), figures=figure or (), tags=tag or ())
+    links = _links_given(repeats, corroborates, contradicts, updates)
     from .entry import Entry, session  # here: start-up of every other command stays lean (bench/)
 
     if text is None and stdin_is_tty():  # the questions, as hledger add asks them
@@ -187,22 +92,40 @@ def add(
         if text is None or source is None:
             text, source = _ask_source(e, text)
         entry = Entry(text, source, fields, links, checked=force)
-    added = _add(e, entry)
+    added, record = _add(e, entry, as_json)
+    echo_json(record) if as_json else sys.stdout.write(f"{added.claim.id}\n")
     done(f"Added claim #{added.claim.id} ({added.claim.source}).")
     for lk in added.links:
         done(f"Linked: #{lk.src} {lk.relation.value} #{lk.dst}.")
     done(f"See it with: claim-ledger show {added.claim.id}")
 
 
-def _add(e: Env, entry: Entry) -> Added:
-    """Store the claim; at a terminal, a near duplicate is shown and the user says how they relate."""
+def _links_given(*given: list[int] | None) -> list[tuple[Relation, int]]:
+    """--repeats, --corroborates, --contradicts and --updates, in that order, as (relation, N)."""
+    from ..model import Relation
+
+    order = (Relation.repeats, Relation.corroborates, Relation.contradicts, Relation.updates)
+    return [(relation, n) for relation, ids in zip(order, given, strict=True) for n in ids or ()]
+
+
+def _add(e: Env, entry: Entry, as_json: bool) -> tuple[Added, str]:
+    """Store the claim; at a terminal, a near duplicate is shown and the user says how they relate.
+
+    With ``as_json``, also the new claim as ``show --json`` prints it, from the ledger as written.
+    """
     from .. import ops
+    from ..export.listing import claim_record
+    from ..jsonio import dumps_pretty
     from .entry import resolve_duplicates
 
     while True:
         try:
             with e.writing() as store:
-                return ops.add_claim(store, entry.text, source=entry.source, now=e.now(), **entry.arguments())
+                added = ops.add_claim(
+                    store, entry.text, source=entry.source, now=e.now(), **entry.arguments()
+                )
+                record = dumps_pretty(claim_record(ops.report(store), added.claim)) if as_json else ""
+            return added, record
         except NearDuplicate as dup:
             if not stdin_is_tty():
                 raise
@@ -333,7 +256,7 @@ def unconfirmed(
     Example: claim-ledger unconfirmed --party RU
     """
     from .. import render
-    from ..analysis import lacking_confirmation
+    from ..report import lacking_confirmation
 
     _listing(ctx, filters, as_json, limit, render.unconfirmed_table, lacking_confirmation)
 
@@ -346,7 +269,7 @@ def disputed(ctx: typer.Context, filters: Filters, as_json: bool = False, limit:
     Example: claim-ledger disputed --event kharkiv-2023-12-31
     """
     from .. import render
-    from ..analysis import disputed as disputed_claims
+    from ..report import disputed as disputed_claims
 
     _listing(ctx, filters, as_json, limit, render.disputed_table, disputed_claims)
 
@@ -377,6 +300,6 @@ def _listing(
 
 
 def _print_json(report: Report, claims: list[Claim]) -> None:
-    from ..export import claims_json
+    from ..export.listing import claims_json
 
     echo_json(claims_json(report, claims))

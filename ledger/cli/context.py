@@ -18,8 +18,8 @@ from . import complete
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from ..analysis import Filters
     from ..paths import LedgerPath
+    from ..report import Filters
     from ..store import Store
 
 
@@ -249,7 +249,6 @@ def build_filters(
     until: str | None,
     search: str | None,
 ) -> Filters:
-    from ..analysis import Filters
     from ..model import (
         parse_date,
         parse_event,
@@ -257,12 +256,14 @@ def build_filters(
         parse_source_id,
         parse_status,
         parse_tags,
+        party_key,
     )
+    from ..report import Filters
 
     return Filters(
         sources=frozenset(parse_source_id(s) for s in source or ()),
         kinds=frozenset(parse_kind(k).value for k in kind or ()),
-        parties=frozenset(p.strip().casefold() for p in party or () if p.strip()),
+        parties=frozenset(key for p in party or () if (key := party_key(p.strip()))),
         events=frozenset(e for e in (parse_event(v) for v in event or ()) if e),
         statuses=frozenset(parse_status(s) for s in status or ()),
         tags=frozenset(parse_tags(tag or ())),

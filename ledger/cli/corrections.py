@@ -7,20 +7,21 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from . import complete
-from .claims import (
+from .context import console, done, echo_json, env, stdin_is_tty
+from .options import (
     ArchiveOpt,
     ClaimId,
     DateOpt,
     EventOpt,
     FigureOpt,
     LocationOpt,
+    NewSourceOpt,
     QuoteOpt,
     RetrievedOpt,
     TagOpt,
     UrlOpt,
+    claim_fields,
 )
-from .context import console, done, echo_json, env, stdin_is_tty
 
 
 def register(app: typer.Typer) -> None:
@@ -32,16 +33,7 @@ def edit(
     ctx: typer.Context,
     n: ClaimId,
     text: Annotated[str | None, typer.Option("--text", help="The claim's new wording.")] = None,
-    source: Annotated[
-        str | None,
-        typer.Option(
-            "--source",
-            "-s",
-            metavar="ID",
-            help="Who really made the claim.",
-            autocompletion=complete.source_ids,
-        ),
-    ] = None,
+    source: NewSourceOpt = None,
     date: DateOpt = None,
     event: EventOpt = None,
     figure: FigureOpt = None,
@@ -74,15 +66,7 @@ def edit(
             now=e.now(),
             text=text,
             source=source,
-            date=date,
-            event=event,
-            figures=[] if no_figures else figure,
-            url=url,
-            archive_url=archive_url,
-            retrieved_at=retrieved_at,
-            quote=quote,
-            location=location,
-            tags=[] if no_tags else tag,
+            **claim_fields(locals(), figures=[] if no_figures else figure, tags=[] if no_tags else tag),
         )
     done(f"Edited #{n}: {', '.join(changed)}. 'claim-ledger history {n}' shows the old values.")
 
@@ -99,7 +83,7 @@ def history(
     Example: claim-ledger history 5
     """
     from .. import ops, render
-    from ..storage import dumps_pretty
+    from ..jsonio import dumps_pretty
 
     with env(ctx).reading() as store:
         entries = ops.history_of(store, n)

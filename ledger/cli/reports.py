@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..errors import ImportRejected, UsageError
+from ..errors import UsageError
+from ..words import plural
 from .context import DEFAULT_LIMIT, FIGURES_LIMIT, console, done, echo_json, env, filtered, limited, listing
 
 if TYPE_CHECKING:
-    from ..analysis import Filters
-    from ..ops import Imported
+    from ..model import Imported
+    from ..report import Filters
     from ..store import Store
 
 
@@ -22,10 +23,6 @@ def register(app: typer.Typer) -> None:
     app.command()(figures)
     app.command()(export)
     app.command("import")(import_)
-
-
-# How many problems `import` lists before it only counts the rest.
-_PROBLEMS_SHOWN = 100
 
 
 @listing
@@ -40,7 +37,7 @@ def figures(ctx: typer.Context, filters: Filters, as_json: bool = False, limit: 
     Example: claim-ledger figures --event kharkiv-2023-12-31
     """
     from .. import analysis, ops, render
-    from ..export import figures_json
+    from ..export.listing import figures_json
 
     with env(ctx).reading() as store:
         report = ops.report(store)
@@ -60,49 +57,54 @@ class ExportFormat(StrEnum):
     misp = "misp"
 
 
+FormatArg = Annotated[
+    ExportFormat,
+    typer.Argument(
+        metavar="FORMAT",
+        show_default=False,
+        help="markdown (the report), json (the whole ledger, lossless), csv (one row per claim), "
+        "claimreview (schema.org JSON-LD) or misp (a MISP event, Admiralty-tagged).",
+    ),
+]
+OutputOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="Write to FILE (replaced atomically; a new file is readable by you only). "
+        "Default, or '-': standard output.",
+    ),
+]
+GraphOpt = Annotated[
+    bool, typer.Option("--graph", help="markdown: add a Mermaid diagram of the links (GitHub draws it).")
+]
+ConfidentialOpt = Annotated[
+    bool,
+    typer.Option(
+        "--include-confidential",
+        help="Name confidential sources, with their name, URL and notes (for your own backups).",
+    ),
+]
+AuthorOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--author",
+        metavar="NAME",
+        help="claimreview: the organisation publishing the reviews (schema.org asks for one).",
+    ),
+]
+
+
 @filtered
 def export(
     ctx: typer.Context,
-    fmt: Annotated[
-        ExportFormat,
-        typer.Argument(
-            metavar="FORMAT",
-            show_default=False,
-            help="markdown (the report), json (the whole ledger, lossless), csv (one row per claim), "
-            "claimreview (schema.org JSON-LD) or misp (a MISP event, Admiralty-tagged).",
-        ),
-    ],
+    fmt: FormatArg,
     filters: Filters,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            metavar="FILE",
-            dir_okay=False,
-            help="Write to FILE (replaced atomically; a new file is readable by you only). "
-            "Default: standard output.",
-        ),
-    ] = None,
-    graph: Annotated[
-        bool,
-        typer.Option("--graph", help="markdown: add a Mermaid diagram of the links (GitHub draws it)."),
-    ] = False,
-    include_confidential: Annotated[
-        bool,
-        typer.Option(
-            "--include-confidential",
-            help="Name confidential sources, with their name, URL and notes (for your own backups).",
-        ),
-    ] = False,
-    author: Annotated[
-        str | None,
-        typer.Option(
-            "--author",
-            metavar="NAME",
-            help="claimreview: the organisation publishing the reviews (schema.org asks for one).",
-        ),
-    ] = None,
+    output: OutputOpt = None,
+    graph: GraphOpt = False,
+    include_confidential: ConfidentialOpt = False,
+    author: AuthorOpt = None,
 ) -> None:
     """Write the report (markdown), the whole ledger (json), a spreadsheet (csv),
     schema.org ClaimReview JSON-LD (claimreview) or a MISP event (misp).
@@ -117,45 +119,34 @@ def export(
     Example: claim-ledger export claimreview --author "Kharkiv Desk" -o reviews.jsonld
     """
     from .. import export as writers
-    from .. import markdown, ops, privacy, standards, storage
+    from .. import storage
 
     if graph and fmt is not ExportFormat.markdown:
         raise UsageError("--graph only applies to the markdown report")
     if author is not None and fmt is not ExportFormat.claimreview:
         raise UsageError("--author only applies to claimreview")
+    target = None if output in (None, "-") else Path(output)
     e = env(ctx)
     with e.reading() as store:
-        ledger = store.path
-        if output is not None and _same_file(output, ledger):
-            raise UsageError(f"--output {output} is the ledger itself: choose another file")
-        sources = store.sources()
-        redacted = privacy.has_confidential(sources) and not include_confidential
-        if redacted:
-            report = ops.report_of(*privacy.redact(sources, store.claims(), store.links()))
-            claims = report.select(privacy.redact_filters(filters, sources))
-        else:
-            report = ops.report(store)
-            claims = report.select(filters)
-        if fmt is ExportFormat.markdown:
-            body = markdown.report(
-                report, name=ledger.stem, now=e.now_words(), filters=filters, graph=graph, claims=claims
-            )
-        elif fmt is ExportFormat.json:
-            history = () if redacted else store.history()
-            body = writers.ledger_json(report, claims, history, store.last_ids(), filters, redacted=redacted)
-        elif fmt is ExportFormat.claimreview:
-            body = standards.claimreview(report, claims, published=e.now()[:10], author=author)
-        elif fmt is ExportFormat.misp:
-            body = standards.misp_event(
-                report, claims, info=f"claim-ledger: {ledger.stem}", date=e.now()[:10]
-            )
-        else:
-            body = writers.claims_csv(report, claims)
-    if output is None:
-        sys.stdout.write(body)
+        if target is not None and _same_file(target, store.path):
+            raise UsageError(f"--output {target} is the ledger itself: choose another file")
+        request = writers.Request(
+            name=store.path.stem,
+            now=e.now(),
+            now_words=e.now_words(),
+            filters=filters,
+            include_confidential=include_confidential,
+            graph=graph,
+            author=author,
+            history=store.history() if fmt is ExportFormat.json else (),
+            last_ids=store.last_ids(),
+        )
+        done_ = writers.write(fmt.value, store.sources(), store.claims(), store.links(), request)
+    if target is None:
+        sys.stdout.write(done_.text)
         return
-    storage.atomic_write(output, body.encode("utf-8"), what="export")
-    done(f"Wrote {fmt.value} for {len(claims)} claim{'s' if len(claims) != 1 else ''} to {output}.")
+    storage.atomic_write(target, done_.text.encode("utf-8"), what="export")
+    done(f"Wrote {fmt.value} for {plural(done_.claims, 'claim')} to {target}.")
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -165,35 +156,40 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+FileArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="FILE",
+        help="A claim-ledger JSON export, a CSV file or JSON Lines; '-' reads standard input.",
+    ),
+]
+ImportFormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        metavar="FORMAT",
+        help="json, csv or jsonl. Default: from the file name (.json, .csv, .jsonl/.ndjson).",
+    ),
+]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Check everything and show what would be added; write nothing.")
+]
+CreateSourcesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--create-sources",
+        help="Create sources the ledger lacks from the rows' source_kind, source_party, "
+        "source_name and source_reliability columns.",
+    ),
+]
+
+
 def import_(
     ctx: typer.Context,
-    file: Annotated[
-        str,
-        typer.Argument(
-            metavar="FILE",
-            help="A claim-ledger JSON export, a CSV file or JSON Lines; '-' reads standard input.",
-        ),
-    ],
-    fmt: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            metavar="FORMAT",
-            help="json, csv or jsonl. Default: from the file name (.json, .csv, .jsonl/.ndjson).",
-        ),
-    ] = None,
-    dry_run: Annotated[
-        bool,
-        typer.Option("--dry-run", help="Check everything and show what would be added; write nothing."),
-    ] = False,
-    create_sources: Annotated[
-        bool,
-        typer.Option(
-            "--create-sources",
-            help="Create sources the ledger lacks from the rows' source_kind, source_party, "
-            "source_name and source_reliability columns.",
-        ),
-    ] = False,
+    file: FileArg,
+    fmt: ImportFormatOpt = None,
+    dry_run: DryRunOpt = False,
+    create_sources: CreateSourcesOpt = False,
 ) -> None:
     """Add claims, sources and links from a file: all of them, or none.
 
@@ -225,18 +221,14 @@ def import_(
     def run(store: Store) -> Imported:
         return ops.import_batch(store, batch, now=now, create_sources=create_sources)
 
-    try:
-        if dry_run and not exists:
-            added = run(memory_store())
-        elif dry_run:  # the ledger as read, changed in memory only
-            with e.reading() as store:
-                added = run(store)
-        else:
-            with e.writing(create=not exists) as store:
-                added = run(store)
-    except ImportRejected as rejected:
-        _list_problems(rejected)
-        raise typer.Exit(1) from None
+    if dry_run and not exists:
+        added = run(memory_store())
+    elif dry_run:  # the ledger as read, changed in memory only
+        with e.reading() as store:
+            added = run(store)
+    else:
+        with e.writing(create=not exists) as store:
+            added = run(store)
     if dry_run:
         shown = added.claims[:DEFAULT_LIMIT]
         if len(added.claims) > len(shown):
@@ -245,27 +237,15 @@ def import_(
     done(_imported_words(added, name, dry_run))
 
 
-def _list_problems(rejected: ImportRejected) -> None:
-    from ..terminal import printable
-
-    problems = rejected.problems
-    lines = [f"Error: {printable(rejected.summary, single_line=True)}"]
-    lines += [f"  {printable(p, single_line=True)}" for p in problems[:_PROBLEMS_SHOWN]]
-    if len(problems) > _PROBLEMS_SHOWN:
-        lines.append(f"  ... and {len(problems) - _PROBLEMS_SHOWN} more")
-    sys.stderr.write("\n".join(lines) + "\n")
-
-
 def _imported_words(added: Imported, name: str, dry_run: bool) -> str:
-    n = len(added.claims)
-    parts = [f"{n} claim{'s' if n != 1 else ''}"]
-    if n:
+    parts = [plural(len(added.claims), "claim")]
+    if added.claims:
         first, last = added.claims[0][1].id, added.claims[-1][1].id
         parts[0] += f" (#{first})" if first == last else f" (#{first}-#{last})"
-    parts.append(f"{len(added.links)} link{'s' if len(added.links) != 1 else ''}")
-    parts.append(f"{len(added.sources)} new source{'s' if len(added.sources) != 1 else ''}")
+    parts.append(plural(len(added.links), "link"))
+    parts.append(plural(len(added.sources), "new source"))
     if added.history:
-        parts.append(f"{added.history} history entr{'ies' if added.history != 1 else 'y'}")
+        parts.append(plural(added.history, "history entry", "history entries"))
     what = ", ".join(parts)
     if dry_run:
         return f"Dry run: would add {what} from {name}. Nothing was written."

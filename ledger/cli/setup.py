@@ -24,7 +24,7 @@ def demo(ctx: typer.Context) -> None:
     Example: claim-ledger demo
     """
     from .. import ops, paths, render
-    from ..analysis import disputed, lacking_confirmation
+    from ..report import disputed, lacking_confirmation
     from ..store import memory_store
 
     store = memory_store()

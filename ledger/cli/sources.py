@@ -8,6 +8,7 @@ import typer
 
 from . import complete
 from .context import console, done, env
+from .options import SourceIdArg, given
 
 app = typer.Typer(
     help="Who speaks: add, edit, list and show sources.",
@@ -16,14 +17,6 @@ app = typer.Typer(
 )
 
 
-SourceId = Annotated[
-    str,
-    typer.Argument(
-        metavar="ID",
-        help="Short id used on the command line, e.g. ru-mod or kharkiv-rma.",
-        autocompletion=complete.source_ids,
-    ),
-]
 KIND_HELP = (
     "regional_administration, defence_ministry, government, military, press, "
     "news_agency, ngo, international_org, osint, eyewitness or other."
@@ -50,7 +43,7 @@ CONFIDENTIAL_HELP = (
 @app.command("add")
 def add(
     ctx: typer.Context,
-    source_id: SourceId,
+    source_id: SourceIdArg,
     name: Annotated[str, typer.Option("--name", help="Full name of the source.")],
     kind: Annotated[str, typer.Option("--kind", help=KIND_HELP, autocompletion=complete.kinds)],
     party: PartyOpt = None,
@@ -69,18 +62,8 @@ def add(
 
     e = env(ctx)
     with e.writing() as store:
-        source = ops.add_source(
-            store,
-            source_id,
-            name=name,
-            kind=kind,
-            party=party,
-            reliability=reliability,
-            url=url,
-            notes=notes,
-            confidential=confidential,
-            now=e.now(),
-        )
+        fields = given(locals(), ops.SOURCE_EDITABLE)
+        source = ops.add_source(store, source_id, confidential=confidential, now=e.now(), **fields)
     secret = f"; exports call it {source.pseudonym}" if source.pseudonym else ""
     done(f"Added source {source.id} ({source.kind.value}, {source.party_label}){secret}.")
 
@@ -88,7 +71,7 @@ def add(
 @app.command("edit")
 def edit(
     ctx: typer.Context,
-    source_id: SourceId,
+    source_id: SourceIdArg,
     name: Annotated[str | None, typer.Option("--name", help="Full name of the source.")] = None,
     kind: Annotated[str | None, typer.Option("--kind", help=KIND_HELP, autocompletion=complete.kinds)] = None,
     party: Annotated[
@@ -122,18 +105,8 @@ def edit(
 
     e = env(ctx)
     with e.writing() as store:
-        changed = ops.edit_source(
-            store,
-            source_id,
-            now=e.now(),
-            name=name,
-            kind=kind,
-            party=party,
-            reliability=reliability,
-            url=url,
-            notes=notes,
-            confidential=confidential,
-        )
+        fields = given(locals(), ops.SOURCE_EDITABLE)
+        changed = ops.edit_source(store, source_id, confidential=confidential, now=e.now(), **fields)
     sid = source_id.strip()
     for field, (old, new) in changed.items():
         if field != "pseudonym":
@@ -160,7 +133,7 @@ def list_(ctx: typer.Context) -> None:
     Example: claim-ledger source list
     """
     from .. import ops, render
-    from ..analysis import statuses_by_source
+    from ..report import statuses_by_source
 
     with env(ctx).reading() as store:
         report = ops.report(store)

@@ -13,10 +13,11 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
-from .analysis import Filters, MetricFigures, disputed, figures, lacking_confirmation
-from .model import CREDIBILITY_NAMES, RELIABILITY_NAMES, Claim, Relation, Source, Status, grade, number
-from .ops import Report
-from .terminal import UNSAFE_CHARS, printable
+from ..analysis import MetricFigures, figures
+from ..model import CREDIBILITY_NAMES, RELIABILITY_NAMES, Claim, Relation, Source, Status, grade, number
+from ..report import NO_FILTERS, Filters, Report, confirmed, disputed, lacking_confirmation
+from ..terminal import UNSAFE_CHARS, printable
+from ..words import plural, side, who
 
 # Always special inline: backslash, code, emphasis, links, HTML, tables, strikethrough, math.
 _ALWAYS = re.compile(r"([\\`*\[\]<|~$])")
@@ -120,7 +121,7 @@ def report(
     *,
     name: str,
     now: str,
-    filters: Filters = Filters(),
+    filters: Filters = NO_FILTERS,
     graph: bool = False,
     claims: Sequence[Claim] | None = None,
 ) -> str:
@@ -160,14 +161,10 @@ def _summary(rep: Report, claims: Sequence[Claim]) -> str:
     lacking = counts[Status.unconfirmed] + counts[Status.disputed]
     parts = [f"{counts[s]} {s.value}" for s in Status if s is not Status.superseded or counts[s]]
     return (
-        f"**{_n(len(claims), 'claim')}** from **{_n(len(sources), 'source')}**: "
+        f"**{plural(len(claims), 'claim')}** from **{plural(len(sources), 'source')}**: "
         + ", ".join(parts)
         + f". **{lacking}** lack independent confirmation."
     )
-
-
-def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _none(what: str) -> list[str]:
@@ -181,8 +178,13 @@ def _who(rep: Report, claim: Claim) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _voice(source_id: str, source: Source | None) -> str:
-    detail = f" ({text(source.kind.value.replace('_', ' '))}, {text(source.party_label)})" if source else ""
+    detail = f" ({text(_words(side(source)))})" if source else ""
     return f"{code(source_id)}{detail}"
+
+
+def _words(identifier: str) -> str:
+    """``defence_ministry`` as a reader says it: ``defence ministry``."""
+    return identifier.replace("_", " ")
 
 
 def _grade(rep: Report, claim: Claim) -> str:
@@ -248,7 +250,7 @@ def _figures(rep: Report, claims: Sequence[Claim]) -> list[str]:
         return _none("figures in these claims")
     conflicts = sum(g.conflict for g in groups)
     lead = (
-        f"**{_n(conflicts, 'conflict')}**: values from different origins that cannot both be true."
+        f"**{plural(conflicts, 'conflict')}**: values from different origins that cannot both be true."
         if conflicts
         else "No conflicts: every origin's values overlap."
     )
@@ -297,7 +299,7 @@ def _confirmed(rep: Report, claims: Sequence[Claim]) -> list[str]:
 
     return _claims_table(
         rep,
-        [c for c in claims if rep.assessments[c.id].status is Status.confirmed],
+        confirmed(claims, rep.assessments),
         "claim is independently confirmed",
         ["Grade", "Confirmed by"],
         cells,
@@ -315,7 +317,7 @@ def _sources(rep: Report, claims: Sequence[Claim], *, whole: bool) -> list[str]:
             [
                 code(s.id),
                 link(s.name, s.url) if s.url else text(s.name),
-                text(s.kind.value.replace("_", " ")),
+                text(_words(s.kind.value)),
                 text(s.party_label),
                 f"{s.reliability} ({RELIABILITY_NAMES[s.reliability]})",
                 str(counts[s.id]),
@@ -362,8 +364,7 @@ def _graph(rep: Report, claims: Sequence[Claim]) -> list[str]:
     for cid in linked:
         claim = rep.claims[cid]
         source = rep.sources.get(claim.source)
-        who = f"{claim.source} ({source.party_label})" if source else claim.source
-        label = f"{cid}: {_mermaid_label(who)}"
+        label = f"{cid}: {_mermaid_label(who(claim.source, source, kind=False))}"
         lines.append(f'  c{cid}["{label}"]:::{rep.assessments[cid].status.value}')
     lines += [f"  c{lk.src} {_EDGE[lk.relation]} c{lk.dst}" for lk in links]
     used = {rep.assessments[cid].status for cid in linked}

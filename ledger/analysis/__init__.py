@@ -1,0 +1,38 @@
+"""Pure analysis, one module a job (DESIGN §6):
+
+* :mod:`.stories` — stories, origins and whose support is independent;
+* :mod:`.verdicts` — each claim's status, reason and credibility;
+* :mod:`.figures` — each event's metrics: values by origin, range, conflicts;
+* :mod:`.links` — the link rules, which ``link`` enforces and ``check`` reports;
+* :mod:`.check` — ``check``: a list of checks returning findings as values.
+
+Everything here is a function of plain values (sources, claims, links) and is
+linear in claims + links. Nothing here reads a file, a clock or a terminal.
+"""
+
+from __future__ import annotations
+
+from .check import Finding, findings
+from .figures import FigureValue, MetricFigures, figures
+from .links import Broken, LinkIndex, check_new_link, may_update
+from .stories import Story, Support, build_stories, classify_support
+from .verdicts import Assessment, analyze, credibility_for
+
+__all__ = [
+    "Assessment",
+    "Broken",
+    "FigureValue",
+    "Finding",
+    "LinkIndex",
+    "MetricFigures",
+    "Story",
+    "Support",
+    "analyze",
+    "build_stories",
+    "check_new_link",
+    "classify_support",
+    "credibility_for",
+    "figures",
+    "findings",
+    "may_update",
+]

@@ -1,0 +1,175 @@
+"""Figures: each origin's value of an event's metric, the range, and conflicts (DESIGN §2)."""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from ..model import Claim, Figure, Status
+from .verdicts import Assessment
+
+# How many conflicting pairs one event's metric lists before it only counts them.
+_CONFLICT_PAIRS = 20
+
+
+@dataclass(slots=True)  # not frozen: one per figure stated, built on every report; never mutated
+class FigureValue:
+    """One value of a metric as one story states it; equal relays are folded into it."""
+
+    claim: int
+    source: str
+    figure: Figure
+    story: int
+    origin: tuple[str, ...]
+    current: bool  # False when a later claim of the same source updates it
+    relayed_by: tuple[int, ...] = ()  # relays in the story that repeat the same value
+    relay_error: bool = False  # a relay whose value differs from its origin's (a `check` finding)
+
+
+@dataclass(frozen=True, slots=True)
+class MetricFigures:
+    """Every value one event's metric is given, the low-high range, and the conflicts."""
+
+    event: str
+    metric: str
+    values: tuple[FigureValue, ...]
+    low: int | float | None  # over the current values of the origins; None if there are none
+    high: int | float | None  # the highest number stated, a lower bound included
+    open_ended: bool  # some current value has no upper bound ("at least 45")
+    conflicts: tuple[tuple[int, int], ...]  # pairs of claims from different origins that cannot both hold
+    more_conflicts: bool = False  # there are conflicting pairs beyond those listed
+
+    @property
+    def spread(self) -> int | float | None:
+        return None if self.low is None or self.high is None else self.high - self.low
+
+    @property
+    def conflict(self) -> bool:
+        return bool(self.conflicts)
+
+    def conflict_words(self) -> str:
+        """``#4 vs #19, #4 vs #22``, and "and more" past the listed pairs; empty if none."""
+        pairs = ", ".join(f"#{a} vs #{b}" for a, b in self.conflicts)
+        return pairs + (" and more" if self.more_conflicts else "")
+
+
+def figures(claims: Iterable[Claim], assessments: Mapping[int, Assessment]) -> Sequence[MetricFigures]:
+    """Per event and metric, each origin's value, the range and the conflicts (DESIGN §2).
+
+    Retracted claims state nothing. A relay that repeats its origin's value adds no
+    value of its own (it is listed as relaying it); one that differs is a relay
+    error, shown but not counted. A value superseded by an ``updates`` claim is
+    shown but not current. Two current values conflict when they come from
+    different origins and their intervals do not overlap.
+
+    The result is sorted by event and metric, and each metric is worked out when
+    it is first read, so a table of the first 25 costs 25 metrics, not all.
+    """
+    grouped: dict[tuple[str, str], dict[int, list[tuple[Claim, Figure]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for claim in claims:
+        if claim.event is None or not claim.figures or claim.retracted:
+            continue
+        story = assessments[claim.id].story
+        for figure in claim.figures:
+            grouped[(claim.event, figure.metric)][story].append((claim, figure))
+    return _Figures(sorted(grouped.items()), assessments)
+
+
+class _Figures(Sequence[MetricFigures]):
+    """The metrics of :func:`figures`, each computed on first access."""
+
+    def __init__(
+        self,
+        keyed: list[tuple[tuple[str, str], dict[int, list[tuple[Claim, Figure]]]]],
+        assessments: Mapping[int, Assessment],
+    ) -> None:
+        self._keyed = keyed
+        self._assessments = assessments
+        self._done: dict[int, MetricFigures] = {}
+
+    def __len__(self) -> int:
+        return len(self._keyed)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        index = range(len(self))[index]  # negative indexes, and IndexError
+        found = self._done.get(index)
+        if found is None:
+            (event, metric), stories = self._keyed[index]
+            values: list[FigureValue] = []
+            for story_id, stated in sorted(stories.items()):
+                values.extend(_story_values(story_id, stated, self._assessments))
+            found = self._done[index] = _metric(event, metric, values)
+        return found
+
+
+def _story_values(
+    story_id: int, stated: list[tuple[Claim, Figure]], assessments: Mapping[int, Assessment]
+) -> list[FigureValue]:
+    """One story's values: each original value, with the relays that repeat it folded in."""
+
+    def value(
+        claim: Claim, figure: Figure, relayed_by: tuple[int, ...] = (), error: bool = False
+    ) -> FigureValue:
+        a = assessments[claim.id]
+        current = a.status is not Status.superseded
+        return FigureValue(claim.id, claim.source, figure, story_id, a.origin, current, relayed_by, error)
+
+    if len(stated) == 1:  # most stories: one claim gives the value
+        return [value(*stated[0])]
+    stated.sort(key=lambda cf: (assessments[cf[0].id].relay, cf[0].id))
+    originals: list[tuple[Claim, Figure]] = []
+    relays: dict[int, list[int]] = defaultdict(list)
+    errors: list[FigureValue] = []
+    for claim, figure in stated:
+        if not assessments[claim.id].relay or not originals:
+            originals.append((claim, figure))
+            continue
+        same = next((c for c, f in originals if f == figure), None)
+        if same is not None:
+            relays[same.id].append(claim.id)
+        else:
+            errors.append(value(claim, figure, error=True))
+    return [value(c, f, tuple(relays.get(c.id, ()))) for c, f in originals] + errors
+
+
+def _metric(event: str, metric: str, values: list[FigureValue]) -> MetricFigures:
+    counted = [v for v in values if v.current and not v.relay_error]
+    if not counted:
+        return MetricFigures(event, metric, tuple(values), None, None, False, ())
+    low = min(v.figure.low for v in counted)
+    high = max(v.figure.low if v.figure.high is None else v.figure.high for v in counted)
+    open_ended = any(v.figure.high is None for v in counted)
+    pairs, more = _conflicts(counted)
+    return MetricFigures(event, metric, tuple(values), low, high, open_ended, pairs, more)
+
+
+def _conflicts(values: list[FigureValue]) -> tuple[tuple[tuple[int, int], ...], bool]:
+    """Pairs of values from different origins whose intervals do not overlap.
+
+    Sorted by upper bound, the values entirely below a value's low are a prefix,
+    so the work is ``n log n`` plus the pairs looked at; past ``_CONFLICT_PAIRS``
+    the search stops and says there are more.
+    """
+    by_high = sorted(values, key=lambda v: (_upper(v.figure), v.claim))
+    uppers = [_upper(v.figure) for v in by_high]
+    pairs: list[tuple[int, int]] = []
+    for upper_value in sorted(values, key=lambda v: (v.figure.low, v.claim)):
+        for lower_value in by_high[: bisect_left(uppers, upper_value.figure.low)]:
+            if set(lower_value.origin) & set(upper_value.origin):
+                continue  # one origin's values cannot conflict with each other
+            if len(pairs) == _CONFLICT_PAIRS:
+                return tuple(sorted(pairs)), True
+            a, b = sorted((lower_value.claim, upper_value.claim))
+            pairs.append((a, b))
+    return tuple(sorted(pairs)), False
+
+
+def _upper(figure: Figure) -> float:
+    return math.inf if figure.high is None else figure.high

@@ -1,0 +1,97 @@
+"""Exports: one module a format, values in, text out (DESIGN §6).
+
+* :mod:`.markdown` — the report a newsroom pastes;
+* :mod:`.document` — ``json``: the whole ledger, lossless;
+* :mod:`.spreadsheet` — ``csv``: one row per claim;
+* :mod:`.claimreview` — schema.org ClaimReview JSON-LD;
+* :mod:`.misp` — a MISP event, Admiralty-tagged;
+* :mod:`.listing` — the ``--json`` shapes of the listings.
+
+:func:`write` is the one way in: it decides, with :mod:`ledger.privacy`,
+whether confidential sources appear under their pseudonyms, picks the writer
+for the format, and returns the text. It never opens a store: the caller hands
+it the records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .. import privacy
+from ..model import Claim, HistoryEntry, Link, Source
+from ..report import NO_FILTERS, Filters, Report, report_of
+from . import claimreview, document, markdown, misp, spreadsheet
+
+FORMATS = ("markdown", "json", "csv", "claimreview", "misp")
+
+
+@dataclass(frozen=True)
+class Request:
+    """What an export is asked for, beyond the ledger's records."""
+
+    name: str  # the ledger's name, for titles
+    now: str  # ISO 8601: dates of publication
+    now_words: str  # the same time for a reader: ``2026-11-25 17:04 UTC``
+    filters: Filters = NO_FILTERS
+    include_confidential: bool = False
+    graph: bool = False  # markdown: a Mermaid diagram of the links
+    author: str | None = None  # claimreview: who publishes the reviews
+    history: Sequence[HistoryEntry] = ()
+    last_ids: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Exported:
+    text: str
+    claims: int  # how many claims it holds
+
+
+def write(
+    fmt: str,
+    sources: Mapping[str, Source],
+    claims: Mapping[int, Claim],
+    links: Sequence[Link],
+    request: Request,
+) -> Exported:
+    """The export in ``fmt`` (one of :data:`FORMATS`) of the claims ``request.filters`` selects."""
+    redacted = privacy.has_confidential(sources) and not request.include_confidential
+    if redacted:
+        report = report_of(*privacy.redact(sources, claims, links))
+        chosen = report.select(privacy.redact_filters(request.filters, sources))
+    else:
+        report = report_of(sources, claims, links)
+        chosen = report.select(request.filters)
+    return Exported(_WRITERS[fmt](report, chosen, request, redacted), len(chosen))
+
+
+def _markdown(report: Report, claims: Sequence[Claim], r: Request, redacted: bool) -> str:
+    return markdown.report(
+        report, name=r.name, now=r.now_words, filters=r.filters, graph=r.graph, claims=claims
+    )
+
+
+def _json(report: Report, claims: Sequence[Claim], r: Request, redacted: bool) -> str:
+    history = () if redacted else r.history
+    return document.ledger_json(report, claims, history, r.last_ids, r.filters, redacted=redacted)
+
+
+def _csv(report: Report, claims: Sequence[Claim], r: Request, redacted: bool) -> str:
+    return spreadsheet.claims_csv(report, claims)
+
+
+def _claimreview(report: Report, claims: Sequence[Claim], r: Request, redacted: bool) -> str:
+    return claimreview.claimreview(report, claims, published=r.now[:10], author=r.author)
+
+
+def _misp(report: Report, claims: Sequence[Claim], r: Request, redacted: bool) -> str:
+    return misp.misp_event(report, claims, info=f"claim-ledger: {r.name}", date=r.now[:10])
+
+
+_WRITERS: dict[str, Callable[[Report, Sequence[Claim], Request, bool], str]] = {
+    "markdown": _markdown,
+    "json": _json,
+    "csv": _csv,
+    "claimreview": _claimreview,
+    "misp": _misp,
+}

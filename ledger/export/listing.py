@@ -1,0 +1,94 @@
+"""The ``--json`` shapes of the listings (documented in docs/formats.md): ``list``,
+``unconfirmed``, ``disputed`` and ``show`` print one object per claim, ``figures`` one per
+event and metric, ``check`` one per finding. Stable: scripts read them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from ..analysis import Finding, MetricFigures
+from ..jsonio import dumps_pretty
+from ..model import Claim, grade
+from ..report import Report
+
+
+def claim_record(report: Report, claim: Claim) -> dict[str, Any]:
+    a = report.assessments[claim.id]
+    source = report.sources.get(claim.source)
+    return {
+        "id": claim.id,
+        "text": claim.text,
+        "source": claim.source,
+        "kind": source.kind.value if source else None,
+        "party": source.party if source else None,
+        "reliability": source.reliability if source else None,
+        "status": a.status.value,
+        "reason": a.reason,
+        "credibility": a.credibility,
+        "grade": grade(source, a.credibility),
+        "date": claim.date,
+        "event": claim.event,
+        "figures": [
+            {"metric": f.metric, "low": f.low, "high": f.high, "text": str(f)} for f in claim.figures
+        ],
+        "tags": list(claim.tags),
+        "url": claim.url,
+        "archive_url": claim.archive_url,
+        "retrieved_at": claim.retrieved_at,
+        "quote": claim.quote,
+        "location": claim.location,
+        "story": a.story,
+        "origin": list(a.origin),
+        "confirmed_by": list(a.confirmed_by),
+        "contradicted_by": list(a.contradicted_by),
+        "superseded_by": a.superseded_by,
+        "retracted_at": claim.retracted_at,
+        "retraction_note": claim.retraction_note,
+        "links": [
+            {"id": lk.id, "from": lk.src, "relation": lk.relation.value, "to": lk.dst, "note": lk.note}
+            for lk in report.links_of(claim.id)
+        ],
+    }
+
+
+def claims_json(report: Report, claims: Iterable[Claim]) -> str:
+    return dumps_pretty([claim_record(report, c) for c in claims])
+
+
+def figures_json(groups: Sequence[MetricFigures]) -> str:
+    return dumps_pretty(
+        [
+            {
+                "event": g.event,
+                "metric": g.metric,
+                "low": g.low,
+                "high": g.high,
+                "open_ended": g.open_ended,
+                "spread": g.spread,
+                "conflict": g.conflict,
+                "conflicts": [list(pair) for pair in g.conflicts],
+                "more_conflicts": g.more_conflicts,
+                "values": [
+                    {
+                        "claim": v.claim,
+                        "source": v.source,
+                        "value": v.figure.value,
+                        "low": v.figure.low,
+                        "high": v.figure.high,
+                        "origin": list(v.origin),
+                        "story": v.story,
+                        "current": v.current,
+                        "relayed_by": list(v.relayed_by),
+                        "relay_error": v.relay_error,
+                    }
+                    for v in g.values
+                ],
+            }
+            for g in groups
+        ]
+    )
+
+
+def findings_json(found: Sequence[Finding]) -> str:
+    return dumps_pretty([f.to_dict() for f in found])

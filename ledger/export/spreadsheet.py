@@ -1,0 +1,58 @@
+"""``export csv``: one row per claim for a spreadsheet (columns in :mod:`ledger.columns`),
+every cell safe from formula injection; ``import`` reads it back."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from .. import columns
+from ..model import Claim, Relation, grade
+from ..report import Report
+
+
+def claims_csv(report: Report, claims: Sequence[Claim]) -> str:
+    """One row per claim: the input columns, then the verdict and one column per figure metric.
+
+    Links are written in the relation columns of the claim they start from, as
+    ids of other rows; a link to a claim outside the export is left out.
+    """
+    chosen = {c.id for c in claims}
+    metrics = sorted({f.metric for c in claims for f in c.figures})
+    header = [*columns.EXPORT, *(columns.FIGURE_PREFIX + m for m in metrics)]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for claim in sorted(claims, key=lambda c: c.id):
+        writer.writerow([columns.neutralise(cell) for cell in _csv_row(report, claim, chosen, metrics)])
+    return out.getvalue()
+
+
+def _csv_row(report: Report, claim: Claim, chosen: set[int], metrics: list[str]) -> list[str]:
+    a = report.assessments[claim.id]
+    source = report.sources.get(claim.source)
+    sep = columns.LIST_SEPARATOR
+    targets: dict[Relation, list[int]] = {r: [] for r in Relation}
+    for lk in report.links_of(claim.id):
+        if lk.src == claim.id and lk.dst in chosen:
+            targets[lk.relation].append(lk.dst)
+    figures = {f.metric: f.value for f in claim.figures}
+    cells: dict[str, Any] = {
+        "id": claim.id,
+        **{name: getattr(claim, name) for name in columns.CLAIM if name not in ("figures", "tags")},
+        "figures": sep.join(str(f) for f in claim.figures),
+        "tags": sep.join(claim.tags),
+        "source_name": source.name if source else None,
+        "source_kind": source.kind.value if source else None,
+        "source_party": source.party if source else None,
+        "source_reliability": source.reliability if source else None,
+        **{r.value: sep.join(map(str, sorted(targets[r]))) for r in Relation},
+        "status": a.status.value,
+        "credibility": a.credibility,
+        "grade": grade(source, a.credibility),
+        "reason": a.reason,
+    }
+    row = ["" if cells[name] is None else str(cells[name]) for name in columns.EXPORT]
+    return row + [figures.get(m, "") for m in metrics]

@@ -1,0 +1,21 @@
+"""JSON as the ledger reads and writes it for people and scripts: neutral ground for the
+readers (import) and the writers (exports, ``--json``), which share its format name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+# What a claim-ledger document (our JSON export, the bundled sample) says it is.
+DOCUMENT_FORMAT = "claim-ledger"
+
+
+def loads(raw: bytes | str) -> Any:
+    """Parse JSON with orjson (about twice as fast as the standard library on big ledgers)."""
+    return orjson.loads(raw)
+
+
+def dumps_pretty(data: Any) -> str:
+    """JSON for people and scripts (``--json``, exports): indented by 2, UTF-8 text as is."""
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"

@@ -1,0 +1,165 @@
+"""The pure read side: a ledger's records with the verdict on every claim, and the selections
+every listing, table and export is made from.
+
+Writers (``render``, ``export``) take a :class:`Report` and return text; they
+never open a store. ``ops.report(store)`` builds one from a store.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .analysis import Assessment, analyze
+from .model import Claim, Link, Source, Status, party_key
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """What a listing shows. Empty fields match everything; several values of one field OR."""
+
+    sources: frozenset[str] = frozenset()
+    kinds: frozenset[str] = frozenset()
+    parties: frozenset[str] = frozenset()  # as party_key gives them; "none" selects unaligned sources
+    events: frozenset[str] = frozenset()
+    statuses: frozenset[Status] = frozenset()
+    tags: frozenset[str] = frozenset()
+    since: str | None = None
+    until: str | None = None
+    search: str | None = None
+
+    def describe(self) -> list[str]:
+        """The filters in words, for report headers."""
+        words = []
+        for name, values in (
+            ("source", self.sources),
+            ("kind", self.kinds),
+            ("party", self.parties),
+            ("event", self.events),
+            ("status", {s.value for s in self.statuses}),
+            ("tag", self.tags),
+        ):
+            if values:
+                words.append(f"{name}: {', '.join(sorted(values))}")
+        if self.since:
+            words.append(f"since {self.since}")
+        if self.until:
+            words.append(f"until {self.until}")
+        if self.search:
+            words.append(f"text contains {self.search!r}")
+        return words
+
+    def admits(self, claim: Claim, source: Source | None, status: Status) -> bool:
+        """Whether ``claim`` (by ``source``, with ``status``) passes every filter."""
+        return (
+            (not self.sources or claim.source in self.sources)
+            and (not self.kinds or (source is not None and source.kind.value in self.kinds))
+            and (not self.parties or (party_key(source.party if source else None) or "none") in self.parties)
+            and (not self.events or claim.event in self.events)
+            and (not self.statuses or status in self.statuses)
+            and (not self.tags or not self.tags.isdisjoint(claim.tags))
+            and (not self.since or (claim.date is not None and claim.date >= self.since))
+            and (not self.until or (claim.date is not None and claim.date <= self.until))
+            and (not self.search or self.search.casefold() in claim.text.casefold())
+        )
+
+
+NO_FILTERS = Filters()
+
+
+def select(
+    claims: Iterable[Claim],
+    assessments: Mapping[int, Assessment],
+    sources: Mapping[str, Source],
+    filters: Filters,
+) -> list[Claim]:
+    """The claims that pass ``filters``, in id order."""
+    if filters == NO_FILTERS:
+        return sorted(claims, key=_by_id)
+    chosen = [c for c in claims if filters.admits(c, sources.get(c.source), assessments[c.id].status)]
+    chosen.sort(key=_by_id)
+    return chosen
+
+
+def _by_id(claim: Claim) -> int:
+    return claim.id
+
+
+def lacking_confirmation(claims: Iterable[Claim], assessments: Mapping[int, Assessment]) -> list[Claim]:
+    """Every claim that is not confirmed, retracted and superseded ones aside (DESIGN §2)."""
+    return [c for c in claims if assessments[c.id].lacks_independent_confirmation]
+
+
+def disputed(claims: Iterable[Claim], assessments: Mapping[int, Assessment]) -> list[Claim]:
+    return [c for c in claims if assessments[c.id].status is Status.disputed]
+
+
+def confirmed(claims: Iterable[Claim], assessments: Mapping[int, Assessment]) -> list[Claim]:
+    return [c for c in claims if assessments[c.id].status is Status.confirmed]
+
+
+def statuses_by_source(
+    claims: Iterable[Claim], assessments: Mapping[int, Assessment]
+) -> dict[str, dict[Status, int]]:
+    """How many of each source's claims have each status."""
+    counts: dict[str, dict[Status, int]] = defaultdict(lambda: dict.fromkeys(Status, 0))
+    for claim in claims:
+        counts[claim.source][assessments[claim.id].status] += 1
+    return dict(counts)
+
+
+class LinksByClaim:
+    """The links touching each claim, indexed on first use: a table of 100 rows never needs it."""
+
+    def __init__(self, links: Sequence[Link]) -> None:
+        self._links = links
+        self._index: dict[int, list[Link]] | None = None
+
+    def of(self, claim_id: int) -> Sequence[Link]:
+        if self._index is None:
+            self._index = {}
+            for lk in self._links:
+                self._index.setdefault(lk.src, []).append(lk)
+                if lk.dst != lk.src:
+                    self._index.setdefault(lk.dst, []).append(lk)
+        return self._index.get(claim_id, ())
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything a listing shows: the ledger's records and the verdict on each claim."""
+
+    sources: Mapping[str, Source]
+    claims: Mapping[int, Claim]
+    links: Sequence[Link]
+    assessments: Mapping[int, Assessment]
+    by_claim: LinksByClaim  # every link touching a claim
+
+    def select(self, filters: Filters = NO_FILTERS) -> list[Claim]:
+        return select(self.claims.values(), self.assessments, self.sources, filters)
+
+    def links_of(self, claim_id: int) -> Sequence[Link]:
+        return self.by_claim.of(claim_id)
+
+
+def report_of(sources: Mapping[str, Source], claims: Mapping[int, Claim], links: Sequence[Link]) -> Report:
+    """The verdict on every claim of these records, ready for any writer."""
+    return Report(sources, claims, links, analyze(sources, claims, links), LinksByClaim(links))
+
+
+class _Module(types.ModuleType):
+    """``ledger.report(store)``, the public API's reader, keeps working now that ``ledger.report``
+    is also this module: Python sets a package's attribute to its submodule once that is
+    imported, so the module itself answers the call (with :func:`ledger.ops.report`)."""
+
+    def __call__(self, store: Any) -> Report:
+        from .ops import report
+
+        return report(store)
+
+
+sys.modules[__name__].__class__ = _Module

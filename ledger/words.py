@@ -1,0 +1,51 @@
+"""How the ledger says things: counts, lists that stop, cut text, and who spoke.
+
+One helper for each way of saying a thing, shared by the reasons, the tables,
+the reports and the messages, so that they cannot drift apart. Pure, and
+imports nothing but the model's types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .model import Source
+
+ELLIPSIS = "…"
+
+
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """``1 claim``, ``3 claims``; ``many`` where the plural is not noun + s (``entries``)."""
+    return f"{count} {noun if count == 1 else (many or noun + 's')}"
+
+
+def and_more(named: Sequence[str], total: int, sep: str = ", ") -> str:
+    """``#1, #2, #3 and 4 more``: the first items named, the rest counted."""
+    more = total - len(named)
+    return sep.join(named) + (f" and {more} more" if more > 0 else "")
+
+
+def cut(text: str, width: int) -> str:
+    """``text`` on one line, cut to ``width`` characters with an ellipsis where it is longer."""
+    line = " ".join(text.split())
+    return line if len(line) <= width else line[: width - 1] + ELLIPSIS
+
+
+def side(source: Source, *, kind: bool = True) -> str:
+    """What a source is and whom it speaks for: ``defence_ministry, RU``; ``unaligned`` alone
+    without ``kind``."""
+    return f"{source.kind.value}, {source.party_label}" if kind else source.party_label
+
+
+def who(source_id: str, source: Source | None, *, kind: bool = True) -> str:
+    """Who spoke, in a message or a table: ``ru-mod (defence_ministry, RU)``; the id alone when
+    the ledger lacks the source."""
+    return f"{source_id} ({side(source, kind=kind)})" if source else source_id
+
+
+def voice(source_id: str, sources: Mapping[str, Source]) -> str:
+    """Who spoke, in a reason: ``ru-mod, RU`` or ``press, unaligned``."""
+    source = sources.get(source_id)
+    return f"{source_id}, {source.party_label}" if source else source_id

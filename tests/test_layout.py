@@ -1,0 +1,91 @@
+"""The layout of DESIGN §6 holds: the read side is pure, the library speaks no command line,
+and a claim's fields are listed once."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ledger import columns
+from ledger.model import RETRACTION, STATED, Claim
+
+LEDGER = Path(__file__).resolve().parent.parent / "ledger"
+WRITERS = [
+    "ledger.report",
+    "ledger.render",
+    "ledger.analysis",
+    "ledger.export",
+    "ledger.export.markdown",
+    "ledger.export.document",
+    "ledger.export.spreadsheet",
+    "ledger.export.claimreview",
+    "ledger.export.misp",
+    "ledger.export.listing",
+]
+
+
+@pytest.mark.parametrize("module", WRITERS)
+def test_a_writer_loads_neither_the_store_nor_the_cli(module):
+    """In a fresh interpreter: importing a writer must not import TinyDB or Typer."""
+    code = (
+        f"import sys, {module}; "
+        "print(sorted(m for m in ('tinydb', 'typer', 'ledger.store', 'ledger.ops') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", f"{module} pulls in {out.stdout.strip()}"
+
+
+def _imports(path: Path) -> set[str]:
+    """The ``ledger`` modules a file imports, at any depth (relative imports resolved)."""
+    package = ".".join(path.relative_to(LEDGER.parent).parent.parts)  # where `.` points
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom):
+            base = package.split(".")
+            if node.level:
+                base = base[: len(base) - node.level + 1]
+                name = ".".join([*base, node.module] if node.module else base)
+            else:
+                name = node.module or ""
+            found.add(name)
+            found.update(f"{name}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+@pytest.mark.parametrize(
+    "folder", ["analysis", "export", "report.py", "render.py", "model.py", "words.py", "jsonio.py"]
+)
+def test_the_pure_side_never_imports_the_writes_or_the_store(folder):
+    """Dependencies point one way (DESIGN §6): writers and analysis never reach ops or store."""
+    target = LEDGER / folder
+    files = sorted(target.rglob("*.py")) if target.is_dir() else [target]
+    for path in files:
+        bad = {m for m in _imports(path) if m in ("ledger.ops", "ledger.store") or m.startswith("tinydb")}
+        # report.py answers ``ledger.report(store)`` by importing ops when called, never on import
+        if path.name == "report.py":
+            bad.discard("ledger.ops")
+        assert not bad, f"{path.relative_to(LEDGER)} imports {sorted(bad)}"
+
+
+def test_the_library_names_no_command_line_flag():
+    """Errors carry facts; the CLI adds the flag to use (ledger/cli/remedies.py)."""
+    flags = ("--force", "--lock-timeout")
+    for path in sorted(LEDGER.rglob("*.py")):
+        if "cli" in path.relative_to(LEDGER).parts:
+            continue
+        text = path.read_text()
+        assert not [f for f in flags if f in text], f"{path.relative_to(LEDGER)} names a CLI flag"
+
+
+def test_a_claims_fields_are_listed_once():
+    """What a claim states, plus its retraction, is every field but its id and recording time;
+    the CSV columns carry exactly those."""
+    fields = set(Claim.__dataclass_fields__) - {"id", "recorded_at"}
+    assert set(STATED) | set(RETRACTION) == fields
+    assert set(columns.CLAIM) == fields
