@@ -103,7 +103,11 @@ class NoLedger(LedgerError):
 
 
 class LedgerExists(LedgerError):
-    """``init`` would overwrite an existing ledger."""
+    """``init`` would overwrite the existing ledger at ``path``."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"a ledger already exists at {path}: nothing was changed")
+        self.path = path
 
 
 class Corrupt(LedgerError):

@@ -32,7 +32,7 @@ from .model import (
 )
 from .report import Report
 from .terminal import printable
-from .words import cut, plural, side, voice
+from .words import as_typed, cut, plural, side, spoken, voice
 
 STATUS_STYLE = {
     Status.confirmed: "green",
@@ -51,6 +51,22 @@ def txt(value: object, style: str = "") -> Text:
 def make_console(stderr: bool = False) -> Console:
     # markup/emoji/highlight off: even a plain str we print is shown as it is.
     return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
+
+
+class Output:
+    """Where tables go: to a terminal as Rich draws them; to a pipe or a file, without the
+    spaces Rich pads each line with to the table's width."""
+
+    def __init__(self, console: Console | None = None) -> None:
+        self.console = console or make_console()
+
+    def print(self, renderable: object) -> None:
+        if self.console.is_terminal:
+            self.console.print(renderable)
+            return
+        with self.console.capture() as captured:
+            self.console.print(renderable)
+        self.console.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
 
 
 # --------------------------------------------------------------------------- cells
@@ -169,11 +185,10 @@ def sources_table(sources: Iterable[Source], counts: Mapping[str, Mapping[Status
     sources = list(sources)
     table = _table("Sources", _count(sources, "source"))
     table.add_column("Id", no_wrap=True, style="bold")
-    table.add_column("Name", min_width=12)
-    table.add_column("Kind", max_width=16, overflow="fold")
-    table.add_column("Party", no_wrap=True)
+    table.add_column("Name", min_width=len("administration"), ratio=1)
+    table.add_column("Kind and party", min_width=len("administration"), max_width=16)
     table.add_column("Rel.", no_wrap=True)
-    table.add_column("Claims", justify="right", no_wrap=True, min_width=len("99 unconfirmed"))
+    table.add_column("Claims", justify="right", no_wrap=True)
     none: Mapping[Status, int] = {}
     for s in sources:
         name = txt(s.name)
@@ -184,7 +199,9 @@ def sources_table(sources: Iterable[Source], counts: Mapping[str, Mapping[Status
         for st in Status:
             if mine.get(st):
                 tally.append(f"\n{mine[st]} {st.value}", style=STATUS_STYLE[st])
-        table.add_row(txt(s.id), name, txt(s.kind.value), txt(s.party_label), Text(s.reliability), tally)
+        kind = txt(spoken(s.kind.value))
+        kind.append(txt(f"\n{s.party_label}", "dim"))
+        table.add_row(txt(s.id), name, kind, Text(s.reliability), tally)
     return table
 
 
@@ -420,7 +437,7 @@ def describe_change(entry: HistoryEntry) -> str:
         return f"#{link.get('from')} {link.get('relation')} #{link.get('to')}"
     new, old = detail.get("new"), detail.get("old")
     if isinstance(new, dict) and isinstance(old, dict):
-        return "; ".join(f"{k}: {old.get(k)!r} → {v!r}" for k, v in new.items())
+        return "; ".join(f"{k}: {as_typed(old.get(k))} → {as_typed(v)}" for k, v in new.items())
     if entry.action in ("add", "source-add"):
         return "recorded"
     gone = detail.get("claim")

@@ -359,10 +359,7 @@ def open_ledger(
         storage.remove_stale_temps(path)
         if create:
             if path.exists():
-                raise LedgerExists(
-                    f"a ledger already exists at {path}: nothing was changed; pass another "
-                    "--db to start a new one"
-                )
+                raise LedgerExists(path)
             data = empty_ledger()
         else:
             storage.ensure_writable(path)

@@ -9,19 +9,27 @@ from __future__ import annotations
 
 import re
 
-# C0/C1 controls and DEL; bidi embeddings, overrides and isolates; invisible
-# separators and zero-width space / word joiner / BOM. ZWJ and ZWNJ (U+200C/D)
-# are left alone: scripts and emoji need them.
-UNSAFE_CHARS = "\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff"
-_UNSAFE = re.compile(f"[{UNSAFE_CHARS}]")
-_UNSAFE_LINE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u2060\u2066-\u2069\ufeff]"
+# Every control (Cc), format (Cf) and line/paragraph separator (Zl, Zp) character that
+# Unicode defines, but those writing needs: ZWNJ and ZWJ (U+200C/D), which scripts and
+# emoji use, and the prepended concatenation marks (Arabic number signs, the Syriac
+# abbreviation mark, Kaithi number signs), which are visible. Bidi controls, zero-width
+# and invisible characters, the soft hyphen and the tag characters (which can hide text
+# in plain sight) are all shown as escapes. tests/test_render.py checks this against
+# Unicode's own categories.
+UNSAFE_CHARS = (
+    "\x00-\x08\x0b-\x1f\x7f-\x9f\xad\u061c\u180e\u200b\u200e\u200f\u2028-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U00013430-\U00013438\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f"
 )
+_UNSAFE = re.compile(f"[{UNSAFE_CHARS}]")
+_UNSAFE_LINE = re.compile(f"[\t\n{UNSAFE_CHARS}]")  # and, on one line, tabs and line breaks
 
 
 def _visible(match: re.Match[str]) -> str:
     code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def printable(text: str, *, single_line: bool = False) -> str:

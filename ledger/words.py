@@ -33,6 +33,22 @@ def cut(text: str, width: int) -> str:
     return line if len(line) <= width else line[: width - 1] + ELLIPSIS
 
 
+def as_typed(value: object) -> str:
+    """A field's value as a person types it on the command line, for history and messages:
+    ``killed=52, injured=3`` for a list, ``(none)`` for nothing, an enum by its value."""
+    if value is None or value == "" or value == [] or value == ():
+        return "(none)"
+    if isinstance(value, list | tuple):
+        return ", ".join(as_typed(v) for v in value)
+    return str(getattr(value, "value", value))
+
+
+def spoken(identifier: str) -> str:
+    """An identifier as a reader says it: ``defence_ministry`` -> ``defence ministry`` (which
+    ``--kind`` also accepts), so that it wraps between words in a narrow column."""
+    return identifier.replace("_", " ")
+
+
 def side(source: Source, *, kind: bool = True) -> str:
     """What a source is and whom it speaks for: ``defence_ministry, RU``; ``unaligned`` alone
     without ``kind``."""

@@ -154,7 +154,7 @@ def test_a_clearly_different_claim_is_added_without_a_word(sample):
 def test_at_a_terminal_the_user_says_how_they_relate(sample, monkeypatch):
     monkeypatch.setattr("ledger.cli.claims.stdin_is_tty", lambda: True)
     r = sample("add", "The former Kharkiv Palace hotel was hit", "--source", "press", input="r\n")
-    assert "How does it relate?" in r.stdout
+    assert "How does it relate?" in r.stderr
     assert "Linked: #21 repeats #2." in r.stderr
 
 

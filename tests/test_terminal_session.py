@@ -76,6 +76,17 @@ class Terminal:
             time.sleep(0.05)
         raise AssertionError(f"prompt {prompt!r} never came; the screen:\n{self.screen()}")
 
+    def wait_for_shell_prompt(self, timeout: float = 15.0) -> str:
+        """Wait until the screen's last line is an empty shell prompt (``$``)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            shown = self.screen()
+            lines = [line for line in shown.splitlines() if line.strip()]
+            if lines and lines[-1].strip() == "$":
+                return shown
+            time.sleep(0.05)
+        raise AssertionError(f"no shell prompt came; the screen:\n{self.screen()}")
+
     def answer(self, prompt: str, text: str = "") -> None:
         """Wait for a question, then type a line."""
         self.wait_for_prompt(prompt)
@@ -185,8 +196,14 @@ def test_enter_accepts_todays_date_and_a_link_is_made(terminal, ledger):
     assert {"from": 21, "relation": "corroborates", "to": 8}.items() <= _links(ledger)[-1].items()
 
 
-@pytest.mark.parametrize("key", ["C-c", "C-d"])
-def test_leaving_midway_changes_nothing(terminal, ledger, key):
+@pytest.mark.parametrize(
+    ("key", "code", "said"),
+    [
+        ("C-c", 130, "Error: interrupted: nothing was changed"),  # an interrupt
+        ("C-d", 0, "Not saved: the ledger is as it was."),  # leaving on purpose: not an error
+    ],
+)
+def test_leaving_midway_changes_nothing(terminal, ledger, key, code, said):
     before = ledger.read_bytes()
     t = terminal()
     t.answer("Claim:", "Something that will not be saved")
@@ -194,8 +211,8 @@ def test_leaving_midway_changes_nothing(terminal, ledger, key):
     t.wait_for_prompt("Date (YYYY-MM-DD)")
     t.type(key)
     screen = t.wait_for("[exit ")
-    assert "[exit 130]" in screen and "Error: interrupted: nothing was changed" in screen
-    assert "Traceback" not in screen
+    assert f"[exit {code}]" in screen and said in screen
+    assert "Traceback" not in screen and ("Error" in said or "Error" not in screen)
     assert ledger.read_bytes() == before
 
 
@@ -207,7 +224,8 @@ def test_answering_no_to_save_changes_nothing(terminal, ledger):
         t.answer(prompt)
     t.answer("Save this claim?", "n")
     screen = t.wait_for("[exit ")
-    assert "[exit 1]" in screen and "not saved" in screen
+    assert "[exit 0]" in screen and "Not saved: the ledger is as it was." in screen
+    assert "Error" not in screen
     assert ledger.read_bytes() == before
 
 
@@ -236,8 +254,34 @@ def test_a_near_duplicate_given_on_the_command_line_asks_too(terminal, ledger):
     t = terminal("add 'The former Kharkiv Palace hotel was hit' --source press")
     t.answer("How does it relate?")  # Enter: the default, quit
     screen = t.wait_for("[exit ")
-    assert "[exit 1]" in screen and "not saved" in screen
+    assert "[exit 0]" in screen and "Not saved: the ledger is as it was." in screen
+    assert "Error" not in screen
     assert ledger.read_bytes() == before
+
+
+def test_a_new_source_is_created_on_the_way_and_saved_with_the_claim(terminal, ledger):
+    t = terminal()
+    t.answer("Claim:", "Правоохоронці зафіксували три влучання")
+    t.answer("Source (", "ua-police")
+    t.answer("Create source ua-police?")  # Enter: yes
+    t.answer("  Name", "National Police of Ukraine")
+    t.answer("  Kind", "government")
+    t.answer("  Party it speaks for", "UA")
+    for prompt in ("Date (YYYY-MM-DD)", "Event", "Figures", "URL where", "Links to earlier"):
+        t.answer(prompt)
+    screen = t.wait_for("Save this claim?")
+    assert "ua-police (government, UA), new: National Police of Ukraine" in screen
+    t.type("Enter")
+    screen = t.wait_for("[exit ")
+    assert "[exit 0]" in screen and "Added source ua-police." in screen
+    data = json.loads(ledger.read_bytes())
+    source = next(s for s in data["sources"].values() if s["id"] == "ua-police")
+    assert (source["name"], source["kind"], source["party"]) == (
+        "National Police of Ukraine",
+        "government",
+        "UA",
+    )
+    assert _claims(ledger)["21"]["source"] == "ua-police"
 
 
 def test_tab_completes_claim_ids_in_a_real_bash(tmp_path, ledger):
@@ -265,7 +309,25 @@ def test_tab_completes_claim_ids_in_a_real_bash(tmp_path, ledger):
         offered = {w for line in screen.splitlines()[1:] for w in line.split() if w.isdigit()}
         assert {"1", "10", "15", "19"} <= offered and "2" not in offered
         t.type("C-c")
+        t.wait_for_shell_prompt()  # the line is cleared only once bash prints a new prompt
         t.type("claim-ledger source show kh", "Tab")
         t.wait_for("claim-ledger source show kharkiv-rma")
+    finally:
+        t.close()
+
+
+def test_a_script_captures_the_id_of_a_claim_typed_in(tmp_path, ledger):
+    """``id=$(claim-ledger add)`` at a terminal: the questions still show, stdout is the id."""
+    env = {"CLAIM_LEDGER_DB": str(ledger), "HOME": str(tmp_path), "TERM": "xterm", "NO_COLOR": "1"}
+    command = shlex.quote(installed_command())
+    t = Terminal(tmp_path, f"sh -c 'id=$({command} add); echo \"[id $id]\"'", env)
+    try:
+        t.answer("Claim:", "Captured by a script")
+        t.answer("Source (", "press")
+        for prompt in ("Date (YYYY-MM-DD)", "Event", "Figures", "URL where", "Links to earlier"):
+            t.answer(prompt)
+        t.answer("Save this claim?")
+        screen = t.wait_for("[id ")
+        assert "[id 21]" in screen
     finally:
         t.close()

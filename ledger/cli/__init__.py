@@ -15,18 +15,15 @@ import sys
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 from .. import __version__
 from ..errors import LedgerError
 from .context import Env, done
+from .helpfmt import PlainHelpGroup
 
 
-class LedgerGroup(TyperGroup):
+class LedgerGroup(PlainHelpGroup):
     """Turns failures into one clean stderr line; keeps commands in the order written."""
-
-    def list_commands(self, ctx: typer.Context) -> list[str]:
-        return list(self.commands)
 
     def invoke(self, ctx: typer.Context) -> Any:
         try:

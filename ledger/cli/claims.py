@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -84,16 +83,23 @@ def add(
     e = env(ctx)
     fields = claim_fields(locals(), figures=figure or (), tags=tag or ())
     links = _links_given(repeats, corroborates, contradicts, updates)
-    from .entry import Entry, session  # here: start-up of every other command stays lean (bench/)
+    from .entry import Entry, Left, session  # here: start-up of other commands stays lean (bench/)
 
-    if text is None and stdin_is_tty():  # the questions, as hledger add asks them
-        entry = session(e, {**fields, "source": source, "links": links, "force": force}, local_today())
-    else:
-        if text is None or source is None:
-            text, source = _ask_source(e, text)
-        entry = Entry(text, source, fields, links, checked=force)
-    added, record = _add(e, entry, as_json)
-    echo_json(record) if as_json else sys.stdout.write(f"{added.claim.id}\n")
+    try:
+        if text is None and stdin_is_tty():  # the questions, as hledger add asks them
+            entry = session(e, {**fields, "source": source, "links": links, "force": force}, local_today())
+        else:
+            new_source = None
+            if text is None or source is None:
+                text, source, new_source = _ask_source(e, text)
+            entry = Entry(text, source, fields, links, checked=force, new_source=new_source)
+        added, record = _add(e, entry, as_json)
+    except Left:
+        done("Not saved: the ledger is as it was.")
+        return
+    echo_json(record if as_json else f"{added.claim.id}\n")  # stdout: for a script to capture
+    if entry.new_source is not None:
+        done(f"Added source {entry.source}.")
     done(f"Added claim #{added.claim.id} ({added.claim.source}).")
     for lk in added.links:
         done(f"Linked: #{lk.src} {lk.relation.value} #{lk.dst}.")
@@ -121,6 +127,8 @@ def _add(e: Env, entry: Entry, as_json: bool) -> tuple[Added, str]:
     while True:
         try:
             with e.writing() as store:
+                if entry.new_source is not None:
+                    ops.add_source(store, entry.source, now=e.now(), **entry.new_source)
                 added = ops.add_claim(
                     store, entry.text, source=entry.source, now=e.now(), **entry.arguments()
                 )
@@ -133,7 +141,7 @@ def _add(e: Env, entry: Entry, as_json: bool) -> tuple[Added, str]:
             entry.checked = True
 
 
-def _ask_source(e: Env, text: str | None) -> tuple[str, str]:
+def _ask_source(e: Env, text: str | None) -> tuple[str, str, dict[str, Any] | None]:
     """TEXT given, --source left out: ask for it at a terminal; elsewhere say what to pass."""
     if text is None or not stdin_is_tty():
         missing = "TEXT" if text is None else "--source ID"
@@ -145,7 +153,7 @@ def _ask_source(e: Env, text: str | None) -> tuple[str, str]:
 
     with e.reading() as store:
         sources = store.sources()
-    return text, ask_source(sources)
+    return (text, *ask_source(sources))
 
 
 def link(

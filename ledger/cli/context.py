@@ -16,9 +16,8 @@ import typer
 from . import complete
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
     from ..paths import LedgerPath
+    from ..render import Output
     from ..report import Filters
     from ..store import Store
 
@@ -69,10 +68,10 @@ def env(ctx: typer.Context) -> Env:
     return obj if obj is not None else Env()
 
 
-def console() -> Console:
-    from ..render import make_console
+def console() -> Output:
+    from ..render import Output
 
-    return make_console()
+    return Output()
 
 
 def local_today() -> date:
@@ -137,14 +136,7 @@ _LISTING_OPTIONS: list[tuple[str, str, Any, Any, str | None, str]] = [
     ("since", "--since", str | None, None, "DATE", "Only claims dated on or after DATE (YYYY-MM-DD)."),
     ("until", "--until", str | None, None, "DATE", "Only claims dated on or before DATE (YYYY-MM-DD)."),
     ("search", "--search", str | None, None, "TEXT", "Only claims whose text contains TEXT (any case)."),
-    (
-        "as_json",
-        "--json",
-        bool,
-        False,
-        None,
-        "Print a JSON array of claims (shape in the README) instead of a table.",
-    ),
+    ("as_json", "--json", bool, False, None, "Print a JSON array of {what} (shape in docs/formats.md)."),
 ]
 # What a listing prints: not filters, handed to the command as they are.
 _OUTPUT_OPTIONS: list[tuple[str, str, Any, Any, str | None, str]] = [
@@ -169,13 +161,16 @@ _COMPLETIONS = {
 _FILTER_NAMES = [name for name, *_ in _LISTING_OPTIONS if name not in _OUTPUT_NAMES]
 
 
-def listing(func: Callable[..., Any]) -> Callable[..., Any]:
+def listing(func: Callable[..., Any] | None = None, *, what: str = "claims") -> Any:
     """Give a listing command the shared filters and ``--json``; it receives ``filters``.
 
     One decorator so that ``list``, ``unconfirmed``, ``disputed``, ``figures``
-    and ``export`` filter the same way with the same words.
+    and ``export`` filter the same way with the same words. ``what`` the JSON
+    holds, for its help: ``@listing(what="metrics, one object each")``.
     """
-    return _with_filters(func, with_json=True)
+    if func is None:
+        return functools.partial(_with_filters, with_json=True, what=what)
+    return _with_filters(func, with_json=True, what=what)
 
 
 def filtered(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -183,7 +178,7 @@ def filtered(func: Callable[..., Any]) -> Callable[..., Any]:
     return _with_filters(func, with_json=False)
 
 
-def _with_filters(func: Callable[..., Any], *, with_json: bool) -> Callable[..., Any]:
+def _with_filters(func: Callable[..., Any], *, with_json: bool, what: str = "claims") -> Callable[..., Any]:
     signature = inspect.signature(func)
     own = [
         p.replace(annotation=_resolved(p.annotation, func))
@@ -196,7 +191,13 @@ def _with_filters(func: Callable[..., Any], *, with_json: bool) -> Callable[...,
             inspect.Parameter.KEYWORD_ONLY,
             default=default,
             annotation=Annotated[
-                kind, typer.Option(flag, metavar=metavar, help=help_, autocompletion=_COMPLETIONS.get(name))
+                kind,
+                typer.Option(
+                    flag,
+                    metavar=metavar,
+                    help=help_.format(what=what),
+                    autocompletion=_COMPLETIONS.get(name),
+                ),
             ],
         )
         for name, flag, kind, default, metavar, help_ in _LISTING_OPTIONS + _OUTPUT_OPTIONS

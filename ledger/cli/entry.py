@@ -3,8 +3,11 @@
 ``claim-ledger add`` with no TEXT, at a terminal, asks for the text, then the
 source, date, event, figures, URL and links. Enter accepts the default shown in
 brackets; ``-`` clears it; a bad answer is explained and asked again; Tab
-completes source ids and relations. Ctrl-C or Ctrl-D leaves with the ledger
-untouched: nothing is written until the last question, "Save this claim?".
+completes source ids and relations. A source the ledger lacks can be created
+on the way (its name, kind and party are asked), and is saved with the claim.
+Nothing is written until the last question, "Save this claim?": answering no,
+``q`` at a near duplicate, or Ctrl-D leaves on purpose (exit 0, "Not saved");
+Ctrl-C interrupts (exit 130). Either way the ledger is as it was.
 
 Every answer is checked by the same functions that check the command line
 (:mod:`ledger.model`, :mod:`ledger.analysis`); nothing here decides a rule.
@@ -19,10 +22,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import typer
-
 from ..errors import InvalidInput, LedgerError, NotFound
 from ..terminal import printable
+from ..words import cut, who
 
 if TYPE_CHECKING:
     from ..model import Claim, Relation, Source
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 CLEAR = "-"  # typed to leave out a field that has a default
-SHOWN_SOURCES = 12
+SOURCE_LABEL = 60  # how much of the known source ids the question shows
 
 
 @dataclass
@@ -43,6 +45,7 @@ class Entry:
     fields: dict[str, Any] = field(default_factory=dict)  # date, event, figures, url...
     links: list[tuple[Relation, int]] = field(default_factory=list)
     checked: bool = False  # near duplicates were shown and answered
+    new_source: dict[str, Any] | None = None  # a source created on the way: add_source's fields
 
     def arguments(self) -> dict[str, Any]:
         by_relation: dict[str, list[int]] = {}
@@ -51,8 +54,50 @@ class Entry:
         return {**self.fields, **by_relation, "force": self.checked}
 
 
+class Left(Exception):
+    """The user left the questions on purpose (no at Save, q, Ctrl-D): not an error."""
+
+
 def say(message: str) -> None:
     sys.stderr.write(printable(message) + "\n")
+
+
+def _line(question: str, default: str | None = None) -> str:
+    """One answer: ``question [default]: ``; Enter gives the default, Ctrl-D leaves (:class:`Left`).
+
+    Where stdout is not the terminal (``id=$(claim-ledger add)``), the question goes to
+    stderr, like every message, and stdout carries only the new claim's id; at a terminal
+    it goes through readline, which must know the prompt to edit the line under it.
+    """
+    shown = printable(f"{question} [{default}]: " if default else f"{question}: ")
+    on_terminal = _is_terminal(sys.stdout)
+    if not on_terminal:
+        sys.stderr.write(shown)
+        sys.stderr.flush()
+    try:
+        answer = input(shown if on_terminal else "")
+    except EOFError:
+        (sys.stdout if on_terminal else sys.stderr).write("\n")  # still on the question's line
+        raise Left() from None
+    return answer if answer.strip() or default is None else default
+
+
+def _is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
+def confirm(question: str, *, default: bool) -> bool:
+    """Yes or no; Enter gives ``default``."""
+    while True:
+        answer = _line(f"{question} [{'Y/n' if default else 'y/N'}]").strip().casefold()
+        if not answer:
+            return default
+        if answer[:1] in ("y", "n"):
+            return answer[:1] == "y"
+        say("  answer y or n")
 
 
 def ask(
@@ -66,12 +111,9 @@ def ask(
     """Ask until ``parse`` accepts the answer; its error says why, and the question comes again."""
     while True:
         with _completion(complete):
-            answer = typer.prompt(
-                label,
-                default=default if default is not None else (None if required else ""),
-                show_default=bool(default),
-                prompt_suffix=": ",
-            )
+            answer = _line(label, default)
+        if required and not answer.strip():
+            continue
         if answer.strip() == CLEAR and not required:
             answer = ""
         try:
@@ -85,8 +127,7 @@ def choose(label: str, options: Mapping[str, str], default: str) -> str:
     for key, what in options.items():
         say(f"  {key}  {what}")
     while True:
-        answer = typer.prompt(f"{label} ({'/'.join(options)})", default=default, prompt_suffix=": ")
-        answer = answer.strip().casefold()
+        answer = _line(f"{label} ({'/'.join(options)})", default).strip().casefold()
         if answer[:1] in options:
             return answer[:1]
         say(f"  answer one of: {', '.join(options)}")
@@ -102,15 +143,17 @@ def session(e: Env, given: Mapping[str, Any], today: date) -> Entry:
         sources = store.sources()
         claims = store.claims()
         links = store.links()
-    if not sources:
-        ask_source(sources)  # says how to add the first
     say(f"New claim for {where.path}")
     say("Enter accepts [the default], '-' leaves it out, Tab completes, Ctrl-C quits unsaved.")
     latest = max(claims.values(), key=lambda c: c.id, default=None)
     last_event = max((c for c in claims.values() if c.event), key=lambda c: c.id, default=None)
     entry = Entry(text=ask("Claim", parse_text, required=True), source="")
 
-    entry.source = given.get("source") or ask_source(sources, latest.source if latest else None)
+    entry.source, entry.new_source = (
+        (given["source"], None)
+        if given.get("source")
+        else ask_source(sources, latest.source if latest else None)
+    )
     linked = [target for _, target in given.get("links") or ()]  # already related: not compared
     matches = [] if given.get("force") else near_duplicates(entry.text, claims.values(), skip=linked)
     if matches:
@@ -147,16 +190,9 @@ def session(e: Env, given: Mapping[str, Any], today: date) -> Entry:
     say("")
     for line in _summary(entry, sources):
         say(f"  {line}")
-    if not typer.confirm("Save this claim?", default=True):
-        raise _NotSaved()
+    if not confirm("Save this claim?", default=True):
+        raise Left()
     return entry
-
-
-class _NotSaved(LedgerError):
-    """The user answered no to "Save this claim?"."""
-
-    def __init__(self) -> None:
-        super().__init__("not saved: the ledger is as it was")
 
 
 def resolve_duplicates(matches: Sequence[Match], source: str) -> list[tuple[Relation, int]]:
@@ -176,42 +212,60 @@ def resolve_duplicates(matches: Sequence[Match], source: str) -> list[tuple[Rela
     options = {**relay, **how, "a": "add it anyway, unlinked", "q": "quit, adding nothing"}
     answer = choose("How does it relate?", options, default="q")
     if answer == "q":
-        raise _NotSaved()
+        raise Left()
     relation = {"r": Relation.repeats, "c": Relation.corroborates, "u": Relation.updates}.get(answer)
     return [(relation, first.id)] if relation else []
 
 
-def ask_source(sources: Mapping[str, Source], default: str | None = None) -> str:
-    """A known source id, re-asked until it is one; Tab completes them."""
-    if not sources:
-        raise NotFound(
-            "no sources yet: add the first with 'claim-ledger source add ID --name NAME --kind KIND'"
+def ask_source(
+    sources: Mapping[str, Source], default: str | None = None
+) -> tuple[str, dict[str, Any] | None]:
+    """A source id, re-asked until it is a known one or the user creates it; Tab completes.
+
+    Returns the id, and the new source's fields when it was created on the way.
+    """
+    while True:
+        source_id = ask(
+            _source_label(sources),
+            _source_id,
+            default=default,
+            required=default is None,
+            complete=sorted(sources),
         )
-    return ask(
-        _source_label(sources),
-        lambda answer: _known_source(answer, sources),
-        default=default,
-        required=default is None,
-        complete=sorted(sources),
-    )
+        if source_id in sources:
+            return source_id, None
+        say(f"  no source {source_id!r} yet.")
+        if confirm(f"Create source {source_id}?", default=True):
+            return source_id, _new_source(source_id)
 
 
 def _source_label(sources: Mapping[str, Source]) -> str:
     ids = sorted(sources)
-    shown = ", ".join(ids[:SHOWN_SOURCES]) + (", …" if len(ids) > SHOWN_SOURCES else "")
-    return f"Source ({shown}; new ones: claim-ledger source add)"
+    if not ids:
+        return "Source (an id such as ru-mod; it is created next)"
+    return f"Source ({cut(', '.join(ids), SOURCE_LABEL)}; a new id creates one)"
 
 
-def _known_source(answer: str, sources: Mapping[str, Source]) -> str:
+def _source_id(answer: str) -> str:
     from ..model import parse_source_id
 
-    source_id = parse_source_id(answer)
-    if source_id not in sources:
-        raise NotFound(
-            f"no source {source_id!r}: pick a known one, or leave (Ctrl-C) and run "
-            f"'claim-ledger source add {source_id} --name NAME --kind KIND'"
-        )
-    return source_id
+    return parse_source_id(answer)
+
+
+def _new_source(source_id: str) -> dict[str, Any]:
+    """The fields of a new source, asked one by one and checked as ``source add`` checks them."""
+    from ..model import Kind, new_source, parse_kind, parse_party, parse_text
+
+    kinds = [k.value for k in Kind]
+    fields: dict[str, Any] = {
+        "name": ask("  Name", lambda a: parse_text(a, "source name"), default=source_id),
+        "kind": ask(
+            f"  Kind ({', '.join(kinds)})", lambda a: parse_kind(a).value, required=True, complete=kinds
+        ),
+        "party": ask("  Party it speaks for (e.g. RU, UA; Enter: unaligned)", parse_party),
+    }
+    new_source(source_id, **fields)  # every field checked together, as on `source add`
+    return fields
 
 
 def _links(
@@ -234,11 +288,12 @@ def _links(
 
 
 def _summary(entry: Entry, sources: Mapping[str, Source]) -> list[str]:
-    source = sources[entry.source]
-    lines = [
-        f"{'Claim:':<9}{entry.text}",
-        f"{'Source:':<9}{source.id} ({source.kind.value}, {source.party_label})",
-    ]
+    if entry.new_source is not None:
+        new = entry.new_source
+        said = f"{entry.source} ({new['kind']}, {new['party'] or 'unaligned'}), new: {new['name']}"
+    else:
+        said = who(entry.source, sources[entry.source])
+    lines = [f"{'Claim:':<9}{entry.text}", f"{'Source:':<9}{said}"]
     for label, key in (("Date", "date"), ("Event", "event"), ("URL", "url")):
         if entry.fields.get(key):
             lines.append(f"{label + ':':<9}{entry.fields[key]}")

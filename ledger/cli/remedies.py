@@ -8,7 +8,17 @@ the flag or command a person at the terminal would use.
 
 from __future__ import annotations
 
-from ..errors import ImportRejected, LedgerError, LinkRefused, Locked, NearDuplicate, UnknownSource
+import shlex
+
+from ..errors import (
+    ImportRejected,
+    LedgerError,
+    LedgerExists,
+    LinkRefused,
+    Locked,
+    NearDuplicate,
+    UnknownSource,
+)
 
 # How many problems a rejected import lists before it only counts the rest.
 PROBLEMS_SHOWN = 100
@@ -25,6 +35,13 @@ def message(exc: LedgerError) -> list[str]:
 def remedy(exc: LedgerError) -> str:
     if isinstance(exc, Locked):
         return ", or wait longer with --lock-timeout"
+    if isinstance(exc, LedgerExists):
+        name = "sample.json" if exc.path.name != "sample.json" else "sample-2.json"
+        beside = shlex.quote(str(exc.path.with_name(name)))
+        return (
+            "; pass another --db to start a new one, e.g. to explore the sample beside it: "
+            f"claim-ledger --db {beside} init --sample"
+        )
     if isinstance(exc, UnknownSource):
         return f"; add it with 'claim-ledger source add {exc.source_id} --name ... --kind ...'"
     if isinstance(exc, NearDuplicate):

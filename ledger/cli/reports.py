@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
     app.command("import")(import_)
 
 
-@listing
+@listing(what="metrics, one object per event and metric")
 def figures(ctx: typer.Context, filters: Filters, as_json: bool = False, limit: int | None = None) -> None:
     """Per event and metric: each origin's value, the low-high range, and conflicts.
 

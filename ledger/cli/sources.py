@@ -6,11 +6,14 @@ from typing import Annotated
 
 import typer
 
+from ..words import as_typed
 from . import complete
-from .context import console, done, env
+from .context import console, done, echo_json, env
+from .helpfmt import PlainHelpGroup
 from .options import SourceIdArg, given
 
 app = typer.Typer(
+    cls=PlainHelpGroup,
     help="Who speaks: add, edit, list and show sources.",
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -110,7 +113,7 @@ def edit(
     sid = source_id.strip()
     for field, (old, new) in changed.items():
         if field != "pseudonym":
-            done(f"Changed {sid} {field}: {_shown(old)} -> {_shown(new)}.")
+            done(f"Changed {sid} {field}: {as_typed(old)} -> {as_typed(new)}.")
         elif new:
             done(f"{sid} is confidential: exports call it {new}.")
         else:
@@ -119,20 +122,20 @@ def edit(
         done("Statuses follow the new party: 'claim-ledger unconfirmed' shows where that leaves the claims.")
 
 
-def _shown(value: object) -> str:
-    if value is None or value == "":
-        return "(none)"
-    return str(getattr(value, "value", value))
-
-
 @app.command("list")
-def list_(ctx: typer.Context) -> None:
+def list_(
+    ctx: typer.Context,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print a JSON array of sources (shape in docs/formats.md).")
+    ] = False,
+) -> None:
     """List sources with their number of claims, by status.
 
     \b
     Example: claim-ledger source list
     """
     from .. import ops, render
+    from ..export.listing import sources_json
     from ..report import statuses_by_source
 
     with env(ctx).reading() as store:
@@ -141,7 +144,10 @@ def list_(ctx: typer.Context) -> None:
     if not sources:
         done("No sources yet: add one with 'claim-ledger source add ID --name NAME --kind KIND'.")
     counts = statuses_by_source(report.claims.values(), report.assessments)
-    console().print(render.sources_table(sources, counts))
+    if as_json:
+        echo_json(sources_json(sources, counts))
+    else:
+        console().print(render.sources_table(sources, counts))
 
 
 @app.command("show")
@@ -150,6 +156,10 @@ def show(
     source_id: Annotated[
         str, typer.Argument(metavar="ID", help="The source's id.", autocompletion=complete.source_ids)
     ],
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print the source, its claims and its history as JSON."),
+    ] = False,
 ) -> None:
     """Show a source, its claims with their status, and the changes made to it.
 
@@ -164,4 +174,9 @@ def show(
         report = ops.report(store)
         history = [h for h in store.history() if h.source == source.id]
     claims = [c for c in report.select() if c.source == source.id]
-    console().print(render.source_view(source, report, claims, history))
+    if as_json:
+        from ..export.listing import source_json
+
+        echo_json(source_json(source, report, claims, history))
+    else:
+        console().print(render.source_view(source, report, claims, history))

@@ -4,12 +4,12 @@ event and metric, ``check`` one per finding. Stable: scripts read them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..analysis import Finding, MetricFigures
 from ..jsonio import dumps_pretty
-from ..model import Claim, grade
+from ..model import Claim, HistoryEntry, Source, Status, grade
 from ..report import Report
 
 
@@ -87,6 +87,35 @@ def figures_json(groups: Sequence[MetricFigures]) -> str:
             }
             for g in groups
         ]
+    )
+
+
+def source_record(source: Source, counts: Mapping[Status, int]) -> dict[str, Any]:
+    """A source as the ledger holds it, with how many of its claims have each status."""
+    return {
+        **source.to_dict(),
+        "claim_count": sum(counts.values()),
+        "statuses": {status.value: counts.get(status, 0) for status in Status},
+    }
+
+
+def sources_json(sources: Iterable[Source], counts: Mapping[str, Mapping[Status, int]]) -> str:
+    return dumps_pretty([source_record(s, counts.get(s.id, {})) for s in sources])
+
+
+def source_json(
+    source: Source, report: Report, claims: Sequence[Claim], history: Sequence[HistoryEntry]
+) -> str:
+    """``source show --json``: the source, its claims as ``list --json`` gives them, its history."""
+    counts = {status: 0 for status in Status}
+    for claim in claims:
+        counts[report.assessments[claim.id].status] += 1
+    return dumps_pretty(
+        {
+            **source_record(source, counts),
+            "claims": [claim_record(report, c) for c in claims],
+            "history": [h.to_dict() for h in history],
+        }
     )
 
 

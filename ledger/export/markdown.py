@@ -17,7 +17,7 @@ from ..analysis import MetricFigures, figures
 from ..model import CREDIBILITY_NAMES, RELIABILITY_NAMES, Claim, Relation, Source, Status, grade, number
 from ..report import NO_FILTERS, Filters, Report, confirmed, disputed, lacking_confirmation
 from ..terminal import UNSAFE_CHARS, printable
-from ..words import plural, side, who
+from ..words import plural, side, spoken, who
 
 # Always special inline: backslash, code, emphasis, links, HTML, tables, strikethrough, math.
 _ALWAYS = re.compile(r"([\\`*\[\]<|~$])")
@@ -178,13 +178,8 @@ def _who(rep: Report, claim: Claim) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _voice(source_id: str, source: Source | None) -> str:
-    detail = f" ({text(_words(side(source)))})" if source else ""
+    detail = f" ({text(spoken(side(source)))})" if source else ""
     return f"{code(source_id)}{detail}"
-
-
-def _words(identifier: str) -> str:
-    """``defence_ministry`` as a reader says it: ``defence ministry``."""
-    return identifier.replace("_", " ")
 
 
 def _grade(rep: Report, claim: Claim) -> str:
@@ -317,7 +312,7 @@ def _sources(rep: Report, claims: Sequence[Claim], *, whole: bool) -> list[str]:
             [
                 code(s.id),
                 link(s.name, s.url) if s.url else text(s.name),
-                text(_words(s.kind.value)),
+                text(spoken(s.kind.value)),
                 text(s.party_label),
                 f"{s.reliability} ({RELIABILITY_NAMES[s.reliability]})",
                 str(counts[s.id]),
