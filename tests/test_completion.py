@@ -100,8 +100,8 @@ def test_the_installed_command_completes_in_bash_zsh_and_fish(desk):
     assert "харьков-2023-12-30" in _complete("bash", f"claim-ledger --db {db} add --event ха", desk)
 
 
-def test_the_readme_says_how_to_turn_completion_on():
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+def test_the_guide_says_how_to_turn_completion_on():
+    readme = (Path(__file__).parents[1] / "docs" / "guide.md").read_text(encoding="utf-8")
     section = readme.split("## Shell completion", 1)[1].split("\n## ", 1)[0]
     for shell in ("bash", "zsh", "fish"):
         assert shell in section

@@ -128,8 +128,8 @@ def choose(label: str, options: Mapping[str, str], default: str) -> str:
         say(f"  {key}  {what}")
     while True:
         answer = _line(f"{label} ({'/'.join(options)})", default).strip().casefold()
-        if answer[:1] in options:
-            return answer[:1]
+        if answer in options:  # the letter alone: "UA" typed here by mistake is not "u"
+            return answer
         say(f"  answer one of: {', '.join(options)}")
 
 
@@ -144,7 +144,7 @@ def session(e: Env, given: Mapping[str, Any], today: date) -> Entry:
         claims = store.claims()
         links = store.links()
     say(f"New claim for {where.path}")
-    say("Enter accepts [the default], '-' leaves it out, Tab completes, Ctrl-C quits unsaved.")
+    say("Enter accepts [the default], '-' leaves it out, Tab completes; Ctrl-D leaves unsaved.")
     latest = max(claims.values(), key=lambda c: c.id, default=None)
     last_event = max((c for c in claims.values() if c.event), key=lambda c: c.id, default=None)
     entry = Entry(text=ask("Claim", parse_text, required=True), source="")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from typing import Annotated
 
@@ -64,9 +65,13 @@ def init(
             n_sources, n_claims, n_links = ops.load_document(
                 store, ops.read_document(paths.sample_file()), now=e.now()
             )
-    loaded = f" with the sample: {n_sources} sources, {n_claims} claims, {n_links} links" if sample else ""
-    done(f"Created ledger {path}{loaded}.")
-    done("Next: claim-ledger source add ID --name NAME --kind KIND [--party PARTY]")
+    if not sample:
+        done(f"Created ledger {path}.")
+        done("Next: claim-ledger source add ID --name NAME --kind KIND [--party PARTY]")
+        return
+    done(f"Created ledger {path} with the sample: {n_sources} sources, {n_claims} claims, {n_links} links.")
+    db = f" --db {shlex.quote(e.db)}" if e.db else ""
+    done(f"Next: see what lacks independent confirmation with 'claim-ledger{db} unconfirmed'.")
 
 
 def path(ctx: typer.Context) -> None:
