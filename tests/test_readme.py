@@ -28,7 +28,9 @@ def test_every_console_block_prints_what_it_shows(name):
 def test_a_changed_line_is_caught(tmp_path):
     """The replay can fail: one word changed in a copy of the README is found."""
     copy = tmp_path / "README.md"
-    copy.write_text((ROOT / "README.md").read_text().replace("single source: ru-mod", "single source: ru-mdo", 1))
+    copy.write_text(
+        (ROOT / "README.md").read_text().replace("single source: ru-mod", "single source: ru-mdo", 1)
+    )
     ran = replay.replay(copy, installed_command())
     assert any(replay.normal(printed) != replay.normal(step.shown) for step, printed in ran)
 
