@@ -62,6 +62,7 @@ class Status(StrEnum):
     """A claim's standing, decided by :func:`ledger.analysis.analyze`."""
 
     confirmed = "confirmed"
+    partly_confirmed = "partly confirmed"  # independent support, but not for every figure it states
     unconfirmed = "unconfirmed"
     disputed = "disputed"
     superseded = "superseded"
@@ -446,16 +447,38 @@ def parse_text(value: str | None, what: str = "claim text") -> str:
 
 
 def parse_date(value: str | None, what: str = "date") -> str | None:
-    """An ISO calendar date, ``YYYY-MM-DD``; None or blank means unknown."""
+    """When a source said it: ``YYYY-MM-DD``, or with the time ``YYYY-MM-DDTHH:MM`` (the
+    source's local time, no zone); None or blank means unknown."""
     if value is None or not value.strip():
         return None
     text = value.strip()
     try:
-        if len(text) != 10:
+        if len(text) == 10:
+            return date.fromisoformat(text).isoformat()
+        if len(text) not in (16, 19) or text[10] not in "T ":
             raise ValueError
-        return date.fromisoformat(text).isoformat()
+        when = datetime.fromisoformat(text)
+        return when.isoformat(timespec="minutes" if len(text) == 16 else "seconds")
     except ValueError:
-        raise InvalidInput(f"bad {what} {value!r}: use YYYY-MM-DD, e.g. 2023-12-31") from None
+        timed = "or YYYY-MM-DDTHH:MM with the time, e.g. 2023-12-31T09:30"
+        hint = "e.g. 2023-12-31" if len(text) <= 10 else timed
+        raise InvalidInput(f"bad {what} {value!r}: use YYYY-MM-DD, {hint}") from None
+
+
+def moment_order(a: str | None, b: str | None) -> int:
+    """Which of two claims' dates comes first: -1, 1, or 0 for the same moment.
+
+    A claim without a date is taken as of the same moment as any other; two dates of
+    one day are ordered by their times only where both have one (DESIGN §2, "as of").
+    """
+    if a is None or b is None:
+        return 0
+    day_a, day_b = a[:10], b[:10]
+    if day_a != day_b:
+        return -1 if day_a < day_b else 1
+    if len(a) > 10 and len(b) > 10 and a != b:
+        return -1 if a < b else 1
+    return 0
 
 
 def parse_timestamp(value: str | None, what: str = "retrieved-at") -> str | None:
@@ -584,7 +607,7 @@ def parse_links(value: str) -> tuple[tuple[Relation, int], ...]:
 
 def parse_status(value: str) -> Status:
     try:
-        return Status(value.strip().casefold())
+        return Status(" ".join(value.strip().casefold().replace("-", " ").replace("_", " ").split()))
     except ValueError:
         names = ", ".join(s.value for s in Status)
         raise InvalidInput(f"unknown status {value!r}: use one of {names}") from None

@@ -37,8 +37,10 @@ from .model import (
     Link,
     Relation,
     Source,
+    moment_order,
     new_claim,
     new_source,
+    parse_date,
     parse_relation,
     parse_source_id,
     parse_text,
@@ -212,13 +214,17 @@ def unlink(store: Store, a: int, b: int, *, now: str) -> Link:
     raise NotFound(f"claims #{a} and #{b} are not linked: 'claim-ledger show {a}' shows its links")
 
 
-def retract(store: Store, claim_id: int, *, note: str, now: str) -> Claim:
-    """Mark a claim withdrawn by its source. It stays in the ledger, marked retracted."""
+def retract(store: Store, claim_id: int, *, note: str, now: str, date: str | None = None) -> Claim:
+    """Mark a claim withdrawn by its source, as of ``date`` (the source's own withdrawal; when
+    none is given, ``now``). It stays in the ledger, marked retracted."""
     note = parse_text(note, "retraction note")
+    when = parse_date(date, "retraction date") or now
     claim = store.claim(claim_id)
     if claim.retracted:
         raise Conflict(f"claim #{claim_id} was already retracted on {claim.retracted_at}")
-    changed = claim.retract(now, note)
+    if claim.date and moment_order(when, claim.date) < 0:
+        raise InvalidInput(f"retraction date {when} is before claim #{claim_id} was made ({claim.date})")
+    changed = claim.retract(when, note)
     store.replace_claim(changed)
     store.record(
         now,
@@ -226,7 +232,7 @@ def retract(store: Store, claim_id: int, *, note: str, now: str) -> Claim:
         claim=claim_id,
         detail={
             "old": {"retracted_at": None, "retraction_note": None},
-            "new": {"retracted_at": now, "retraction_note": note},
+            "new": {"retracted_at": when, "retraction_note": note},
         },
     )
     return changed

@@ -36,6 +36,7 @@ from .words import as_typed, cut, plural, side, spoken, voice
 
 STATUS_STYLE = {
     Status.confirmed: "green",
+    Status.partly_confirmed: "cyan",
     Status.unconfirmed: "yellow",
     Status.disputed: "bold red",
     Status.superseded: "dim",

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .model import Source
+    from .model import Figure, Source
 
 ELLIPSIS = "…"
 
@@ -41,6 +41,26 @@ def as_typed(value: object) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(as_typed(v) for v in value)
     return str(getattr(value, "value", value))
+
+
+def grouped(value: int | float) -> str:
+    """A count as a reader reads it: ``5,977``; a fraction as it was typed."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    from .model import number  # (the model's errors speak through this module)
+
+    return number(value)
+
+
+def amount(figure: Figure) -> str:
+    """A figure's value as a reader reads it: ``5,977``, ``at least 2,552``, ``20–30``."""
+    if figure.high is None:
+        return f"at least {grouped(figure.low)}"
+    if figure.low == figure.high:
+        return grouped(figure.low)
+    if figure.low == 0:
+        return f"at most {grouped(figure.high)}"
+    return f"{grouped(figure.low)}–{grouped(figure.high)}"
 
 
 def spoken(identifier: str) -> str:

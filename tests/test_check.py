@@ -52,6 +52,7 @@ def test_each_kind_of_damage_is_found_with_its_records():
             "relay-error",
             "repeats-cycle",
             "circular-corroboration",
+            "corroboration-conflict",  # 2 corroborates 1, yet gives killed=30 where 1 says 3
             "duplicate-link",  # 2 and 1: repeats, then corroborates
             "duplicate-link",  # 3 and 4 repeat each other: two links
             "self-link",

@@ -71,9 +71,11 @@ def test_exports_name_a_confidential_source_only_by_its_pseudonym(cli, desk, fmt
 def test_the_verdict_and_reason_use_the_pseudonym(cli, desk):
     rows = list(csv.DictReader(io.StringIO(cli("export", "csv").stdout)))
     assert [(r["source"], r["source_party"], r["status"], r["url"]) for r in rows] == [
-        ("source-1", "UA", "confirmed", ""),
+        # the wire corroborates the assertion, but states no figure: the fifteen stay unconfirmed
+        ("source-1", "UA", "partly confirmed", ""),
         ("wire", "", "confirmed", ""),
     ]
+    assert rows[0]["reason"] == "corroborated by #2 (wire, unaligned); launchers: no independent figure"
     assert rows[1]["reason"] == "confirmed by #1 (source-1, UA)"
 
 

@@ -100,3 +100,23 @@ def test_the_analysis_does_a_bounded_amount_of_work_per_claim_and_link():
     small, large = touches_per_item(2_000), touches_per_item(20_000)
     assert large <= small * 1.25, (small, large)  # flat per item: linear in the ledger
     assert large < 20, large  # and a small constant
+
+
+def dense_touches_per_item(n: int) -> float:
+    """Figures on every claim, ten claims to each event's metric: the figure rule compares the
+    claims of one event and metric with each other, and no more."""
+    sources, claims, links = synthetic(n)
+    for cid, claim in dict.items(claims):
+        claim.event = f"e{cid // 10}"
+        claim.date = f"2024-01-{1 + cid % 28:02d}"
+        claim.figures = (parse_figure(f"killed={cid % 13}"), parse_figure(f"injured>={cid % 5}"))
+    CountingDict.touches = 0
+    analysis.analyze(sources, claims, links)
+    analysis.findings(sources, claims, links)
+    return CountingDict.touches / (len(claims) + len(links))
+
+
+def test_figures_on_every_claim_keep_the_work_linear():
+    small, large = dense_touches_per_item(2_000), dense_touches_per_item(20_000)
+    assert large <= small * 1.25, (small, large)
+    assert large < 60, large

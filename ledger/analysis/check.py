@@ -13,11 +13,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
-from ..model import Claim, HistoryEntry, Link, Relation, Source, chain_hash
+from ..model import Claim, HistoryEntry, Link, Relation, Source, chain_hash, moment_order
+from ..words import amount
 from . import links as rules
-from .figures import figures
-from .verdicts import Assessment, analyze
+from .evidence import Clash, StoryNumbers, conflict
+from .figures import FigureValue, figures
+from .verdicts import Assessment, weigh_all
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,17 +54,22 @@ class Ledger:
     history: Sequence[HistoryEntry]
     head: tuple[int, str | None] | None
     assessments: Mapping[int, Assessment]
+    levels: frozenset[str]
+    numbers: Mapping[int, StoryNumbers]
     first_link: dict[frozenset[int], Link] = field(default_factory=dict)  # of each pair of claims
 
     def __post_init__(self) -> None:
+        self._ends: dict[int, tuple[Claim, Claim] | None] = {}
         for lk in self.links:
-            if lk.src in self.claims and lk.dst in self.claims and lk.src != lk.dst:
+            a, b = self.claims.get(lk.src), self.claims.get(lk.dst)
+            ends = (a, b) if a is not None and b is not None and a.id != b.id else None
+            self._ends[id(lk)] = ends
+            if ends is not None:
                 self.first_link.setdefault(frozenset((lk.src, lk.dst)), lk)
 
     def ends(self, lk: Link) -> tuple[Claim, Claim] | None:
         """The two claims a link joins, or None if it is dangling or joins a claim to itself."""
-        a, b = self.claims.get(lk.src), self.claims.get(lk.dst)
-        return (a, b) if a is not None and b is not None and a.id != b.id else None
+        return self._ends[id(lk)]
 
 
 def _unlink(lk: Link) -> str:
@@ -215,16 +223,146 @@ def history_chain(ledger: Ledger) -> Iterator[Finding]:
 
 
 def relay_errors(ledger: Ledger) -> Iterator[Finding]:
+    """Relays that change their origin's figure, a run of them on consecutive days as one."""
+    runs: dict[tuple[str, str, str, str], list[tuple[FigureValue, FigureValue]]] = defaultdict(list)
     for metric in figures(ledger.claims.values(), ledger.assessments):
+        originals = {v.story: v for v in metric.values if not v.relay_error}
         for value in metric.values:
-            if value.relay_error:
-                yield Finding(
-                    "relay-error",
-                    f"#{value.claim} relays story #{value.story} but gives {metric.metric} as "
-                    f"{value.figure.value}, which is not what its origin ({', '.join(value.origin)}) says",
-                    "check the relay against its origin; if it reports something else, it is not a repeat",
-                    (value.claim, value.story),
-                )
+            origin = originals.get(value.story)
+            if value.relay_error and origin is not None:
+                key = (metric.event, metric.metric, value.source, origin.source)
+                runs[key].append((value, origin))
+    for (_, metric, relay_source, origin_source), errors in runs.items():
+        errors.sort(key=lambda pair: (ledger.claims[pair[0].claim].date or "", pair[0].claim))
+        for run in _consecutive(errors, ledger):
+            yield _relay_finding(metric, relay_source, origin_source, run, ledger)
+
+
+def _consecutive(
+    errors: list[tuple[FigureValue, FigureValue]], ledger: Ledger
+) -> Iterator[list[tuple[FigureValue, FigureValue]]]:
+    """Runs of errors on consecutive days (undated ones alone)."""
+    run: list[tuple[FigureValue, FigureValue]] = []
+    for pair in errors:
+        day = _day(ledger.claims[pair[0].claim].date)
+        last = _day(ledger.claims[run[-1][0].claim].date) if run else None
+        if run and (day is None or last is None or (day - last).days > 1):
+            yield run
+            run = []
+        run.append(pair)
+    if run:
+        yield run
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value[:10]) if value else None
+
+
+def _relay_finding(
+    metric: str,
+    relay_source: str,
+    origin_source: str,
+    run: list[tuple[FigureValue, FigureValue]],
+    ledger: Ledger,
+) -> Finding:
+    remedy = "check the relay against its origin; if it reports something else, it is not a repeat"
+    relay, origin = run[0]
+
+    def said(value: FigureValue) -> str:
+        when = ledger.claims[value.claim].date
+        return amount(value.figure) + (f" as of {when}" if when else "")
+
+    one = (
+        f"#{relay.claim} ({relay_source}) relays #{origin.claim} ({origin_source}) but gives {metric} as "
+        f"{said(relay)}, where its origin says {said(origin)}"
+    )
+    if len(run) == 1:
+        return Finding("relay-error", one, remedy, (relay.claim, relay.story))
+    first, last = ledger.claims[run[0][0].claim].date, ledger.claims[run[-1][0].claim].date
+    message = (
+        f"{len(run)} relays by {relay_source} of {origin_source} give {metric} other than their origin, "
+        f"on every day from {first} to {last}; the first: {one}"
+    )
+    return Finding("relay-error", message, remedy, tuple(r.claim for r, _ in run))
+
+
+def corroboration_conflicts(lk: Link, ledger: Ledger) -> Iterator[Finding]:
+    """A ``corroborates`` link between two claims whose figures cannot both hold."""
+    ends = ledger.ends(lk)
+    if lk.relation is not Relation.corroborates or ends is None:
+        return
+    a, b = ends
+    if a.event is None or a.event != b.event:
+        return
+    theirs = {f.metric: f for f in b.figures}
+    for mine in a.figures:
+        other = theirs.get(mine.metric)
+        order = moment_order(b.date, a.date)
+        if (
+            other is not None
+            and not (mine.metric in ledger.levels and order)
+            and conflict(mine, other, order)
+        ):
+            yield Finding(
+                "corroboration-conflict",
+                f"#{a.id} corroborates #{b.id}, but their figures cannot both hold: {mine}"
+                f"{_as_of(a)} and {other}{_as_of(b)}",
+                f"{_unlink(lk)}, then link them with contradicts if one disputes the other",
+                (a.id, b.id),
+                (lk.id,),
+            )
+
+
+def _as_of(claim: Claim) -> str:
+    return f" as of {claim.date}" if claim.date else ""
+
+
+def self_corrections(ledger: Ledger) -> Iterator[Finding]:
+    """One source's own figures that fall (a cumulative metric) or differ at one moment."""
+    seen: set[frozenset[int]] = set()
+    for numbers in ledger.numbers.values():
+        for clash in numbers.own:
+            pair = frozenset((clash.own.claim, clash.other.claim))
+            if pair in seen:
+                continue
+            seen.add(pair)
+            yield _self_finding(clash, ledger)
+    for lk in ledger.links:
+        ends = ledger.ends(lk)
+        if lk.relation is Relation.updates and ends is not None:
+            yield from _fallen(ends[0], ends[1], lk, ledger)
+
+
+def _self_finding(clash: Clash, ledger: Ledger) -> Finding:
+    early, late = sorted((clash.own, clash.other), key=lambda s: (s.date or "", s.claim))
+    source = ledger.claims[late.claim].source
+    same_moment = moment_order(early.date, late.date) == 0
+    what = "differ at the same moment" if same_moment else "fall, for a figure that can only grow"
+    return Finding(
+        "self-correction",
+        f"{source} gives {early.figure}{_as_of(ledger.claims[early.claim])} (#{early.claim}) and "
+        f"{late.figure}{_as_of(ledger.claims[late.claim])} (#{late.claim}): its own figures {what}",
+        f"if #{late.claim} corrects #{early.claim}: claim-ledger link {late.claim} updates {early.claim}; "
+        "if the metric can go down, declare it: claim-ledger metric set "
+        f"{early.figure.metric} --level",
+        (early.claim, late.claim),
+    )
+
+
+def _fallen(newer: Claim, older: Claim, lk: Link, ledger: Ledger) -> Iterator[Finding]:
+    earlier = {f.metric: f for f in older.figures}
+    for figure in newer.figures:
+        before = earlier.get(figure.metric)
+        if before is not None and figure.metric not in ledger.levels and conflict(figure, before, -1):
+            yield Finding(
+                "self-correction",
+                f"#{newer.id} updates #{older.id} and gives {figure}{_as_of(newer)} where #{older.id} gave "
+                f"{before}{_as_of(older)}: a figure that can only grow fell",
+                "nothing to do if the source corrected its own figure; if the metric can go down: "
+                f"claim-ledger metric set {figure.metric} --level",
+                (newer.id, older.id),
+                (lk.id,),
+            )
 
 
 CLAIM_CHECKS: tuple[Callable[[Claim, Ledger], Iterator[Finding]], ...] = (unknown_source,)
@@ -234,11 +372,13 @@ LINK_CHECKS: tuple[Callable[[Link, Ledger], Iterator[Finding]], ...] = (
     duplicate_link,
     in_one_story,
     update_across_sources,
+    corroboration_conflicts,
 )
 LEDGER_CHECKS: tuple[Callable[[Ledger], Iterator[Finding]], ...] = (
     repeats_cycles,
     history_chain,
     relay_errors,
+    self_corrections,
 )
 
 
@@ -248,9 +388,11 @@ def findings(
     links: Sequence[Link],
     history: Sequence[HistoryEntry] = (),
     head: tuple[int, str | None] | None = None,
+    levels: frozenset[str] = frozenset(),
 ) -> list[Finding]:
     """Every finding in the ledger: each claim's, then each link's, then the whole ledger's."""
-    ledger = Ledger(sources, claims, links, history, head, analyze(sources, claims, links))
+    assessments, numbers = weigh_all(sources, claims, links, levels)
+    ledger = Ledger(sources, claims, links, history, head, assessments, levels, numbers)
     found = [f for claim in claims.values() for check in CLAIM_CHECKS for f in check(claim, ledger)]
     found += [f for lk in links for check in LINK_CHECKS for f in check(lk, ledger)]
     found += [f for check in LEDGER_CHECKS for f in check(ledger)]

@@ -66,6 +66,20 @@ def repeats_loop(src: int, relation: Relation, dst: int, repeats: Mapping[int, l
     return Broken("repeats-cycle", message, src, dst)
 
 
+def superseding(claim_id: int, links: Iterable[Link], claims: Mapping[int, Claim]) -> int | None:
+    """The latest statement that updates ``claim_id``, following the chain; None if it is current."""
+    newer: dict[int, int] = {}
+    for lk in links:
+        src = claims.get(lk.src)
+        if lk.relation is Relation.updates and src is not None and not src.retracted:
+            newer[lk.dst] = max(newer.get(lk.dst, 0), lk.src)
+    latest, seen = newer.get(claim_id), {claim_id}
+    while latest is not None and latest in newer and latest not in seen:
+        seen.add(latest)
+        latest = newer[latest]
+    return latest
+
+
 def may_update(newer: Claim, older: Claim) -> bool:
     """``newer updates older`` only within one source: a later statement of the same voice."""
     return newer.source == older.source

@@ -18,7 +18,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..model import Claim, Link, Relation, Source, Status
-from ..words import and_more, voice
+from ..words import amount, and_more, grouped, voice
+from .evidence import Backing, Clash, StoryNumbers, share, story_figures, weigh
 from .stories import Story, Support, build_stories, classify_support, party_of
 
 # How many ids a reason names before it says "and N more".
@@ -35,15 +36,16 @@ class Assessment:
     credibility: int | None
     story: int
     origin: tuple[str, ...]
-    confirmed_by: tuple[int, ...] = ()
-    contradicted_by: tuple[int, ...] = ()
-    supported_by: tuple[tuple[int, Support], ...] = ()
+    confirmed_by: tuple[int, ...] = ()  # independent support: corroborations, figures that confirm
+    contradicted_by: tuple[int, ...] = ()  # contradictions and conflicting figures
+    supported_by: tuple[tuple[int, Support], ...] = ()  # every corroboration, and how it counts
     superseded_by: int | None = None
     relay: bool = False  # this claim repeats another claim of its story
+    partly_by: tuple[int, ...] = ()  # independent figures that confirm only part of one
 
     @property
     def lacks_independent_confirmation(self) -> bool:
-        return self.status in (Status.unconfirmed, Status.disputed)
+        return self.status in (Status.unconfirmed, Status.disputed, Status.partly_confirmed)
 
 
 @dataclass(slots=True)
@@ -63,6 +65,7 @@ class _Summary:
     confirmers: tuple[int, ...]
     contradictors: tuple[int, ...]
     supported_by: tuple[tuple[int, Support], ...]
+    partly_by: tuple[int, ...] = ()
 
 
 @dataclass(slots=True)
@@ -73,19 +76,37 @@ class _Ledger:
     claims: Mapping[int, Claim]
     story_of: Mapping[int, Story]
     confirmed_stories: set[int]
+    numbers: Mapping[int, StoryNumbers]
+
+
+_NO_NUMBERS = StoryNumbers()
 
 
 def analyze(
     sources: Mapping[str, Source],
     claims: Mapping[int, Claim],
     links: Sequence[Link],
+    levels: frozenset[str] = frozenset(),
 ) -> dict[int, Assessment]:
-    """Status, reason and credibility for every claim, in one pass over claims and links."""
+    """Status, reason and credibility for every claim, in one pass over claims and links and
+    one over each event's figures. ``levels``: the metrics declared levels, not cumulative."""
+    return weigh_all(sources, claims, links, levels)[0]
+
+
+def weigh_all(
+    sources: Mapping[str, Source],
+    claims: Mapping[int, Claim],
+    links: Sequence[Link],
+    levels: frozenset[str] = frozenset(),
+) -> tuple[dict[int, Assessment], Mapping[int, StoryNumbers]]:
+    """:func:`analyze`, and what each story's figures say (``check`` reads both)."""
     story_of = build_stories(claims, links, sources)
     relay_ids = {r for story in story_of.values() if story.relays for r in story.relays}
     facts, superseded_by = _evidence(claims, links, story_of)
-    confirmed = {sid for sid, f in facts.items() if any(k is Support.independent for _, k in f.support)}
-    ledger = _Ledger(sources, claims, story_of, confirmed)
+    current = {cid for cid, c in claims.items() if not c.retracted and cid not in superseded_by}
+    numbers = weigh(story_figures(claims, story_of, relay_ids, current), claims, story_of, levels)
+    confirmed = {s for s in facts.keys() | numbers.keys() if _wholly_confirmed(facts.get(s), numbers.get(s))}
+    ledger = _Ledger(sources, claims, story_of, confirmed, numbers)
     summary_of = _summaries(ledger, facts)
     result: dict[int, Assessment] = {}
     for cid, claim in claims.items():
@@ -114,8 +135,18 @@ def analyze(
             summary.supported_by,
             superseded_by.get(cid),
             cid in relay_ids,
+            summary.partly_by,
         )
-    return result
+    return result, numbers
+
+
+def _wholly_confirmed(facts: _StoryFacts | None, numbers: StoryNumbers | None) -> bool:
+    """Independent support, and every figure the story states confirmed (DESIGN §2)."""
+    numbers = numbers or _NO_NUMBERS
+    linked = facts is not None and any(k is Support.independent for _, k in facts.support)
+    bests = [numbers.best(metric) for metric in numbers.stated]
+    supported = linked or any(bests)
+    return supported and all(b is not None and b.full for b in bests)
 
 
 def _evidence(
@@ -141,7 +172,30 @@ def _evidence(
         elif link.relation is Relation.updates and not a.retracted:
             current = superseded_by.get(b.id)
             superseded_by[b.id] = a.id if current is None else max(current, a.id)
+    _carry_forward(facts, superseded_by, claims, story_of)
     return facts, superseded_by
+
+
+def _carry_forward(
+    facts: dict[int, _StoryFacts],
+    superseded_by: Mapping[int, int],
+    claims: Mapping[int, Claim],
+    story_of: Mapping[int, Story],
+) -> None:
+    """An independent corroboration of a superseded statement carries to the statement that
+    updates it, the latest of its chain (its figures are judged again, by the figure rule)."""
+    for old, new in superseded_by.items():
+        seen = {old}
+        while new in superseded_by and new not in seen:  # the latest; a loop of updates stops
+            seen.add(new)
+            new = superseded_by[new]
+        old_facts, target = facts.get(story_of[old].id), story_of[new]
+        if old_facts is None or target.id == story_of[old].id:
+            continue
+        for supporter, kind in list(old_facts.support):
+            if kind is Support.independent:
+                x = claims[supporter]
+                facts[target.id].support.append((supporter, classify_support(x, story_of[x.id], target)))
 
 
 def _summaries(ledger: _Ledger, facts: Mapping[int, _StoryFacts]):  # type: ignore[no-untyped-def]
@@ -154,7 +208,7 @@ def _summaries(ledger: _Ledger, facts: Mapping[int, _StoryFacts]):  # type: igno
         summary = summaries.get(story.id)
         if summary is None:
             story_facts = facts.get(story.id)
-            if story_facts is None and not story.relays:
+            if story_facts is None and not story.relays and story.id not in ledger.numbers:
                 summary = quiet.get(story.origin)
                 if summary is None:
                     summary = quiet[story.origin] = _summarise(story, empty, ledger)
@@ -167,38 +221,89 @@ def _summaries(ledger: _Ledger, facts: Mapping[int, _StoryFacts]):  # type: igno
 
 
 def _summarise(story: Story, f: _StoryFacts, ledger: _Ledger) -> _Summary:
-    if not f.support and not f.contradictions:  # most stories: one voice, nothing said about it
-        credibility = credibility_for(False, False, False, False)
+    numbers = ledger.numbers.get(story.id, _NO_NUMBERS)
+    if not f.support and not f.contradictions and not numbers.backing and not numbers.clashes:
+        credibility = credibility_for(False, False, False, False)  # most stories: one voice, alone
         return _Summary(Status.unconfirmed, *_unconfirmed(story, [], ledger), credibility, (), (), ())
-    confirmers = _unique(x for x, k in f.support if k is Support.independent)
-    contradictors = _unique(f.contradictions)
+    linked = _unique(x for x, k in f.support if k is Support.independent)
+    bests = {metric: numbers.best(metric) for metric in numbers.stated}
+    wholly = _unique(b.by for bs in numbers.backing.values() for b in bs if b.full)
+    partly = _unique(b.by for b in bests.values() if b is not None and not b.full)
+    confirmers = _unique([*linked, *wholly])
+    contradictors = _unique([*f.contradictions, *(c.other.claim for c in numbers.clashes)])
     same_party_support = _unique(x for x, k in f.support if k is Support.same_party)
     contradictor_confirmed = [x for x in contradictors if ledger.story_of[x].id in ledger.confirmed_stories]
+    confirmed = story.id in ledger.confirmed_stories
+    supported = bool(confirmers or partly)
     credibility = credibility_for(
-        bool(confirmers), bool(contradictors), bool(same_party_support), bool(contradictor_confirmed)
+        confirmed,
+        bool(contradictors),
+        bool(same_party_support) or (supported and not confirmed),
+        bool(contradictor_confirmed),
     )
     supported_by = tuple(sorted(set(f.support)))
 
     def summary(status: Status, reason: str, root_reason: str | None = None) -> _Summary:
-        return _Summary(status, reason, root_reason, credibility, confirmers, contradictors, supported_by)
+        return _Summary(
+            status, reason, root_reason, credibility, confirmers, contradictors, supported_by, partly
+        )
 
     if contradictors:
-        return summary(Status.disputed, _disputed(contradictors, contradictor_confirmed, confirmers, ledger))
-    if confirmers:
+        return summary(Status.disputed, _disputed(f, numbers, contradictor_confirmed, confirmers, ledger))
+    if confirmed:
         return summary(Status.confirmed, f"confirmed by {_name_claims(confirmers, ledger)}")
+    if supported:
+        return summary(Status.partly_confirmed, _partly(linked, bests, numbers, ledger))
     parts = _weak_support(story, f, same_party_support, ledger)
     return summary(Status.unconfirmed, *_unconfirmed(story, parts, ledger))
 
 
-def _disputed(
-    contradictors: Sequence[int], confirmed: Sequence[int], confirmers: Sequence[int], ledger: _Ledger
+def _partly(
+    linked: Sequence[int], bests: Mapping[str, Backing | None], numbers: StoryNumbers, ledger: _Ledger
 ) -> str:
-    reason = f"contradicted by {_name_claims(contradictors, ledger)}"
+    """Which figures are confirmed, how much, and by whom; and which are not."""
+    parts = [f"corroborated by {_name_claims(linked, ledger)}"] if linked else []
+    for metric, best in bests.items():
+        claimed = numbers.stated[metric].figure
+        if best is None:
+            parts.append(f"{metric}: no independent figure")
+        elif best.full:
+            parts.append(f"{metric}: confirmed by {_name_claims([best.by], ledger)}")
+        else:
+            pct = share(best.part, claimed)
+            shown = f"at least {grouped(best.part)} of {amount(claimed)}"
+            shown += f" ({pct}%)" if pct is not None else ""
+            parts.append(f"{metric}: {shown} confirmed by {_name_claims([best.by], ledger)}")
+    return "; ".join(parts)
+
+
+def _disputed(
+    f: _StoryFacts,
+    numbers: StoryNumbers,
+    confirmed: Sequence[int],
+    confirmers: Sequence[int],
+    ledger: _Ledger,
+) -> str:
+    linked = _unique(f.contradictions)
+    parts = [f"contradicted by {_name_claims(linked, ledger)}"] if linked else []
+    parts += [_clash_words(clash, ledger) for clash in numbers.clashes[:_REASON_IDS]]
+    if len(numbers.clashes) > _REASON_IDS:
+        parts[-1] += f" and {len(numbers.clashes) - _REASON_IDS} more"
+    reason = "; ".join(parts)
     if confirmed:
         reason += f", which {'is' if len(confirmed) == 1 else 'are'} independently confirmed"
     if confirmers:
         reason += f"; yet independently confirmed by {_name_claims(confirmers, ledger)}"
     return reason
+
+
+def _clash_words(clash: Clash, ledger: _Ledger) -> str:
+    """``killed=39 conflicts with killed>=45 (#12, press, unaligned) as of 2023-12-29``."""
+    own, other = clash.own, clash.other
+    own_when = f" as of {own.date}" if own.date and own.date != other.date else ""
+    their_when = f" as of {other.date}" if other.date else ""
+    who = f"#{other.claim}, {voice(ledger.claims[other.claim].source, ledger.sources)}"
+    return f"{own.figure}{own_when} conflicts with {other.figure} ({who}){their_when}"
 
 
 def _weak_support(

@@ -176,11 +176,19 @@ def link(
     Example: claim-ledger link 7 repeats 6
     """
     from .. import ops
+    from ..analysis.links import superseding
+    from ..model import Relation
 
     e = env(ctx)
     with e.writing() as store:
         made = ops.link(store, a, relation, b, note=note, now=e.now())
+        later = superseding(made.dst, store.links(), store.claims())
     done(f"Linked: #{made.src} {made.relation.value} #{made.dst}.")
+    if later is not None:
+        carried = (
+            "the corroboration carries to it" if made.relation is Relation.corroborates else "it is current"
+        )
+        done(f"Note: #{made.dst} is superseded by #{later}, a newer statement of its source; {carried}.")
 
 
 def unlink(ctx: typer.Context, a: ClaimA, b: ClaimB) -> None:
@@ -206,17 +214,25 @@ def retract(
             "--note", help="Who withdrew it and where, e.g. 'withdrawn by the ministry on Telegram'."
         ),
     ],
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="When the source withdrew it (a time may follow: T09:30). Default: now.",
+        ),
+    ] = None,
 ) -> None:
     """Mark a claim as withdrawn by its source. It stays in the ledger, marked retracted.
 
     \b
-    Example: claim-ledger retract 4 --note "ministry withdrew the figure on 2024-01-02"
+    Example: claim-ledger retract 4 --date 2024-01-02 --note "ministry withdrew the figure"
     """
     from .. import ops
 
     e = env(ctx)
     with e.writing() as store:
-        ops.retract(store, n, note=note, now=e.now())
+        ops.retract(store, n, note=note, now=e.now(), date=date)
     done(f"Retracted #{n}: it stays in the ledger, marked retracted, and confirms or disputes nothing.")
 
 

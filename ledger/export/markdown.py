@@ -158,8 +158,9 @@ def report(
 def _summary(rep: Report, claims: Sequence[Claim]) -> str:
     counts = Counter(rep.assessments[c.id].status for c in claims)
     sources = {c.source for c in claims}
-    lacking = counts[Status.unconfirmed] + counts[Status.disputed]
-    parts = [f"{counts[s]} {s.value}" for s in Status if s is not Status.superseded or counts[s]]
+    lacking = counts[Status.unconfirmed] + counts[Status.disputed] + counts[Status.partly_confirmed]
+    rare = (Status.superseded, Status.partly_confirmed)  # named only where some claim has them
+    parts = [f"{counts[s]} {s.value}" for s in Status if s not in rare or counts[s]]
     return (
         f"**{plural(len(claims), 'claim')}** from **{plural(len(sources), 'source')}**: "
         + ", ".join(parts)
@@ -333,6 +334,7 @@ _EDGE = {
 }
 _STYLE = {
     Status.confirmed: "fill:#d4edda,stroke:#2e7d32",
+    Status.partly_confirmed: "fill:#e8f5e9,stroke:#2e7d32,stroke-dasharray:4",
     Status.unconfirmed: "fill:#fff3cd,stroke:#b8860b",
     Status.disputed: "fill:#f8d7da,stroke:#c62828",
     Status.superseded: "fill:#eeeeee,stroke:#9e9e9e",
@@ -360,10 +362,10 @@ def _graph(rep: Report, claims: Sequence[Claim]) -> list[str]:
         claim = rep.claims[cid]
         source = rep.sources.get(claim.source)
         label = f"{cid}: {_mermaid_label(who(claim.source, source, kind=False))}"
-        lines.append(f'  c{cid}["{label}"]:::{rep.assessments[cid].status.value}')
+        lines.append(f'  c{cid}["{label}"]:::{rep.assessments[cid].status.name}')
     lines += [f"  c{lk.src} {_EDGE[lk.relation]} c{lk.dst}" for lk in links]
     used = {rep.assessments[cid].status for cid in linked}
-    lines += [f"  classDef {s.value} {_STYLE[s]}" for s in Status if s in used]
+    lines += [f"  classDef {s.name} {_STYLE[s]}" for s in Status if s in used]
     lines.append("```")
     return lines
 

@@ -1,0 +1,178 @@
+"""Figures as evidence (DESIGN §2): within one event, claims that state the same metric speak
+to each other without any link.
+
+A figure is an interval: ``killed=3`` is [3, 3], ``killed>=45`` is [45, ∞). Each
+story states, for each metric, the figure of its first original claim that gives
+one (a relay that changes it is a relay error, not the story's word). For each
+pair of current stories of one event and metric:
+
+* they **conflict** when their intervals cannot both hold as of their dates: for
+  a cumulative metric (the default: a toll, losses to date) an earlier figure's
+  low must not exceed a later one's high; at the same moment the intervals must
+  overlap; a *level* metric is compared only at the same moment. A conflict from
+  outside the story whose origin shares no source with it disputes the claim;
+* an **independent** story's figure (DESIGN §2's three conditions) **confirms**
+  the figure when it lies inside its interval, at the same moment, or, for a
+  cumulative metric, as an earlier floor under an open-ended claim; one that is
+  consistent but wider **partly confirms** it: "at least its low of the claimed".
+  A later figure says nothing of an earlier one.
+
+The work is per event and metric: pairs within a group, so a ledger of many
+small events stays linear in its claims.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from ..model import Claim, Figure, moment_order
+from .stories import Story, Support, classify_support
+
+
+@dataclass(frozen=True, slots=True)
+class Stated:
+    """One story's figure for one metric of its event, and the claim that states it."""
+
+    story: int
+    claim: int
+    figure: Figure
+    date: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Backing:
+    """Independent support for one figure: ``by`` confirms it wholly, or only its first ``part``."""
+
+    by: int  # the claim whose figure it is
+    figure: Figure  # that claim's figure
+    full: bool
+    part: int | float  # what is confirmed at least (the supporting figure's low)
+
+
+@dataclass(frozen=True, slots=True)
+class Clash:
+    """A figure of another story that cannot hold together with this one's."""
+
+    own: Stated
+    other: Stated
+
+
+@dataclass(slots=True)
+class StoryNumbers:
+    """What the figures say of one story: per metric it states, its backing; and its clashes."""
+
+    stated: dict[str, Stated] = field(default_factory=dict)
+    backing: dict[str, list[Backing]] = field(default_factory=dict)
+    clashes: list[Clash] = field(default_factory=list)  # disputes: origins share no source
+    own: list[Clash] = field(default_factory=list)  # one source's figures that fall or differ: check
+
+    def best(self, metric: str) -> Backing | None:
+        """The strongest backing of a metric: a whole confirmation, else the highest floor."""
+        found = self.backing.get(metric)
+        if not found:
+            return None
+        return max(found, key=lambda b: (b.full, b.part, -b.by))
+
+
+def story_figures(
+    claims: Mapping[int, Claim], story_of: Mapping[int, Story], relays: set[int], current: set[int]
+) -> dict[tuple[str, str], list[Stated]]:
+    """Per (event, metric), each current story's figure: its first original claim that states
+    the metric, else its first relay that does."""
+    chosen: dict[tuple[str, str, int], tuple[bool, int, Figure, str | None]] = {}
+    for claim in claims.values():
+        if claim.event is None or not claim.figures or claim.id not in current:
+            continue
+        story = story_of[claim.id].id
+        rank = (claim.id in relays, claim.id)
+        for figure in claim.figures:
+            key = (claim.event, figure.metric, story)
+            held = chosen.get(key)
+            if held is None or rank < held[:2]:
+                chosen[key] = (*rank, figure, claim.date)
+    groups: dict[tuple[str, str], list[Stated]] = defaultdict(list)
+    for (event, metric, story), (_, claim_id, figure, date) in chosen.items():
+        groups[(event, metric)].append(Stated(story, claim_id, figure, date))
+    return groups
+
+
+def weigh(
+    groups: Mapping[tuple[str, str], list[Stated]],
+    claims: Mapping[int, Claim],
+    story_of: Mapping[int, Story],
+    levels: frozenset[str] = frozenset(),
+) -> dict[int, StoryNumbers]:
+    """story id -> what the figures of its event say of it."""
+    numbers: dict[int, StoryNumbers] = defaultdict(StoryNumbers)
+    for (_, metric), stated in groups.items():
+        level = metric in levels
+        for own in stated:
+            mine = numbers[own.story]
+            mine.stated[metric] = own
+            for other in stated:
+                if other.story != own.story:
+                    _compare(own, other, level, mine, claims, story_of)
+    return numbers
+
+
+def _compare(
+    own: Stated,
+    other: Stated,
+    level: bool,
+    mine: StoryNumbers,
+    claims: Mapping[int, Claim],
+    story_of: Mapping[int, Story],
+) -> None:
+    order = moment_order(other.date, own.date)  # -1: the other is earlier
+    if level and order != 0:
+        return  # a level (people in shelters now) is compared only at one moment
+    one_source = bool(set(story_of[own.story].origin) & set(story_of[other.story].origin))
+    if conflict(own.figure, other.figure, order):
+        # another voice's figure disputes; one source's own figures that cannot both hold are
+        # a self-correction (check), not a dispute
+        (mine.own if one_source else mine.clashes).append(Clash(own, other))
+        return
+    if one_source and order == 0 and own.figure != other.figure:
+        mine.own.append(Clash(own, other))  # two figures of one moment, no update between them
+        return
+    if order > 0:
+        return  # a later figure says nothing of an earlier one
+    support = classify_support(claims[other.claim], story_of[other.story], story_of[own.story])
+    if support is not Support.independent:
+        return
+    # an earlier value of a cumulative metric is a floor: it can only have grown since
+    high = math.inf if order < 0 else _high(other.figure)
+    full = other.figure.low >= own.figure.low and high <= _high(own.figure)
+    if full or other.figure.low > 0:
+        backing = Backing(other.claim, other.figure, full, other.figure.low)
+        mine.backing.setdefault(own.figure.metric, []).append(backing)
+
+
+def conflict(own: Figure, other: Figure, order: int) -> bool:
+    """Whether two figures cannot both hold, ``other`` being earlier (-1), later (1) or of the
+    same moment (0): a cumulative metric may grow, never fall."""
+    if order < 0:
+        return other.low > _high(own)
+    if order > 0:
+        return own.low > _high(other)
+    return other.low > _high(own) or own.low > _high(other)
+
+
+def _high(figure: Figure) -> float:
+    return math.inf if figure.high is None else figure.high
+
+
+def share(part: int | float, claimed: Figure) -> int | None:
+    """``part`` as a whole percentage of the claimed figure's low (43 for 2,552 of 5,977);
+    never 100 unless it is all of it; None when the claim has no floor to share."""
+    if claimed.low <= 0:
+        return None
+    percent = round(100 * part / claimed.low)
+    return 99 if percent >= 100 and part < claimed.low else min(percent, 100)
+
+
+def by_claim(stated: Iterable[Stated]) -> dict[int, Stated]:
+    return {s.claim: s for s in stated}
