@@ -25,6 +25,8 @@ _API = {
     "memory_store": "store",
     "Store": "store",
     "add_source": "ops",
+    "add_party": "ops",
+    "set_metric": "ops",
     "edit_source": "ops",
     "add_claim": "ops",
     "edit_claim": "ops",

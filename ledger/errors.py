@@ -77,6 +77,15 @@ class Conflict(LedgerError):
     """The change would contradict what the ledger already holds (duplicate link, cycle...)."""
 
 
+class UnknownParty(NotFound):
+    """A party label that no registered party has as its id or an alias."""
+
+    def __init__(self, label: str, known: Sequence[str]) -> None:
+        super().__init__(f"unknown party {label!r} (known: {', '.join(known) or 'none yet'})")
+        self.label = label
+        self.known = tuple(known)
+
+
 class LinkRefused(Conflict):
     """A link that breaks a link rule (``rule``: check's code for it), between ``src`` and ``dst``.
 

@@ -33,6 +33,8 @@ _SOURCE_KEYS = frozenset(
 _CLAIM_KEYS = frozenset(("id", *columns.CLAIM, "recorded_at"))
 _LINK_KEYS = frozenset(("id", "from", "relation", "to", "note", "created_at"))
 _HISTORY_KEYS = frozenset(("id", "at", "action", "claim", "source", "detail", "prev", "hash"))
+_PARTY_KEYS = frozenset(("id", "aliases", "created_at"))
+_METRIC_KEYS = frozenset(("name", "level"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,8 @@ class Batch:
     links: tuple[LinkRow, ...] = ()
     history: tuple[Mapping[str, Any], ...] | None = None
     last_ids: Mapping[str, int] = field(default_factory=dict)
+    parties: tuple[Mapping[str, Any], ...] | None = None  # a document's registry (schema 3)
+    metrics: tuple[Mapping[str, Any], ...] = ()
     problems: tuple[Problem, ...] = ()
 
 
@@ -176,6 +180,10 @@ def from_document(doc: Any, name: str) -> Batch:
     ):
         problems.append(Problem("last_ids", 0, 'expected counts such as {"claims": 20, "links": 5}'))
         last_ids = {}
+    parties = None
+    if "parties" in doc:
+        parties = tuple(r for _, _, r in _records(doc, "parties", _PARTY_KEYS, problems))
+    metrics = tuple(r for _, _, r in _records(doc, "metrics", _METRIC_KEYS, problems))
     return Batch(
         name,
         True,
@@ -184,7 +192,9 @@ def from_document(doc: Any, name: str) -> Batch:
         tuple(links),
         history,
         last_ids,
-        tuple(problems),
+        parties=parties,
+        metrics=metrics,
+        problems=tuple(problems),
     )
 
 
@@ -315,7 +325,7 @@ def _from_rows(name: str, records: list[tuple[str, int, dict[str, Any]]], proble
         for relation in columns.RELATIONS:
             for target in _items(values.get(relation), split_commas=True):
                 links.append(LinkRow(where, number, ref, relation, str(target)))
-    return Batch(name, False, (), tuple(claims), tuple(links), None, {}, tuple(problems))
+    return Batch(name, False, claims=tuple(claims), links=tuple(links), problems=tuple(problems))
 
 
 def _cell(value: Any) -> str | None:

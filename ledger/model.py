@@ -25,7 +25,7 @@ from typing import Any
 
 from .errors import InvalidInput
 
-SCHEMA_VERSION = 2  # 2: history entries are hash-chained
+SCHEMA_VERSION = 3  # 2: history entries are hash-chained; 3: parties and metrics are registered
 # Figures are counts; above this a number cannot be stored exactly as a JSON float.
 MAX_FIGURE = 10**15
 
@@ -144,6 +144,46 @@ class Figure:
     @classmethod
     def from_dict(cls, doc: Mapping[str, Any]) -> Figure:
         return cls(doc["metric"], doc["low"], doc["high"])
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """A side sources speak for, and the other names it is typed by (``UA``: Ukraine, ...)."""
+
+    id: str
+    aliases: tuple[str, ...] = ()
+    created_at: str | None = None
+
+    def names(self) -> tuple[str, ...]:
+        return (self.id, *self.aliases)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "aliases": list(self.aliases), "created_at": self.created_at}
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> Party:
+        aliases = doc.get("aliases") or []
+        if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            raise ValueError("aliases must be a list of names")
+        return cls(parse_party(doc["id"]) or "", tuple(aliases), doc.get("created_at"))
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    """What a figure counts, when it is declared: a ``level`` may go down (people in shelters
+    now); every other metric is cumulative (a toll, losses to date)."""
+
+    name: str
+    level: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "level": self.level}
+
+    @classmethod
+    def from_dict(cls, doc: Mapping[str, Any]) -> Metric:
+        if not isinstance(doc.get("level"), bool):
+            raise ValueError("level must be true or false")
+        return cls(parse_metric(doc["name"]), doc["level"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -632,6 +672,45 @@ def parse_party(value: str | None) -> str | None:
     if len(party) > 40 or any(ch.isspace() and ch != " " for ch in party):
         raise InvalidInput(f"bad party {value!r}: use a short label such as RU or UA")
     return party
+
+
+def parse_metric(value: str) -> str:
+    metric = value.strip().casefold() if isinstance(value, str) else ""
+    if not _METRIC.fullmatch(metric):
+        raise InvalidInput(f"bad metric {value!r}: use a word such as killed or tank")
+    return metric
+
+
+def parties_in_use(labels: Iterable[str]) -> list[Party]:
+    """The parties a set of party labels names: labels that differ only in case are one party,
+    named as it is most often written, the other spellings its aliases."""
+    spellings: dict[str, dict[str, int]] = {}
+    for label in labels:
+        if label and label.strip():
+            counts = spellings.setdefault(label.strip().casefold(), {})
+            counts[label.strip()] = counts.get(label.strip(), 0) + 1
+    parties = []
+    for counts in spellings.values():
+        ranked = sorted(counts, key=lambda s: (-counts[s], s))
+        parties.append(Party(ranked[0], tuple(ranked[1:])))
+    return sorted(parties, key=lambda p: p.id)
+
+
+def resolve_party(value: str | None, parties: Mapping[str, Party]) -> str | None:
+    """The registered party a label names, by its id or an alias, in any case; None if blank.
+
+    Raises :class:`~ledger.errors.UnknownParty` for a label no party has.
+    """
+    label = parse_party(value)
+    if label is None:
+        return None
+    key = label.casefold()
+    for party in parties.values():
+        if any(name.casefold() == key for name in party.names()):
+            return party.id
+    from .errors import UnknownParty
+
+    raise UnknownParty(label, sorted(parties))
 
 
 def party_key(party: str | None) -> str | None:

@@ -35,17 +35,23 @@ from .model import (
     HistoryEntry,
     Imported,
     Link,
+    Metric,
+    Party,
     Relation,
     Source,
     moment_order,
     new_claim,
     new_source,
     parse_date,
+    parse_metric,
+    parse_party,
     parse_relation,
     parse_source_id,
     parse_text,
     parse_timestamp,
+    parties_in_use,
     party_key,
+    resolve_party,
 )
 from .report import Report, report_of
 from .similar import Match, near_duplicates
@@ -68,6 +74,7 @@ def add_source(
     """
     given = _pseudonyms(store)
     pseudonym = _new_pseudonym(store, given) if confidential else None
+    fields["party"] = resolve_party(fields.get("party"), store.parties())
     source = new_source(source_id, created_at=now, pseudonym=pseudonym, **fields)
     if source.id in given:
         raise Conflict(f"{source.id!r} is the pseudonym of a confidential source: choose another id")
@@ -94,6 +101,8 @@ def edit_source(
     fields: dict[str, Any] = {name: getattr(old, name) for name in SOURCE_EDITABLE}
     fields["kind"] = old.kind.value
     fields.update({k: v for k, v in changes.items() if v is not None})
+    if changes.get("party") is not None:
+        fields["party"] = resolve_party(changes["party"], store.parties())
     pseudonym = old.pseudonym
     if confidential is False:
         pseudonym = None
@@ -106,6 +115,49 @@ def edit_source(
     store.replace_source(new)
     store.record(now, "source-edit", source=old.id, detail=_change_detail(changed))
     return changed
+
+
+# --------------------------------------------------------------------------- parties, metrics
+
+
+def add_party(store: Store, party_id: str, *, now: str, aliases: Sequence[str] = ()) -> Party:
+    """Register a party (``UA``) with the other names it is typed by; for a registered one, add
+    the aliases. A name already naming another party is refused: one name, one side."""
+    pid = parse_party(party_id)
+    if pid is None:
+        raise InvalidInput("a party needs an id, such as UA or RU")
+    known = store.parties()
+    owner = {n.casefold(): p.id for p in known.values() for n in p.names()}
+    existing = known.get(owner.get(pid.casefold(), ""))
+    if existing is not None and existing.id != pid:
+        raise Conflict(f"{pid!r} is already a name of party {existing.id}")
+    names = list(existing.aliases if existing else ())
+    for alias in aliases:
+        name = parse_party(alias)
+        if name is None:
+            continue
+        holder = owner.get(name.casefold())
+        if holder is not None and holder != pid:
+            raise Conflict(f"{name!r} already names party {holder}: one name, one side")
+        if name.casefold() != pid.casefold() and name.casefold() not in {n.casefold() for n in names}:
+            names.append(name)
+    party = Party(pid, tuple(names), existing.created_at if existing else now)
+    if existing == party:
+        raise InvalidInput(f"nothing to change: party {pid} already has those names")
+    store.put_party(party)
+    store.record(now, "party-add" if existing is None else "party-edit", detail={"new": party.to_dict()})
+    return party
+
+
+def set_metric(store: Store, name: str, *, level: bool, now: str) -> Metric:
+    """Declare a metric a level (it may go down; compared only at one moment) or cumulative."""
+    metric = Metric(parse_metric(name), level)
+    if store.metrics().get(metric.name, Metric(metric.name)) == metric:
+        kind = "a level" if level else "cumulative"
+        raise InvalidInput(f"nothing to change: {metric.name} is already {kind}")
+    store.put_metric(metric)
+    store.record(now, "metric-set", detail={"new": metric.to_dict()})
+    return metric
 
 
 def _pseudonyms(store: Store) -> dict[str, str]:
@@ -328,7 +380,7 @@ def _public(claim: Claim) -> dict[str, Any]:
 
 def report(store: Store) -> Report:
     """The verdict on every claim in the store (:mod:`ledger.report` is the pure read side)."""
-    return report_of(store.sources(), store.claims(), store.links())
+    return report_of(store.sources(), store.claims(), store.links(), store.levels())
 
 
 def history_of(store: Store, claim_id: int) -> list[HistoryEntry]:
@@ -359,6 +411,39 @@ class _Import:
         self.named: list[tuple[str, str, int]] = []  # (source, where, row): checked after every row
         self.by_ref: dict[str, Claim] = {}
         self.claims: list[tuple[str, Claim]] = []
+        self.parties: dict[str, Party] = dict(store.parties())  # the ledger's, and the file's new ones
+        self.new_parties: list[Party] = []
+        self.new_metrics: list[Metric] = []
+
+    def take_registry(self) -> None:
+        """A document's parties and metrics; a document from before them (or the sample) has its
+        sources' parties registered, as a ledger of schema 2 has on migration."""
+        rows = self.batch.parties
+        if rows is None and self.batch.document:
+            rows = tuple(
+                p.to_dict() for p in parties_in_use(r.fields.get("party") or "" for r in self.batch.sources)
+            )
+        for i, record in enumerate(rows or (), start=1):
+            party = self.attempt(f"parties[{i}]", i, lambda r=record: Party.from_dict(r))
+            if party is not None and not _names_known(party, self.parties):
+                self.parties[party.id] = party
+                self.new_parties.append(party)
+        metrics = self.store.metrics()
+        for i, record in enumerate(self.batch.metrics, start=1):
+            metric = self.attempt(f"metrics[{i}]", i, lambda r=record: Metric.from_dict(r))
+            if metric is None or metrics.get(metric.name) == metric:
+                continue
+            if metric.name in metrics:
+                self.problem(f"metrics[{i}]", i, f"{metric.name} is counted otherwise in the ledger")
+            else:
+                self.new_metrics.append(metric)
+
+    def party(self, label: str | None) -> str | None:
+        """A row's party label as the registry names it; an unknown one is the row's problem."""
+        try:
+            return resolve_party(label, self.parties)
+        except LedgerError as exc:
+            raise InvalidInput(f"{exc}: register it first with 'claim-ledger party add {label}'") from None
 
     def problem(self, where: str, row: int, message: str) -> None:
         self.problems.append(Problem(where, row, message))
@@ -388,7 +473,7 @@ class _Import:
 
     def take_sources(self) -> None:
         for row in self.batch.sources:
-            source = self.attempt(row.where, row.row, lambda r=row: _source_record(r.fields, self.now))
+            source = self.attempt(row.where, row.row, lambda r=row: _source_record(r.fields, self.now, self))
             if source is not None:
                 self.admit(source, row.where, row.row)
 
@@ -406,7 +491,9 @@ class _Import:
                 self.named.append((source_id, row.where, row.row))
             return
         if row.source is not None and (self.create_sources or claim.source in self.known):
-            described = self.attempt(row.where, row.row, lambda: _source_row(row, claim.source, self.now))
+            described = self.attempt(
+                row.where, row.row, lambda: _source_row(row, claim.source, self.now, self)
+            )
             if described is None:
                 return  # its problem is noted; "unknown source" would only repeat it
             self.admit(described, row.where, row.row)
@@ -442,6 +529,7 @@ def import_batch(store: Store, batch: Batch, *, now: str, create_sources: bool =
     describe new ones in their ``source_*`` columns.
     """
     work = _Import(store, batch, now, create_sources)
+    work.take_registry()
     work.take_sources()
     work.take_claims()
     work.unknown_sources()
@@ -452,6 +540,10 @@ def import_batch(store: Store, batch: Batch, *, now: str, create_sources: bool =
         problems = work.problems if batch.document else sorted(work.problems, key=lambda p: p.row)
         raise ImportRejected(batch.name, problems)
     claims = work.claims
+    for party in work.new_parties:
+        store.put_party(party)
+    for metric in work.new_metrics:
+        store.put_metric(metric)
     store.insert_bulk(
         work.new_sources.values(),
         [c for _, c in claims],
@@ -528,12 +620,18 @@ def _history(work: _Import) -> list[HistoryEntry]:
     return entries
 
 
-def _source_record(d: Mapping[str, Any], now: str) -> Source:
+def _names_known(party: Party, parties: Mapping[str, Party]) -> bool:
+    """Whether the registry already has the party (by its id or any of its names)."""
+    names = {n.casefold() for p in parties.values() for n in p.names()}
+    return any(n.casefold() in names for n in party.names())
+
+
+def _source_record(d: Mapping[str, Any], now: str, work: _Import) -> Source:
     return new_source(
         d["id"],
         name=d["name"],
         kind=d["kind"],
-        party=d.get("party"),
+        party=work.party(d.get("party")),
         reliability=d.get("reliability"),
         url=d.get("url"),
         notes=d.get("notes"),
@@ -542,7 +640,7 @@ def _source_record(d: Mapping[str, Any], now: str) -> Source:
     )
 
 
-def _source_row(row: ClaimRow, source_id: str, now: str) -> Source:
+def _source_row(row: ClaimRow, source_id: str, now: str, work: _Import) -> Source:
     """The source a row describes in its ``source_*`` columns."""
     d = row.source or {}
     if not d.get("kind"):
@@ -554,7 +652,7 @@ def _source_row(row: ClaimRow, source_id: str, now: str) -> Source:
         source_id,
         name=d.get("name") or source_id,
         kind=d["kind"],
-        party=d.get("party"),
+        party=work.party(d.get("party")),
         reliability=d.get("reliability"),
         created_at=now,
     )

@@ -24,6 +24,7 @@ from .model import (
     Claim,
     HistoryEntry,
     Imported,
+    Party,
     Relation,
     Source,
     Status,
@@ -82,7 +83,7 @@ def _source_cell(report: Report, claim: Claim, *, kind: bool = True) -> Text:
     cell = txt(claim.source, "bold")
     if source is not None:
         cell.append("\n")
-        cell.append(txt(side(source, kind=kind), "dim"))
+        cell.append(txt(spoken(side(source, kind=kind)), "dim"))  # wraps between words
     return cell
 
 
@@ -203,6 +204,17 @@ def sources_table(sources: Iterable[Source], counts: Mapping[str, Mapping[Status
         kind = txt(spoken(s.kind.value))
         kind.append(txt(f"\n{s.party_label}", "dim"))
         table.add_row(txt(s.id), name, kind, Text(s.reliability), tally)
+    return table
+
+
+def parties_table(parties: Sequence[Party], counts: Mapping[str, int]) -> Table:
+    """Each party, the other names it is typed by, and how many sources speak for it."""
+    table = _table("Parties", plural(len(parties), "party", "parties"))
+    table.add_column("Party", no_wrap=True, style="bold")
+    table.add_column("Also typed as", ratio=1)
+    table.add_column("Sources", justify="right", no_wrap=True)
+    for p in parties:
+        table.add_row(txt(p.id), txt(", ".join(p.aliases)), Text(str(counts.get(p.id, 0))))
     return table
 
 

@@ -146,9 +146,14 @@ class Report:
         return self.by_claim.of(claim_id)
 
 
-def report_of(sources: Mapping[str, Source], claims: Mapping[int, Claim], links: Sequence[Link]) -> Report:
+def report_of(
+    sources: Mapping[str, Source],
+    claims: Mapping[int, Claim],
+    links: Sequence[Link],
+    levels: frozenset[str] = frozenset(),
+) -> Report:
     """The verdict on every claim of these records, ready for any writer."""
-    return Report(sources, claims, links, analyze(sources, claims, links), LinksByClaim(links))
+    return Report(sources, claims, links, analyze(sources, claims, links, levels), LinksByClaim(links))
 
 
 class _Module(types.ModuleType):

@@ -24,9 +24,9 @@ from tinydb.table import Document
 
 from . import storage
 from .errors import Conflict, Corrupt, LedgerExists, NotFound, StorageError, UnknownSource
-from .model import SCHEMA_VERSION, Claim, HistoryEntry, Link, Source
+from .model import SCHEMA_VERSION, Claim, HistoryEntry, Link, Metric, Party, Source, parties_in_use
 
-TABLES = ("sources", "claims", "links", "history", "meta")
+TABLES = ("sources", "claims", "links", "history", "meta", "parties", "metrics")
 APP = "claim-ledger"
 
 
@@ -74,10 +74,42 @@ class Store:
             ) from None
 
     def sources(self) -> dict[str, Source]:
-        return self._load(
-            "sources",
-            lambda raw: {(s := Source.from_dict(doc)).id: s for doc in raw.values()},
-        )
+        """Every source, its party as the registry names it (an alias reads as its party's id)."""
+        return self._load("sources", self._sources)
+
+    def _sources(self, raw: Mapping[str, Any]) -> dict[str, Source]:
+        sources = {(s := Source.from_dict(doc)).id: s for doc in raw.values()}
+        names = {n.casefold(): p.id for p in self.parties().values() for n in p.names()}
+        for sid, s in sources.items():
+            canonical = names.get(s.party.casefold()) if s.party else None
+            if canonical is not None and canonical != s.party:
+                sources[sid] = replace(s, party=canonical)
+        return sources
+
+    def parties(self) -> dict[str, Party]:
+        return self._load("parties", lambda raw: {(p := Party.from_dict(d)).id: p for d in raw.values()})
+
+    def metrics(self) -> dict[str, Metric]:
+        return self._load("metrics", lambda raw: {(m := Metric.from_dict(d)).name: m for d in raw.values()})
+
+    def levels(self) -> frozenset[str]:
+        """The metrics declared levels; every other metric is cumulative."""
+        return frozenset(name for name, m in self.metrics().items() if m.level)
+
+    def put_party(self, party: Party) -> None:
+        """Add a party, or replace the one with its id."""
+        self._put("parties", "id", party.id, party.to_dict())
+
+    def put_metric(self, metric: Metric) -> None:
+        self._put("metrics", "name", metric.name, metric.to_dict())
+
+    def _put(self, table: str, key: str, value: str, doc: dict[str, Any]) -> None:
+        found = [int(k) for k, d in self._raw(table).items() if d.get(key) == value]
+        if found:
+            self._db.table(table).update(lambda d: (d.clear(), d.update(doc)), doc_ids=found[:1])
+        else:
+            self._db.table(table).insert(doc)
+        self._invalidate(table, "sources")
 
     def claims(self) -> dict[int, Claim]:
         return self._load(
@@ -275,10 +307,25 @@ def _migrate(data: dict[str, Any]) -> bool:
 
     1 -> 2: hash-chain the history (each entry holds the previous entry's hash
     and its own), and record the head in ``meta``.
+    2 -> 3: register the parties the sources name (labels that differ only in case are
+    one party, the others its aliases), and start a table of declared metrics.
     """
     meta = next(iter(data["meta"].values()))
     if meta["schema"] >= SCHEMA_VERSION:
         return False
+    if meta["schema"] < 2:
+        _chain_history(data, meta)
+    labels = [d.get("party") for d in data.get("sources", {}).values() if isinstance(d, dict)]
+    parties = data.setdefault("parties", {})
+    if not parties:
+        for n, party in enumerate(parties_in_use(p for p in labels if isinstance(p, str)), start=1):
+            parties[str(n)] = party.to_dict()
+    data.setdefault("metrics", {})
+    meta["schema"] = SCHEMA_VERSION
+    return True
+
+
+def _chain_history(data: dict[str, Any], meta: dict[str, Any]) -> None:
     history = data.get("history", {})
     prev = None
     try:
@@ -291,8 +338,6 @@ def _migrate(data: dict[str, Any]) -> bool:
             f"ledger has a malformed 'history' table ({type(exc).__name__}: {exc}); it was left untouched"
         ) from None
     meta["history_head"] = {"id": _head_of(history)[0], "hash": prev}
-    meta["schema"] = SCHEMA_VERSION
-    return True
 
 
 def _check(data: dict[str, Any], path: Path) -> None:
@@ -313,6 +358,8 @@ def empty_ledger() -> dict[str, Any]:
         "claims": {},
         "links": {},
         "history": {},
+        "parties": {},
+        "metrics": {},
         "meta": {
             "1": {
                 "app": APP,

@@ -35,6 +35,8 @@ def build(sources, claims, links):
 
 def test_worked_example_through_the_public_api():
     store = ledger.memory_store()
+    for party in wx.PARTIES:
+        ledger.add_party(store, party, now=NOW)
     for sid, name, kind, party in wx.SOURCES:
         ledger.add_source(store, sid, name=name, kind=kind, party=party, now=NOW)
     for source, text, figures in wx.CLAIMS:

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from ledger.analysis import findings
-from ledger.model import Claim, Kind, Link, Relation, Source, parse_figure
+from ledger.model import SCHEMA_VERSION, Claim, Kind, Link, Relation, Source, parse_figure
 from ledger.storage import dump_json
 
 SOURCES = {
@@ -160,5 +160,5 @@ def test_a_schema_1_ledger_is_migrated_on_first_write_after_a_backup(cli, db):
     cli("add", "two", "--source", "a")
     assert backup.read_bytes() == old
     data = json.loads(db.read_bytes())
-    assert data["meta"]["1"]["schema"] == 2 and all(e["hash"] for e in data["history"].values())
+    assert data["meta"]["1"]["schema"] == SCHEMA_VERSION and all(e["hash"] for e in data["history"].values())
     assert cli("check").stdout == ""

@@ -16,6 +16,7 @@ from .conftest import installed_command
 @pytest.fixture
 def desk(cli, db):
     cli("init")
+    cli("party", "add", "UA")
     cli("source", "add", "минобороны", "--name", "Министерство обороны России", "--kind", "defence_ministry")
     cli("source", "add", "mil-ua", "--name", "Збройні сили України", "--kind", "military", "--party", "UA")
     cli("add", "Уничтожены две установки HIMARS", "--source", "минобороны", "--event", "харьков-2023-12-30")

@@ -21,6 +21,7 @@ SECRET = [
 @pytest.fixture
 def desk(cli, db):
     cli("init")
+    cli("party", "add", "UA")
     r = cli(
         "source",
         "add",

@@ -10,6 +10,7 @@ import pytest
 @pytest.fixture
 def desk(cli, db):
     cli("init")
+    cli("party", "add", "UA")
     cli("source", "add", "a", "--name", "A", "--kind", "press")
     cli("source", "add", "b", "--name", "B", "--kind", "military", "--party", "UA")
     cli("add", "Toll is 21", "--source", "a", "--date", "2023-12-30", "--figure", "killed=21", "--tag", "x")

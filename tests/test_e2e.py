@@ -36,6 +36,7 @@ def run(tmp_path: Path, *args: str, input: str | None = None) -> subprocess.Comp
 def test_installed_command_end_to_end(tmp_path):
     steps = [
         ["init"],
+        *(["party", "add", party] for party in wx.PARTIES),
         *(
             ["source", "add", sid, "--name", name, "--kind", kind, *(["--party", party] if party else [])]
             for sid, name, kind, party in wx.SOURCES

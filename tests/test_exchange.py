@@ -172,6 +172,8 @@ def test_csv_export_then_import_keeps_every_claim_source_and_figure(sample_repor
     rep = ops.report(store)
     out = spreadsheet.claims_csv(rep, rep.select())
     again = memory_store()
+    for party in ("UA", "RU"):  # a spreadsheet names parties; the ledger registers them
+        ops.add_party(again, party, now=NOW)
     ops.import_batch(again, importer.parse(out, "csv", "c.csv"), now=NOW, create_sources=True)
     new = ops.report(again)
     assert {s.id: (s.name, s.kind, s.party, s.reliability) for s in new.sources.values()} == {
@@ -198,6 +200,7 @@ def test_csv_export_then_import_keeps_every_claim_source_and_figure(sample_repor
 
 def ledger_with_sources(db: Path) -> None:
     with open_ledger(db, create=True) as store:
+        ops.add_party(store, "UA", now=NOW)
         ops.add_source(store, "ua", name="UA", kind="military", party="UA", now=NOW)
         ops.add_source(store, "wire", name="Wire", kind="news_agency", now=NOW)
 
@@ -337,6 +340,8 @@ claims_strategy = st.lists(
 
 def random_store(rows) -> object:
     store = memory_store()
+    for party in ("UA", "RU"):
+        ops.add_party(store, party, now=NOW)
     ops.add_source(store, "ua", name="UA", kind="military", party="UA", now=NOW)
     ops.add_source(store, "wire", name='Wire, "quoted"', kind="news_agency", now=NOW)
     ops.add_source(store, "ru", name="=RU", kind="defence_ministry", party="RU", now=NOW)
@@ -370,6 +375,8 @@ def test_any_ledger_keeps_its_claims_sources_and_figures_through_csv(rows):
     store = random_store(rows)
     rep = ops.report(store)
     again = memory_store()
+    for party in ("UA", "RU"):
+        ops.add_party(again, party, now=NOW)
     ops.import_batch(
         again,
         importer.parse(spreadsheet.claims_csv(rep, rep.select()), "csv", "c.csv"),

@@ -184,6 +184,8 @@ def test_the_graph_draws_each_relation_its_own_way(sample_report):
 
 def test_figure_conflicts_are_marked():
     store = memory_store()
+    for party in ("UA", "RU"):
+        ops.add_party(store, party, now=NOW)
     ops.add_source(store, "ua", name="UA", kind="military", party="UA", now=NOW)
     ops.add_source(store, "ru", name="RU", kind="defence_ministry", party="RU", now=NOW)
     ops.add_claim(store, "At least 45 killed", source="ua", event="e", figures=["killed>=45"], now=NOW)
@@ -264,6 +266,7 @@ def report_with(claim_text: str, source_name: str = "Source") -> str:
     """Two claims with ``claim_text`` that contradict each other, one by a source named ``source_name``."""
     store = memory_store()
     ops.add_source(store, "src", name=source_name, kind="press", now=NOW)
+    ops.add_party(store, "X", now=NOW)
     ops.add_source(store, "other", name="Other", kind="ngo", party="X", now=NOW)
     ops.add_claim(store, claim_text, source="src", now=NOW)
     ops.add_claim(store, claim_text, source="other", contradicts=[1], now=NOW)
@@ -307,6 +310,7 @@ def test_any_text_comes_back_from_its_cell_unchanged_and_adds_no_row_or_column(v
 def test_a_big_graph_is_cut_to_what_mermaid_will_draw_and_says_so():
     store = memory_store()
     ops.add_source(store, "a", name="A", kind="press", now=NOW)
+    ops.add_party(store, "UA", now=NOW)
     ops.add_source(store, "b", name="B", kind="military", party="UA", now=NOW)
     for n in range(1, 602):
         ops.add_claim(store, f"claim {n}", source="a" if n % 2 else "b", now=NOW)

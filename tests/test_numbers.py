@@ -203,6 +203,7 @@ def test_check_names_a_relay_error_with_both_values_dates_and_origin_and_groups_
 
 def test_partly_confirmed_everywhere_a_status_appears(cli):
     cli("init")
+    cli("party", "add", "UA", "--alias", "Ukraine")
     cli("source", "add", "oryx", "--name", "Oryx", "--kind", "osint")
     cli("source", "add", "ua-gs", "--name", "General Staff", "--kind", "military", "--party", "UA")
     cli(
@@ -256,6 +257,7 @@ def test_retract_records_the_sources_own_date(cli):
 
 def test_dates_carry_a_time_and_order_claims_within_a_day(cli):
     cli("init")
+    cli("party", "add", "UA", "--alias", "Ukraine")
     cli("source", "add", "rma", "--name", "RMA", "--kind", "regional_administration", "--party", "UA")
     cli("source", "add", "press", "--name", "Press", "--kind", "press")
     cli(
@@ -292,6 +294,7 @@ def test_dates_carry_a_time_and_order_claims_within_a_day(cli):
 
 def test_linking_to_a_superseded_claim_says_so(cli):
     cli("init")
+    cli("party", "add", "UA", "--alias", "Ukraine")
     cli("source", "add", "rma", "--name", "RMA", "--kind", "regional_administration", "--party", "UA")
     cli("source", "add", "ohchr", "--name", "OHCHR", "--kind", "international_org")
     cli("add", "Toll is 21", "--source", "rma", "--event", "e")
@@ -409,3 +412,92 @@ def test_a_ledger_without_figures_gets_exactly_the_verdicts_it_had_before():
 
     golden = json.loads((Path(__file__).parent / "data" / "verdicts_without_figures.json").read_text())
     assert no_figures.verdicts(analyze) == golden
+
+
+def test_one_side_typed_two_ways_is_one_party_and_an_unknown_one_is_refused(cli, db):
+    cli("init")
+    cli("party", "add", "UA", "--alias", "Ukraine", "--alias", "Ukrainian government")
+    cli("source", "add", "ua-gs", "--name", "General Staff", "--kind", "military", "--party", "UA")
+    r = cli(
+        "source", "add", "ua-mod", "--name", "Ministry", "--kind", "defence_ministry", "--party", "ukraine"
+    )
+    assert r.stderr == "Added source ua-mod (defence_ministry, UA).\n"  # the alias, in any case
+    cli("add", "Ten tanks were hit", "--source", "ua-gs", "--event", "e", "--figure", "tank=10")
+    cli(
+        "add",
+        "Ministry: ten tanks hit",
+        "--source",
+        "ua-mod",
+        "--event",
+        "e",
+        "--figure",
+        "tank=10",
+        "--force",
+    )
+    cli("link", "2", "corroborates", "1")
+    record = json.loads(cli("show", "1", "--json").stdout)[0]
+    assert record["status"] == "unconfirmed" and record["grade"] == "F2"  # one side, not a confirmation
+    before = db.read_bytes()
+    r = cli("source", "add", "x", "--name", "X", "--kind", "press", "--party", "Russia", ok=False)
+    assert r.exit_code == 1 and r.stderr.count("\n") == 1
+    assert "unknown party 'Russia' (known: UA)" in r.stderr and "claim-ledger party add Russia" in r.stderr
+    assert db.read_bytes() == before
+
+
+def test_a_name_of_one_party_cannot_become_another_partys(cli):
+    cli("init")
+    cli("party", "add", "UA", "--alias", "Ukraine")
+    r = cli("party", "add", "RU", "--alias", "ukraine", ok=False)
+    assert r.exit_code == 1 and "'ukraine' already names party UA" in r.stderr
+    listed = json.loads(cli("party", "list", "--json").stdout)
+    assert [(p["id"], p["aliases"]) for p in listed] == [("UA", ["Ukraine"])]
+
+
+def test_a_schema_2_ledger_registers_the_parties_in_use_after_a_backup(cli, db):
+    cli("init", "--sample")
+    data = json.loads(db.read_bytes())
+    for table in ("parties", "metrics"):
+        del data[table]
+    data["meta"]["1"]["schema"] = 2
+    data["sources"]["1"]["party"] = "ua"  # one side, typed in two cases
+    db.write_text(json.dumps(data))
+    old = db.read_bytes()
+    cli("metric", "set", "sheltered", "--level")  # the first write migrates
+    assert db.with_name("ledger.json.schema2.bak").read_bytes() == old
+    listed = json.loads(cli("party", "list", "--json").stdout)
+    assert [(p["id"], p["aliases"]) for p in listed] == [("RU", []), ("UA", ["ua"])]
+    assert cli("check").stdout == ""
+
+
+def test_a_level_metric_is_compared_only_at_one_moment_through_the_cli(cli):
+    cli("init")
+    cli("source", "add", "a", "--name", "A", "--kind", "ngo")
+    cli("source", "add", "b", "--name", "B", "--kind", "press")
+    cli(
+        "add",
+        "900 in shelters",
+        "--source",
+        "a",
+        "--event",
+        "e",
+        "--date",
+        "2024-01-01",
+        "--figure",
+        "sheltered=900",
+    )
+    cli(
+        "add",
+        "300 in shelters",
+        "--source",
+        "b",
+        "--event",
+        "e",
+        "--date",
+        "2024-01-02",
+        "--figure",
+        "sheltered=300",
+    )
+    assert json.loads(cli("show", "2", "--json").stdout)[0]["status"] == "disputed"
+    cli("metric", "set", "sheltered", "--level")
+    assert json.loads(cli("show", "2", "--json").stdout)[0]["status"] == "unconfirmed"
+    assert "sheltered\tlevel" in cli("metric", "list").stdout

@@ -29,6 +29,7 @@ from .conftest import NOW
 
 def _new(db: Path) -> None:
     with open_ledger(db, create=True) as store:
+        ops.add_party(store, "UA", now=NOW)
         ops.add_source(
             store, "kharkiv-rma", name="Харківська ОВА", kind="regional_administration", party="UA", now=NOW
         )

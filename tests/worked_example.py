@@ -26,6 +26,8 @@ CLAIMS = [
     ("press", "Residential buildings, hotels and medical facilities were damaged", []),
 ]
 
+PARTIES = ["RU", "UA"]
+
 LINKS = [(7, "repeats", 6), (8, "contradicts", 1), (8, "corroborates", 2)]
 
 # id: (status, credibility, words the reason must contain)

@@ -170,7 +170,7 @@ def share(part: int | float, claimed: Figure) -> int | None:
     never 100 unless it is all of it; None when the claim has no floor to share."""
     if claimed.low <= 0:
         return None
-    percent = round(100 * part / claimed.low)
+    percent = int(100 * part / claimed.low + 0.5)  # half up, as a reader rounds
     return 99 if percent >= 100 and part < claimed.low else min(percent, 100)
 
 

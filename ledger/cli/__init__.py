@@ -177,9 +177,11 @@ def _global(
 
 
 def _register() -> None:
-    from . import checks, claims, corrections, reports, setup, sources
+    from . import checks, claims, corrections, registry, reports, setup, sources
 
     setup.register(app)
+    app.add_typer(registry.parties, name="party")
+    app.add_typer(registry.metrics, name="metric")
     app.add_typer(sources.app, name="source")
     claims.register(app)
     corrections.register(app)

@@ -32,7 +32,12 @@ def check(
 
     with env(ctx).reading() as store:
         found = analysis.findings(
-            store.sources(), store.claims(), store.links(), store.history(), store.history_head()
+            store.sources(),
+            store.claims(),
+            store.links(),
+            store.history(),
+            store.history_head(),
+            store.levels(),
         )
     if as_json:
         if found:

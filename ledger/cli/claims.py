@@ -152,8 +152,8 @@ def _ask_source(e: Env, text: str | None) -> tuple[str, str, dict[str, Any] | No
     from .entry import ask_source
 
     with e.reading() as store:
-        sources = store.sources()
-    return (text, *ask_source(sources))
+        sources, parties = store.sources(), store.parties()
+    return (text, *ask_source(sources, None, parties))
 
 
 def link(

@@ -27,7 +27,7 @@ from ..terminal import printable
 from ..words import cut, who
 
 if TYPE_CHECKING:
-    from ..model import Claim, Relation, Source
+    from ..model import Claim, Party, Relation, Source
     from ..similar import Match
     from .context import Env
 
@@ -143,6 +143,7 @@ def session(e: Env, given: Mapping[str, Any], today: date) -> Entry:
         sources = store.sources()
         claims = store.claims()
         links = store.links()
+        parties = store.parties()
     say(f"New claim for {where.path}")
     say("Enter accepts [the default], '-' leaves it out, Tab completes; Ctrl-D leaves unsaved.")
     latest = max(claims.values(), key=lambda c: c.id, default=None)
@@ -152,7 +153,7 @@ def session(e: Env, given: Mapping[str, Any], today: date) -> Entry:
     entry.source, entry.new_source = (
         (given["source"], None)
         if given.get("source")
-        else ask_source(sources, latest.source if latest else None)
+        else ask_source(sources, latest.source if latest else None, parties)
     )
     linked = [target for _, target in given.get("links") or ()]  # already related: not compared
     matches = [] if given.get("force") else near_duplicates(entry.text, claims.values(), skip=linked)
@@ -218,7 +219,7 @@ def resolve_duplicates(matches: Sequence[Match], source: str) -> list[tuple[Rela
 
 
 def ask_source(
-    sources: Mapping[str, Source], default: str | None = None
+    sources: Mapping[str, Source], default: str | None = None, parties: Mapping[str, Party] | None = None
 ) -> tuple[str, dict[str, Any] | None]:
     """A source id, re-asked until it is a known one or the user creates it; Tab completes.
 
@@ -236,7 +237,7 @@ def ask_source(
             return source_id, None
         say(f"  no source {source_id!r} yet.")
         if confirm(f"Create source {source_id}?", default=True):
-            return source_id, _new_source(source_id)
+            return source_id, _new_source(source_id, parties or {})
 
 
 def _source_label(sources: Mapping[str, Source]) -> str:
@@ -252,9 +253,9 @@ def _source_id(answer: str) -> str:
     return parse_source_id(answer)
 
 
-def _new_source(source_id: str) -> dict[str, Any]:
+def _new_source(source_id: str, parties: Mapping[str, Party]) -> dict[str, Any]:
     """The fields of a new source, asked one by one and checked as ``source add`` checks them."""
-    from ..model import Kind, new_source, parse_kind, parse_party, parse_text
+    from ..model import Kind, new_source, parse_kind, parse_text, resolve_party
 
     kinds = [k.value for k in Kind]
     fields: dict[str, Any] = {
@@ -262,7 +263,11 @@ def _new_source(source_id: str) -> dict[str, Any]:
         "kind": ask(
             f"  Kind ({', '.join(kinds)})", lambda a: parse_kind(a).value, required=True, complete=kinds
         ),
-        "party": ask("  Party it speaks for (e.g. RU, UA; Enter: unaligned)", parse_party),
+        "party": ask(
+            f"  Party it speaks for ({', '.join(sorted(parties)) or 'none registered'}; Enter: unaligned)",
+            lambda a: resolve_party(a, parties),
+            complete=sorted(parties),
+        ),
     }
     new_source(source_id, **fields)  # every field checked together, as on `source add`
     return fields

@@ -17,6 +17,7 @@ from ..errors import (
     LinkRefused,
     Locked,
     NearDuplicate,
+    UnknownParty,
     UnknownSource,
 )
 
@@ -41,6 +42,12 @@ def remedy(exc: LedgerError) -> str:
         return (
             "; pass another --db to start a new one, e.g. to explore the sample beside it: "
             f"claim-ledger --db {beside} init --sample"
+        )
+    if isinstance(exc, UnknownParty):
+        label = shlex.quote(exc.label)
+        return (
+            f"; register it with 'claim-ledger party add {label}', or as another name of a known "
+            f"party: 'claim-ledger party add ID --alias {label}'"
         )
     if isinstance(exc, UnknownSource):
         return f"; add it with 'claim-ledger source add {exc.source_id} --name ... --kind ...'"

@@ -140,6 +140,9 @@ def export(
             author=author,
             history=store.history() if fmt is ExportFormat.json else (),
             last_ids=store.last_ids(),
+            parties=list(store.parties().values()),
+            metrics=list(store.metrics().values()),
+            levels=store.levels(),
         )
         done_ = writers.write(fmt.value, store.sources(), store.claims(), store.links(), request)
     if target is None:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .. import privacy
-from ..model import Claim, HistoryEntry, Link, Source
+from ..model import Claim, HistoryEntry, Link, Metric, Party, Source
 from ..report import NO_FILTERS, Filters, Report, report_of
 from . import claimreview, document, markdown, misp, spreadsheet
 
@@ -39,6 +39,9 @@ class Request:
     author: str | None = None  # claimreview: who publishes the reviews
     history: Sequence[HistoryEntry] = ()
     last_ids: Mapping[str, int] = field(default_factory=dict)
+    parties: Sequence[Party] = ()  # json: the registry, for a backup
+    metrics: Sequence[Metric] = ()
+    levels: frozenset[str] = frozenset()  # the metrics declared levels
 
 
 @dataclass(frozen=True)
@@ -57,10 +60,10 @@ def write(
     """The export in ``fmt`` (one of :data:`FORMATS`) of the claims ``request.filters`` selects."""
     redacted = privacy.has_confidential(sources) and not request.include_confidential
     if redacted:
-        report = report_of(*privacy.redact(sources, claims, links))
+        report = report_of(*privacy.redact(sources, claims, links), request.levels)
         chosen = report.select(privacy.redact_filters(request.filters, sources))
     else:
-        report = report_of(sources, claims, links)
+        report = report_of(sources, claims, links, request.levels)
         chosen = report.select(request.filters)
     return Exported(_WRITERS[fmt](report, chosen, request, redacted), len(chosen))
 
@@ -73,7 +76,10 @@ def _markdown(report: Report, claims: Sequence[Claim], r: Request, redacted: boo
 
 def _json(report: Report, claims: Sequence[Claim], r: Request, redacted: bool) -> str:
     history = () if redacted else r.history
-    return document.ledger_json(report, claims, history, r.last_ids, r.filters, redacted=redacted)
+    registry = (r.parties, r.metrics)
+    return document.ledger_json(
+        report, claims, history, r.last_ids, r.filters, redacted=redacted, registry=registry
+    )
 
 
 def _csv(report: Report, claims: Sequence[Claim], r: Request, redacted: bool) -> str:

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..jsonio import DOCUMENT_FORMAT, dumps_pretty
-from ..model import SCHEMA_VERSION, Claim, HistoryEntry
+from ..model import SCHEMA_VERSION, Claim, HistoryEntry, Metric, Party
 from ..report import NO_FILTERS, Filters, Report
 
 
@@ -19,6 +19,7 @@ def ledger_json(
     filters: Filters = NO_FILTERS,
     *,
     redacted: bool = False,
+    registry: tuple[Sequence[Party], Sequence[Metric]] = ((), ()),
 ) -> str:
     """The ledger as a claim-ledger document: ``import`` into an empty ledger gives it back.
 
@@ -49,6 +50,10 @@ def ledger_json(
         for lk in sorted(report.links, key=lambda lk: lk.id)
         if lk.src in chosen and lk.dst in chosen
     ]
+    parties, metrics = registry
+    if parties or metrics:  # since schema 3: the sides and how each metric counts
+        doc["parties"] = [p.to_dict() for p in sorted(parties, key=lambda p: p.id)]
+        doc["metrics"] = [m.to_dict() for m in sorted(metrics, key=lambda m: m.name)]
     if whole:
         doc["history"] = [h.to_dict() for h in sorted(history, key=lambda h: h.id)]
         doc["last_ids"] = dict(sorted(last_ids.items()))
