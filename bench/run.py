@@ -112,8 +112,12 @@ def bench_size(n: int, runs: int, work: Path) -> dict[str, Timing]:
     env.pop("FORCE_COLOR", None)
 
     def fresh() -> None:
+        """An empty ledger with the generator's parties registered, as an analyst starts one."""
         for leftover in (db, Path(f"{db}.lock")):
             leftover.unlink(missing_ok=True)
+        subprocess.run([cl, "init"], env=env, check=True, capture_output=True)
+        for party in sorted({p for p, _ in generate.PARTIES if p}):
+            subprocess.run([cl, "party", "add", party], env=env, check=True, capture_output=True)
 
     out: dict[str, Timing] = {}
     out["import (jsonl)"] = measure(
