@@ -46,6 +46,7 @@ class Problem:
     where: str
     row: int
     message: str
+    code: str = ""  # "conflict": a row that states a held claim otherwise
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}" if self.where else self.message

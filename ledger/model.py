@@ -409,6 +409,30 @@ class Imported:
     links: tuple[Link, ...]
     history: int  # history entries carried over from a backup
     restored: bool  # a backup into an empty ledger: ids and history exactly as they were
+    present: tuple[tuple[str, int], ...] = ()  # rows the ledger already holds: where, its claim
+    conflicts: tuple[tuple[str, int], ...] = ()  # the same claim, told otherwise: where, its claim
+    skipped_links: int = 0  # links the ledger already holds
+
+    @property
+    def changes(self) -> bool:
+        """Whether the import adds anything at all."""
+        return bool(self.sources or self.claims or self.links or self.history)
+
+
+def claim_identity(claim: Claim) -> tuple[Any, ...]:
+    """What makes a row of a spreadsheet the same claim as one in the ledger: who said what,
+    when, about which event, with which figures (DESIGN: importing twice changes nothing)."""
+    figures = tuple(sorted(str(f) for f in claim.figures))
+    return (claim.source, " ".join(claim.text.split()), claim.date, claim.event, figures)
+
+
+def same_content(held: Claim, row: Claim, *, whole: bool = True) -> bool:
+    """Whether a row says nothing other than the ledger's record of its claim: in every field
+    (``whole``: a record of our own format), or in each field the row fills in (a spreadsheet
+    that leaves the URL out says nothing of it)."""
+    skip = {"id", "recorded_at"}
+    have, given = held.to_dict(), row.to_dict()
+    return all(have[k] == v for k, v in given.items() if k not in skip and (whole or v not in (None, [])))
 
 
 def chain_hash(entry: HistoryEntry, prev: str | None) -> str:

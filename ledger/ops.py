@@ -39,6 +39,7 @@ from .model import (
     Party,
     Relation,
     Source,
+    claim_identity,
     moment_order,
     new_claim,
     new_source,
@@ -52,6 +53,7 @@ from .model import (
     parties_in_use,
     party_key,
     resolve_party,
+    same_content,
 )
 from .report import Report, report_of
 from .similar import Match, near_duplicates
@@ -402,8 +404,11 @@ def _touches(entry: HistoryEntry, claim_id: int) -> bool:
 class _Import:
     """One import's work in progress: what it will add, and every problem found on the way."""
 
-    def __init__(self, store: Store, batch: Batch, now: str, create_sources: bool) -> None:
+    def __init__(
+        self, store: Store, batch: Batch, now: str, create_sources: bool, on_conflict: str = "refuse"
+    ) -> None:
         self.store, self.batch, self.now, self.create_sources = store, batch, now, create_sources
+        self.on_conflict = on_conflict  # a row that states a held claim otherwise: refuse, skip or add
         self.problems: list[Problem] = list(batch.problems)
         self.known = store.sources()
         self.restore = batch.document and not store.claims() and not self.known
@@ -411,6 +416,11 @@ class _Import:
         self.named: list[tuple[str, str, int]] = []  # (source, where, row): checked after every row
         self.by_ref: dict[str, Claim] = {}
         self.claims: list[tuple[str, Claim]] = []
+        self.present: list[tuple[str, int]] = []
+        self.skipped_links = 0
+        self.conflicts: list[tuple[str, int]] = []
+        self.existing = store.claims()
+        self.by_identity = {} if self.restore else {claim_identity(c): c for c in self.existing.values()}
         self.parties: dict[str, Party] = dict(store.parties())  # the ledger's, and the file's new ones
         self.new_parties: list[Party] = []
         self.new_metrics: list[Metric] = []
@@ -478,31 +488,56 @@ class _Import:
                 self.admit(source, row.where, row.row)
 
     def take_claims(self) -> None:
-        first_claim = self.store.first_free_id("claims")
-        for number, row in enumerate(self.batch.claims):
-            claim_id = int(row.ref) if self.restore else first_claim + number
-            self.take_claim(row, claim_id)
+        next_id = self.store.first_free_id("claims")
+        for row in self.batch.claims:
+            claim_id = int(row.ref) if self.restore else next_id
+            if self.take_claim(row, claim_id) and not self.restore:
+                next_id += 1
 
-    def take_claim(self, row: ClaimRow, claim_id: int) -> None:
+    def already(self, row: ClaimRow, claim: Claim) -> Claim | None:
+        """The ledger's record of the claim a row states, if it holds one (by id in our own
+        format, else by who said what, when, of which event, with which figures)."""
+        if self.restore:
+            return None
+        identity = claim_identity(claim)
+        held = self.existing.get(int(row.ref)) if self.batch.document else None
+        if held is not None and claim_identity(held) == identity:
+            return held  # our own export: the same id, the same claim
+        return self.by_identity.get(identity)
+
+    def take_claim(self, row: ClaimRow, claim_id: int) -> bool:
+        """Check one row; True if it is a new claim taking ``claim_id``."""
         claim = self.attempt(row.where, row.row, lambda: _claim_row(row, claim_id, self.now))
         if claim is None:  # its source is still checked: every problem of a row, not the first
             source_id = _source_named(row)
             if source_id and not (self.create_sources and row.source):
                 self.named.append((source_id, row.where, row.row))
-            return
+            return False
         if row.source is not None and (self.create_sources or claim.source in self.known):
             described = self.attempt(
                 row.where, row.row, lambda: _source_row(row, claim.source, self.now, self)
             )
             if described is None:
-                return  # its problem is noted; "unknown source" would only repeat it
+                return False  # its problem is noted; "unknown source" would only repeat it
             self.admit(described, row.where, row.row)
         self.named.append((claim.source, row.where, row.row))
         if row.ref in self.by_ref:
             self.problem(row.where, row.row, f"id {row.ref} is used by an earlier row too")
-            return
+            return False
+        held = self.already(row, claim)
+        same = held is not None and same_content(held, claim, whole=self.batch.document)
+        if held is not None and (same or self.on_conflict == "skip"):
+            self.by_ref[row.ref] = held
+            (self.present if same else self.conflicts).append((row.where, held.id))
+            return False
+        if held is not None and self.on_conflict != "add":
+            self.conflicts.append((row.where, held.id))
+            message = f"the ledger's #{held.id} is this claim, told otherwise"
+            self.problems.append(Problem(row.where, row.row, message, "conflict"))
+            return False
         self.by_ref[row.ref] = claim
         self.claims.append((row.where, claim))
+        return True
 
     def unknown_sources(self) -> None:
         """Each source no row or ledger defines, once, with the rows that name it."""
@@ -517,7 +552,9 @@ class _Import:
             self.problem(where, places[0][0], message)
 
 
-def import_batch(store: Store, batch: Batch, *, now: str, create_sources: bool = False) -> Imported:
+def import_batch(
+    store: Store, batch: Batch, *, now: str, create_sources: bool = False, on_conflict: str = "refuse"
+) -> Imported:
     """Check every row of ``batch`` against the ledger, then store them all in one batch, or nothing.
 
     A claim-ledger JSON document (our export) into an empty ledger is restored
@@ -527,8 +564,17 @@ def import_batch(store: Store, batch: Batch, *, now: str, create_sources: bool =
     Sources a document defines are created (or must match the ledger's); rows
     of CSV or JSON Lines name existing sources, or, with ``create_sources``,
     describe new ones in their ``source_*`` columns.
+
+    Importing twice changes nothing: a row the ledger already holds (the same source,
+    text, date, event and figures; in our own format, the same id too) is counted as
+    present and not added again, nor are links the ledger holds. A row that states a
+    held claim otherwise (another URL, tags, quote...) is a conflict: refused, unless
+    ``on_conflict`` is "skip" (keep the ledger's) or "add" (add it as a new claim).
+    An import that adds nothing writes nothing.
     """
-    work = _Import(store, batch, now, create_sources)
+    if on_conflict not in ("refuse", "skip", "add"):
+        raise InvalidInput(f"unknown way with conflicts {on_conflict!r}: use refuse, skip or add")
+    work = _Import(store, batch, now, create_sources, on_conflict)
     work.take_registry()
     work.take_sources()
     work.take_claims()
@@ -540,6 +586,25 @@ def import_batch(store: Store, batch: Batch, *, now: str, create_sources: bool =
         problems = work.problems if batch.document else sorted(work.problems, key=lambda p: p.row)
         raise ImportRejected(batch.name, problems)
     claims = work.claims
+    done = Imported(
+        tuple(work.new_sources.values()),
+        tuple(claims),
+        tuple(links),
+        len(history),
+        work.restore,
+        tuple(work.present),
+        tuple(work.conflicts),
+        work.skipped_links,
+    )
+    if done.changes or work.new_parties or work.new_metrics:  # else nothing written, no entry
+        _store_import(work, links, history, carried)
+    return done
+
+
+def _store_import(work: _Import, links: list[Link], history: list[HistoryEntry], carried: bool) -> None:
+    """Write what an import adds, in one batch, and say so in the history (a restored backup's
+    own history says it already)."""
+    store, claims = work.store, work.claims
     for party in work.new_parties:
         store.put_party(party)
     for metric in work.new_metrics:
@@ -549,15 +614,16 @@ def import_batch(store: Store, batch: Batch, *, now: str, create_sources: bool =
         [c for _, c in claims],
         links,
         history,
-        last_ids=batch.last_ids if work.restore else None,
+        last_ids=work.batch.last_ids if work.restore else None,
     )
     if not carried:
-        detail: dict[str, Any] = {"file": batch.name, "sources": sorted(work.new_sources)}
+        detail: dict[str, Any] = {"file": work.batch.name, "sources": sorted(work.new_sources)}
         if claims:
             detail["claims"] = [claims[0][1].id, claims[-1][1].id]
         detail["links"] = len(links)
-        store.record(now, "import", detail=detail)
-    return Imported(tuple(work.new_sources.values()), tuple(claims), tuple(links), len(history), work.restore)
+        if work.present:
+            detail["present"] = len(work.present)
+        store.record(work.now, "import", detail=detail)
 
 
 def _import_links(work: _Import) -> list[Link]:
@@ -582,6 +648,9 @@ def _import_links(work: _Import) -> list[Link]:
             continue
         try:
             relation = parse_relation(row.relation)
+            if index.holds(a.id, relation, b.id):
+                work.skipped_links += 1  # the ledger has it already
+                continue
             index.check(a, relation, b)
         except LedgerError as exc:
             work.problem(row.where, row.row, str(exc))

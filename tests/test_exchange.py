@@ -86,7 +86,12 @@ def test_a_restored_ledger_gives_the_same_verdicts(sample_report):
 def test_our_json_into_a_ledger_with_claims_is_appended_and_renumbered():
     store = sample_store()
     before = len(store.claims())
-    done = ops.import_batch(store, importer.parse(json_export(sample_store()), "json", "b.json"), now=NOW)
+    same = ops.import_batch(store, importer.parse(json_export(sample_store()), "json", "b.json"), now=NOW)
+    assert not same.changes and len(same.present) == before  # its own export: nothing new
+    other = json.loads(json_export(sample_store()))
+    for claim in other["claims"]:  # another desk's claims, under the same ids
+        claim["text"] = f"Other desk: {claim['text']}"
+    done = ops.import_batch(store, importer.parse(json.dumps(other), "json", "b.json"), now=NOW)
     assert not done.restored and not done.sources  # the same four sources, already there
     assert [c.id for _, c in done.claims] == list(range(before + 1, before + 21))
     assert [(lk.src, lk.relation.value, lk.dst) for lk in done.links][:1] == [(27, "repeats", 26)]

@@ -501,3 +501,70 @@ def test_a_level_metric_is_compared_only_at_one_moment_through_the_cli(cli):
     cli("metric", "set", "sheltered", "--level")
     assert json.loads(cli("show", "2", "--json").stdout)[0]["status"] == "unconfirmed"
     assert "sheltered\tlevel" in cli("metric", "list").stdout
+
+
+# --------------------------------------------------------------------------- importing twice
+
+
+def _export(cli, fmt, path):
+    cli("export", fmt, "-o", str(path))
+    return path
+
+
+def test_importing_the_same_file_twice_changes_nothing(cli, db, tmp_path):
+    cli("init", "--sample")
+    backup, rows = _export(cli, "json", tmp_path / "b.json"), _export(cli, "csv", tmp_path / "r.csv")
+    jsonl = tmp_path / "r.jsonl"
+    jsonl.write_text(
+        "\n".join(
+            json.dumps(
+                {
+                    **{k: c[k] for k in ("text", "source", "date", "event")},
+                    "figures": [f["text"] for f in c["figures"]],
+                }
+            )
+            for c in json.loads(cli("list", "--json").stdout)
+        )
+        + "\n"
+    )
+    for path in (backup, rows, jsonl):
+        before = db.read_bytes()
+        r = cli("import", str(path))
+        assert r.stderr.startswith(f"Nothing new in {path.name}: 20 claims"), r.stderr
+        assert db.read_bytes() == before  # not even a history entry
+        assert "Nothing new" in cli("import", str(path), "--dry-run").stderr
+    fresh = tmp_path / "fresh.json"
+    cli("--db", str(fresh), "import", str(backup))
+    restored = fresh.read_bytes()
+    r = cli("--db", str(fresh), "import", str(backup))
+    assert "Nothing new" in r.stderr and fresh.read_bytes() == restored
+
+
+def test_a_row_told_otherwise_is_a_conflict_listed_and_written_only_as_asked(cli, db, tmp_path):
+    cli("init", "--sample")
+    rows = _export(cli, "csv", tmp_path / "r.csv").read_text().splitlines()
+    header = rows[0].split(",")
+    assert header[:3] == ["id", "text", "source"]
+    changed = tmp_path / "changed.csv"
+    new_row = "21,A claim the ledger does not hold yet,press" + "," * (len(header) - 3)
+    changed.write_text("\n".join([rows[0], rows[1].replace(",,", ",,", 1), new_row]) + "\n")
+    # the first row, with a URL the ledger's #1 has not
+    lines = changed.read_text().splitlines()
+    cells = next(__import__("csv").reader([lines[1]]))
+    cells[header.index("url")] = "https://example.org/other"
+    import csv as _csv
+    import io
+
+    out = io.StringIO()
+    _csv.writer(out, lineterminator="\n").writerows([header, cells, next(_csv.reader([new_row]))])
+    changed.write_text(out.getvalue())
+    before = db.read_bytes()
+    r = cli("import", str(changed), ok=False)
+    assert r.exit_code == 1 and "row 2: the ledger's #1 is this claim, told otherwise" in r.stderr
+    assert "--conflicts skip" in r.stderr and db.read_bytes() == before
+    dry = cli("import", str(changed), "--conflicts", "skip", "--dry-run")
+    assert "would add 1 claim (#21)" in dry.stderr and "1 told otherwise" in dry.stderr
+    cli("import", str(changed), "--conflicts", "skip")
+    assert [c["id"] for c in json.loads(cli("list", "--json").stdout)][-1] == 21
+    added = cli("import", str(changed), "--conflicts", "add")
+    assert "Imported 1 claim (#22)" in added.stderr  # the other told otherwise, added as new

@@ -99,6 +99,11 @@ class LinkIndex:
         if link.relation is Relation.repeats:
             self._repeats[link.src].append(link.dst)
 
+    def holds(self, src: int, relation: Relation, dst: int) -> bool:
+        """Whether exactly this link is in the index already."""
+        found = self._pairs.get(frozenset((src, dst)))
+        return found is not None and (found.src, found.relation, found.dst) == (src, relation, dst)
+
     def broken(self, src: Claim, relation: Relation, dst: Claim) -> Broken | None:
         """The first rule ``src relation dst`` would break, or None if it may be added."""
         return (

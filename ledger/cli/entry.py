@@ -135,7 +135,7 @@ def choose(label: str, options: Mapping[str, str], default: str) -> str:
 
 def session(e: Env, given: Mapping[str, Any], today: date) -> Entry:
     """Ask for each part of a claim that ``given`` (the command line) left out."""
-    from ..model import parse_date, parse_event, parse_figures, parse_text, parse_url
+    from ..model import parse_text
     from ..similar import near_duplicates
 
     where = e.location()
@@ -147,7 +147,6 @@ def session(e: Env, given: Mapping[str, Any], today: date) -> Entry:
     say(f"New claim for {where.path}")
     say("Enter accepts [the default], '-' leaves it out, Tab completes; Ctrl-D leaves unsaved.")
     latest = max(claims.values(), key=lambda c: c.id, default=None)
-    last_event = max((c for c in claims.values() if c.event), key=lambda c: c.id, default=None)
     entry = Entry(text=ask("Claim", parse_text, required=True), source="")
 
     entry.source, entry.new_source = (
@@ -160,23 +159,7 @@ def session(e: Env, given: Mapping[str, Any], today: date) -> Entry:
     if matches:
         entry.links.extend(resolve_duplicates(matches, entry.source))
     entry.checked = True  # shown and answered, or --force
-    fields = entry.fields
-    fields["date"] = given.get("date") or ask(
-        "Date (YYYY-MM-DD)", lambda a: parse_date(a), default=today.isoformat()
-    )
-    fields["event"] = given.get("event") or ask(
-        "Event (a slug such as kharkiv-2023-12-31)",
-        parse_event,
-        default=last_event.event if last_event else None,
-        complete=sorted({c.event for c in claims.values() if c.event}),
-    )
-    fields["figures"] = given.get("figures") or ask(
-        "Figures (e.g. killed=3 injured>=28)", lambda a: parse_figures(a.split())
-    )
-    fields["url"] = given.get("url") or ask("URL where it was seen", parse_url)
-    for name in ("archive_url", "retrieved_at", "quote", "location", "tags"):
-        if given.get(name):
-            fields[name] = given[name]
+    _ask_fields(entry.fields, given, today, claims)
     if given.get("links"):
         entry.links.extend(given["links"])
     else:
@@ -194,6 +177,31 @@ def session(e: Env, given: Mapping[str, Any], today: date) -> Entry:
     if not confirm("Save this claim?", default=True):
         raise Left()
     return entry
+
+
+def _ask_fields(
+    fields: dict[str, Any], given: Mapping[str, Any], today: date, claims: Mapping[int, Claim]
+) -> None:
+    """The date, event, figures and URL the command line left out; the rest as it gave them."""
+    from ..model import parse_date, parse_event, parse_figures, parse_url
+
+    last_event = max((c for c in claims.values() if c.event), key=lambda c: c.id, default=None)
+    fields["date"] = given.get("date") or ask(
+        "Date (YYYY-MM-DD)", lambda a: parse_date(a), default=today.isoformat()
+    )
+    fields["event"] = given.get("event") or ask(
+        "Event (a slug such as kharkiv-2023-12-31)",
+        parse_event,
+        default=last_event.event if last_event else None,
+        complete=sorted({c.event for c in claims.values() if c.event}),
+    )
+    fields["figures"] = given.get("figures") or ask(
+        "Figures (e.g. killed=3 injured>=28)", lambda a: parse_figures(a.split())
+    )
+    fields["url"] = given.get("url") or ask("URL where it was seen", parse_url)
+    for name in ("archive_url", "retrieved_at", "quote", "location", "tags"):
+        if given.get(name):
+            fields[name] = given[name]
 
 
 def resolve_duplicates(matches: Sequence[Match], source: str) -> list[tuple[Relation, int]]:

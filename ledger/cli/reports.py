@@ -177,6 +177,15 @@ ImportFormatOpt = Annotated[
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Check everything and show what would be added; write nothing.")
 ]
+ConflictsOpt = Annotated[
+    str,
+    typer.Option(
+        "--conflicts",
+        metavar="HOW",
+        help="A row that states a claim the ledger holds, otherwise (another URL, tags...): "
+        "refuse (the default: nothing is written), skip (keep the ledger's) or add (a new claim).",
+    ),
+]
 CreateSourcesOpt = Annotated[
     bool,
     typer.Option(
@@ -193,13 +202,15 @@ def import_(
     fmt: ImportFormatOpt = None,
     dry_run: DryRunOpt = False,
     create_sources: CreateSourcesOpt = False,
+    conflicts: ConflictsOpt = "refuse",
 ) -> None:
     """Add claims, sources and links from a file: all of them, or none.
 
     Every problem is listed with its row number and nothing is written unless all rows
     are fine. A claim-ledger JSON export into an empty ledger gives the same ledger back,
     ids and history included; anything else is added after the claims already there. If
-    the ledger does not exist yet, import creates it.
+    the ledger does not exist yet, import creates it. Importing a file twice changes
+    nothing: rows the ledger already holds are counted, not added again.
 
     \b
     Example: claim-ledger import claims.csv --create-sources --dry-run
@@ -222,7 +233,9 @@ def import_(
     now = e.now()
 
     def run(store: Store) -> Imported:
-        return ops.import_batch(store, batch, now=now, create_sources=create_sources)
+        return ops.import_batch(
+            store, batch, now=now, create_sources=create_sources, on_conflict=conflicts.strip().casefold()
+        )
 
     if dry_run and not exists:
         added = run(memory_store())
@@ -232,7 +245,7 @@ def import_(
     else:
         with e.writing(create=not exists) as store:
             added = run(store)
-    if dry_run:
+    if dry_run and added.claims:
         shown = added.claims[:DEFAULT_LIMIT]
         if len(added.claims) > len(shown):
             done(f"Showing the first {len(shown)} of {len(added.claims):,} rows; every row was checked.")
@@ -241,6 +254,26 @@ def import_(
 
 
 def _imported_words(added: Imported, name: str, dry_run: bool) -> str:
+    held = _held_words(added)
+    if not added.changes:
+        return (
+            f"Nothing new in {name}: {held}; nothing was written." if held else f"Nothing in {name} to add."
+        )
+    return _added_words(added, name, dry_run) + (f" Already in the ledger: {held}." if held else "")
+
+
+def _held_words(added: Imported) -> str:
+    parts = []
+    if added.present:
+        parts.append(plural(len(added.present), "claim"))
+    if added.skipped_links:
+        parts.append(plural(added.skipped_links, "link"))
+    if added.conflicts:
+        parts.append(f"{len(added.conflicts)} told otherwise, kept as the ledger has them")
+    return ", ".join(parts)
+
+
+def _added_words(added: Imported, name: str, dry_run: bool) -> str:
     parts = [plural(len(added.claims), "claim")]
     if added.claims:
         first, last = added.claims[0][1].id, added.claims[-1][1].id
