@@ -65,26 +65,29 @@ class NotFound(LedgerError):
     """A source or claim the user named does not exist."""
 
 
-class UnknownSource(NotFound):
-    """A source id the ledger does not have; ``known`` holds some it does have."""
+class Unknown(NotFound):
+    """A name (``what``: a source id, a party) the ledger does not have; ``known`` holds some it has."""
 
-    def __init__(self, source_id: str, known: Sequence[str]) -> None:
-        super().__init__(f"unknown source {source_id!r} (known: {', '.join(known) or 'none yet'})")
-        self.source_id = source_id
+    what = "name"
+
+    def __init__(self, name: str, known: Sequence[str]) -> None:
+        super().__init__(f"unknown {self.what} {name!r} (known: {', '.join(known) or 'none yet'})")
+        self.name = name
         self.known = tuple(known)
+
+
+class UnknownSource(Unknown):
+    what = "source"
+
+
+class UnknownParty(Unknown):
+    """A party label that no registered party has as its id or an alias."""
+
+    what = "party"
 
 
 class Conflict(LedgerError):
     """The change would contradict what the ledger already holds (duplicate link, cycle...)."""
-
-
-class UnknownParty(NotFound):
-    """A party label that no registered party has as its id or an alias."""
-
-    def __init__(self, label: str, known: Sequence[str]) -> None:
-        super().__init__(f"unknown party {label!r} (known: {', '.join(known) or 'none yet'})")
-        self.label = label
-        self.known = tuple(known)
 
 
 class LinkRefused(Conflict):

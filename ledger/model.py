@@ -16,7 +16,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
@@ -125,13 +125,17 @@ class Figure:
     @property
     def words(self) -> str:
         """The value as a reader says it: ``3``, ``at least 45``, ``at most 10``, ``20–30``."""
+        return self.said(number)
+
+    def said(self, write: Callable[[int | float], str]) -> str:
+        """The value in words, each number as ``write`` writes it (``5,977``, say)."""
         if self.high is None:
-            return f"at least {number(self.low)}"
+            return f"at least {write(self.low)}"
         if self.low == self.high:
-            return number(self.low)
+            return write(self.low)
         if self.low == 0:
-            return f"at most {number(self.high)}"
-        return f"{number(self.low)}–{number(self.high)}"
+            return f"at most {write(self.high)}"
+        return f"{write(self.low)}–{write(self.high)}"
 
     def overlaps(self, other: Figure) -> bool:
         own_high = math.inf if self.high is None else self.high

@@ -54,13 +54,7 @@ def grouped(value: int | float) -> str:
 
 def amount(figure: Figure) -> str:
     """A figure's value as a reader reads it: ``5,977``, ``at least 2,552``, ``20–30``."""
-    if figure.high is None:
-        return f"at least {grouped(figure.low)}"
-    if figure.low == figure.high:
-        return grouped(figure.low)
-    if figure.low == 0:
-        return f"at most {grouped(figure.high)}"
-    return f"{grouped(figure.low)}–{grouped(figure.high)}"
+    return figure.said(grouped)
 
 
 def spoken(identifier: str) -> str:

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from ..model import Claim, Figure, moment_order
-from .stories import Story, Support, classify_support
+from .stories import Story
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,16 +65,21 @@ class StoryNumbers:
     """What the figures say of one story: per metric it states, its backing; and its clashes."""
 
     stated: dict[str, Stated] = field(default_factory=dict)
-    backing: dict[str, list[Backing]] = field(default_factory=dict)
+    backing: dict[str, Backing] = field(default_factory=dict)  # the strongest, per metric
+    wholly: set[int] = field(default_factory=set)  # every claim whose figure confirms one wholly
     clashes: list[Clash] = field(default_factory=list)  # disputes: origins share no source
     own: list[Clash] = field(default_factory=list)  # one source's figures that fall or differ: check
 
     def best(self, metric: str) -> Backing | None:
         """The strongest backing of a metric: a whole confirmation, else the highest floor."""
-        found = self.backing.get(metric)
-        if not found:
-            return None
-        return max(found, key=lambda b: (b.full, b.part, -b.by))
+        return self.backing.get(metric)
+
+    def back(self, metric: str, backing: Backing) -> None:
+        if backing.full:
+            self.wholly.add(backing.by)
+        held = self.backing.get(metric)
+        if held is None or (backing.full, backing.part, -backing.by) > (held.full, held.part, -held.by):
+            self.backing[metric] = backing
 
 
 def story_figures(
@@ -105,50 +110,51 @@ def weigh(
     story_of: Mapping[int, Story],
     levels: frozenset[str] = frozenset(),
 ) -> dict[int, StoryNumbers]:
-    """story id -> what the figures of its event say of it."""
+    """story id -> what the figures of its event say of it (each pair of stories looked at once)."""
     numbers: dict[int, StoryNumbers] = defaultdict(StoryNumbers)
     for (_, metric), stated in groups.items():
         level = metric in levels
         for own in stated:
-            mine = numbers[own.story]
-            mine.stated[metric] = own
-            for other in stated:
-                if other.story != own.story:
-                    _compare(own, other, level, mine, claims, story_of)
+            numbers[own.story].stated[metric] = own
+        for i, a in enumerate(stated):
+            for b in stated[i + 1 :]:
+                _pair(a, b, level, numbers, story_of[a.story], story_of[b.story])
     return numbers
 
 
-def _compare(
-    own: Stated,
-    other: Stated,
-    level: bool,
-    mine: StoryNumbers,
-    claims: Mapping[int, Claim],
-    story_of: Mapping[int, Story],
-) -> None:
-    order = moment_order(other.date, own.date)  # -1: the other is earlier
+def _pair(a: Stated, b: Stated, level: bool, numbers: dict[int, StoryNumbers], sa: Story, sb: Story) -> None:
+    """What two stories' figures of one metric say of each other, both ways."""
+    order = moment_order(b.date, a.date)  # -1: b is earlier than a
     if level and order != 0:
         return  # a level (people in shelters now) is compared only at one moment
-    one_source = bool(set(story_of[own.story].origin) & set(story_of[other.story].origin))
-    if conflict(own.figure, other.figure, order):
+    one_source = not set(sa.origin).isdisjoint(sb.origin)
+    if conflict(a.figure, b.figure, order):
         # another voice's figure disputes; one source's own figures that cannot both hold are
         # a self-correction (check), not a dispute
-        (mine.own if one_source else mine.clashes).append(Clash(own, other))
+        for own, other in ((a, b), (b, a)):
+            mine = numbers[own.story]
+            (mine.own if one_source else mine.clashes).append(Clash(own, other))
         return
-    if one_source and order == 0 and own.figure != other.figure:
-        mine.own.append(Clash(own, other))  # two figures of one moment, no update between them
+    if one_source:
+        if order == 0 and a.figure != b.figure:  # two figures of one moment, no update between
+            numbers[a.story].own.append(Clash(a, b))
+            numbers[b.story].own.append(Clash(b, a))
         return
-    if order > 0:
-        return  # a later figure says nothing of an earlier one
-    support = classify_support(claims[other.claim], story_of[other.story], story_of[own.story])
-    if support is not Support.independent:
-        return
-    # an earlier value of a cumulative metric is a floor: it can only have grown since
+    if not sa.parties.isdisjoint(sb.parties):
+        return  # two voices of one party do not confirm each other
+    if order <= 0:
+        _support(a, b, order, numbers[a.story])  # b is earlier, or of the same moment
+    if order >= 0:
+        _support(b, a, -order, numbers[b.story])
+
+
+def _support(own: Stated, other: Stated, order: int, mine: StoryNumbers) -> None:
+    """An independent ``other``, earlier (-1) or of the same moment (0), backs ``own``'s figure:
+    an earlier value of a cumulative metric is a floor, for it can only have grown since."""
     high = math.inf if order < 0 else _high(other.figure)
     full = other.figure.low >= own.figure.low and high <= _high(own.figure)
     if full or other.figure.low > 0:
-        backing = Backing(other.claim, other.figure, full, other.figure.low)
-        mine.backing.setdefault(own.figure.metric, []).append(backing)
+        mine.back(own.figure.metric, Backing(other.claim, other.figure, full, other.figure.low))
 
 
 def conflict(own: Figure, other: Figure, order: int) -> bool:

@@ -208,7 +208,9 @@ def _summaries(ledger: _Ledger, facts: Mapping[int, _StoryFacts]):  # type: igno
         summary = summaries.get(story.id)
         if summary is None:
             story_facts = facts.get(story.id)
-            if story_facts is None and not story.relays and story.id not in ledger.numbers:
+            numbers = ledger.numbers.get(story.id)
+            said = numbers is not None and (numbers.backing or numbers.clashes)
+            if story_facts is None and not story.relays and not said:
                 summary = quiet.get(story.origin)
                 if summary is None:
                     summary = quiet[story.origin] = _summarise(story, empty, ledger)
@@ -227,7 +229,7 @@ def _summarise(story: Story, f: _StoryFacts, ledger: _Ledger) -> _Summary:
         return _Summary(Status.unconfirmed, *_unconfirmed(story, [], ledger), credibility, (), (), ())
     linked = _unique(x for x, k in f.support if k is Support.independent)
     bests = {metric: numbers.best(metric) for metric in numbers.stated}
-    wholly = _unique(b.by for bs in numbers.backing.values() for b in bs if b.full)
+    wholly = _unique(numbers.wholly)
     partly = _unique(b.by for b in bests.values() if b is not None and not b.full)
     confirmers = _unique([*linked, *wholly])
     contradictors = _unique([*f.contradictions, *(c.other.claim for c in numbers.clashes)])

@@ -44,13 +44,13 @@ def remedy(exc: LedgerError) -> str:
             f"claim-ledger --db {beside} init --sample"
         )
     if isinstance(exc, UnknownParty):
-        label = shlex.quote(exc.label)
+        label = shlex.quote(exc.name)
         return (
             f"; register it with 'claim-ledger party add {label}', or as another name of a known "
             f"party: 'claim-ledger party add ID --alias {label}'"
         )
     if isinstance(exc, UnknownSource):
-        return f"; add it with 'claim-ledger source add {exc.source_id} --name ... --kind ...'"
+        return f"; add it with 'claim-ledger source add {exc.name} --name ... --kind ...'"
     if isinstance(exc, NearDuplicate):
         return _near_duplicate(exc)
     if isinstance(exc, LinkRefused) and exc.existing is not None:
