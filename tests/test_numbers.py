@@ -568,3 +568,28 @@ def test_a_row_told_otherwise_is_a_conflict_listed_and_written_only_as_asked(cli
     assert [c["id"] for c in json.loads(cli("list", "--json").stdout)][-1] == 21
     added = cli("import", str(changed), "--conflicts", "add")
     assert "Imported 1 claim (#22)" in added.stderr  # the other told otherwise, added as new
+
+
+def test_the_design_examples_through_the_cli(cli):
+    """DESIGN §2's own words, typed in: 21 then 24 is a rising toll; at least 45 then 39 is a
+    conflict with both values and dates; OHCHR's 52 confirms at least 45."""
+    cli("init")
+    cli("party", "add", "UA", "--alias", "Ukraine")
+    cli("source", "add", "rma", "--name", "RMA", "--kind", "regional_administration", "--party", "UA")
+    cli("source", "add", "press", "--name", "Press", "--kind", "press")
+    cli("source", "add", "ohchr", "--name", "OHCHR", "--kind", "international_org")
+    add = ["add", "--event", "e", "--force"]
+    cli(*add, "Toll is 21", "--source", "rma", "--date", "2023-12-25", "--figure", "killed=21")
+    cli(*add, "Toll is 24", "--source", "press", "--date", "2023-12-26", "--figure", "killed=24")
+    cli(*add, "At least 45 killed", "--source", "press", "--date", "2023-12-27", "--figure", "killed>=45")
+    cli(*add, "Toll is 39", "--source", "rma", "--date", "2023-12-28", "--figure", "killed=39")
+    cli(*add, "52 killed, verified", "--source", "ohchr", "--date", "2023-12-27", "--figure", "killed=52")
+    got = {c["id"]: (c["status"], c["reason"]) for c in json.loads(cli("list", "--json").stdout)}
+    assert got[2][0] == "partly confirmed"  # the earlier 21 of another voice is a floor under 24
+    assert got[4][0] == "disputed"
+    assert (
+        "killed=39 as of 2023-12-28 conflicts with killed>=45 (#3, press, unaligned) as of 2023-12-27"
+        in got[4][1]
+    )
+    assert got[3][0] == "disputed" and "yet independently confirmed by #5 (ohchr, unaligned)" in got[3][1]
+    assert cli("check").stdout == ""  # each source's own figures rise: nothing to correct

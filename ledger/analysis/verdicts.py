@@ -14,8 +14,9 @@ The rule in one place:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from ..model import Claim, Link, Relation, Source, Status
 from ..words import amount, and_more, grouped, voice
@@ -26,13 +27,40 @@ from .stories import Story, Support, build_stories, classify_support, party_of
 _REASON_IDS = 3
 
 
-@dataclass(slots=True)  # not frozen, for speed (one per claim); never mutated
+class Words:
+    """A story's reasons, written when first read: a listing of 100 rows reads 100 of them, not
+    the 100k a big ledger has. ``make`` gives the reason its members share, and the one its first
+    claim gives (naming its relays) where that differs."""
+
+    __slots__ = ("_made", "_make")
+
+    def __init__(self, make: Callable[[], tuple[str, str | None]]) -> None:
+        self._make = make
+        self._made: tuple[str, str | None] | None = None
+
+    def _words(self) -> tuple[str, str | None]:
+        if self._made is None:
+            self._made = self._make()
+        return self._made
+
+    def shared(self) -> str:
+        return self._words()[0]
+
+    def first(self) -> str:
+        shared, first = self._words()
+        return shared if first is None else first
+
+
+@dataclass(slots=True, eq=False)  # not frozen, for speed (one per claim); never mutated
 class Assessment:
-    """The verdict on one claim, with everything the reason is made of."""
+    """The verdict on one claim, with everything the reason is made of.
+
+    ``reason`` is written when first read (see :class:`Words`); it compares as the text it is.
+    """
 
     claim: int
     status: Status
-    reason: str
+    _reason: str | Callable[[], str]
     credibility: int | None
     story: int
     origin: tuple[str, ...]
@@ -44,8 +72,30 @@ class Assessment:
     partly_by: tuple[int, ...] = ()  # independent figures that confirm only part of one
 
     @property
+    def reason(self) -> str:
+        reason = self._reason
+        if not isinstance(reason, str):
+            reason = self._reason = reason()
+        return reason
+
+    @property
     def lacks_independent_confirmation(self) -> bool:
         return self.status in (Status.unconfirmed, Status.disputed, Status.partly_confirmed)
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(self.reason if f == "_reason" else getattr(self, f) for f in _ASSESSED)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Assessment) and self._values() == other._values()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{f.lstrip('_')}={v!r}" for f, v in zip(_ASSESSED, self._values(), strict=True))
+        return f"Assessment({fields})"
+
+
+_ASSESSED = tuple(Assessment.__dataclass_fields__)
 
 
 @dataclass(slots=True)
@@ -59,8 +109,7 @@ class _Summary:
     """The verdict every current member of one story shares, computed once per story."""
 
     status: Status
-    reason: str
-    root_reason: str | None  # the story's first claim also names its relays
+    words: Words  # the reason, written when read; the story's first claim also names its relays
     credibility: int
     confirmers: tuple[int, ...]
     contradictors: tuple[int, ...]
@@ -112,7 +161,8 @@ def weigh_all(
     for cid, claim in claims.items():
         story = story_of[cid]
         summary = summary_of(story)
-        status, reason, credibility = summary.status, summary.reason, summary.credibility
+        status, credibility = summary.status, summary.credibility
+        reason: str | Callable[[], str]
         if claim.retracted:
             when = (claim.retracted_at or "")[:10]
             note = f": {claim.retraction_note}" if claim.retraction_note else ""
@@ -120,9 +170,9 @@ def weigh_all(
         elif cid in superseded_by:
             status, reason = Status.superseded, f"superseded by #{superseded_by[cid]}"
         elif cid != story.id:
-            reason = f"same story as #{story.id}: {reason}"
-        elif summary.root_reason is not None:
-            reason = summary.root_reason
+            reason = partial(_same_story, story.id, summary.words)
+        else:
+            reason = summary.words.first
         result[cid] = Assessment(
             cid,
             status,
@@ -138,6 +188,10 @@ def weigh_all(
             summary.partly_by,
         )
     return result, numbers
+
+
+def _same_story(story: int, words: Words) -> str:
+    return f"same story as #{story}: {words.shared()}"
 
 
 def _wholly_confirmed(facts: _StoryFacts | None, numbers: StoryNumbers | None) -> bool:
@@ -226,7 +280,8 @@ def _summarise(story: Story, f: _StoryFacts, ledger: _Ledger) -> _Summary:
     numbers = ledger.numbers.get(story.id, _NO_NUMBERS)
     if not f.support and not f.contradictions and not numbers.backing and not numbers.clashes:
         credibility = credibility_for(False, False, False, False)  # most stories: one voice, alone
-        return _Summary(Status.unconfirmed, *_unconfirmed(story, [], ledger), credibility, (), (), ())
+        words = Words(lambda: _unconfirmed(story, [], ledger))
+        return _Summary(Status.unconfirmed, words, credibility, (), (), ())
     linked = _unique(x for x, k in f.support if k is Support.independent)
     bests = {metric: numbers.best(metric) for metric in numbers.stated}
     wholly = _unique(numbers.wholly)
@@ -245,19 +300,21 @@ def _summarise(story: Story, f: _StoryFacts, ledger: _Ledger) -> _Summary:
     )
     supported_by = tuple(sorted(set(f.support)))
 
-    def summary(status: Status, reason: str, root_reason: str | None = None) -> _Summary:
-        return _Summary(
-            status, reason, root_reason, credibility, confirmers, contradictors, supported_by, partly
-        )
+    def summary(status: Status, make: Callable[[], tuple[str, str | None]]) -> _Summary:
+        return _Summary(status, Words(make), credibility, confirmers, contradictors, supported_by, partly)
 
     if contradictors:
-        return summary(Status.disputed, _disputed(f, numbers, contradictor_confirmed, confirmers, ledger))
+        return summary(
+            Status.disputed, lambda: (_disputed(f, numbers, contradictor_confirmed, confirmers, ledger), None)
+        )
     if confirmed:
-        return summary(Status.confirmed, f"confirmed by {_name_claims(confirmers, ledger)}")
+        return summary(Status.confirmed, lambda: (f"confirmed by {_name_claims(confirmers, ledger)}", None))
     if supported:
-        return summary(Status.partly_confirmed, _partly(linked, bests, numbers, ledger))
-    parts = _weak_support(story, f, same_party_support, ledger)
-    return summary(Status.unconfirmed, *_unconfirmed(story, parts, ledger))
+        return summary(Status.partly_confirmed, lambda: (_partly(linked, bests, numbers, ledger), None))
+    return summary(
+        Status.unconfirmed,
+        lambda: _unconfirmed(story, _weak_support(story, f, same_party_support, ledger), ledger),
+    )
 
 
 def _partly(
