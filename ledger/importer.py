@@ -239,6 +239,8 @@ def from_csv(text: str, name: str) -> Batch:
 
     Rows are numbered as a spreadsheet shows them: the header is row 1.
     """
+    # A cell as long as the text itself is allowed: what export wrote, import reads back.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     try:
         rows = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:

@@ -388,13 +388,24 @@ class HistoryEntry:
 
     @classmethod
     def from_dict(cls, doc: Mapping[str, Any]) -> HistoryEntry:
+        detail = doc.get("detail") or {}
+        if (
+            not isinstance(detail, Mapping)
+            or not isinstance(doc["at"], str)
+            or not isinstance(doc["action"], str)
+        ):
+            raise ValueError("a history entry has text for at and action, and an object for detail")
+        if doc.get("claim") is not None and (
+            isinstance(doc["claim"], bool) or not isinstance(doc["claim"], int)
+        ):
+            raise ValueError("a history entry's claim is a claim id")
         return cls(
             id=int(doc["id"]),
             at=doc["at"],
             action=doc["action"],
             claim=doc.get("claim"),
             source=doc.get("source"),
-            detail=doc.get("detail") or {},
+            detail=detail,
             prev=doc.get("prev"),
             hash=doc.get("hash"),
         )

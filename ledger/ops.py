@@ -696,6 +696,7 @@ def _names_known(party: Party, parties: Mapping[str, Party]) -> bool:
 
 
 def _source_record(d: Mapping[str, Any], now: str, work: _Import) -> Source:
+    _typed(d)
     return new_source(
         d["id"],
         name=d["name"],
@@ -727,8 +728,26 @@ def _source_row(row: ClaimRow, source_id: str, now: str, work: _Import) -> Sourc
     )
 
 
+def _typed(record: Mapping[str, Any], lists: tuple[str, ...] = ()) -> None:
+    """A record of a JSON file holds what typing would give: text (or nothing) in each field,
+    a list in each of ``lists``; ``"tags": "abc"`` is not three tags."""
+    for key, value in record.items():
+        if key in lists:
+            if value is not None and not isinstance(value, list):
+                raise InvalidInput(f"{key} must be a list, not {json_type(value)}")
+        elif key != "id" and value is not None and not isinstance(value, str):
+            raise InvalidInput(f"{key} must be text, not {json_type(value)}")
+
+
+def json_type(value: Any) -> str:
+    return {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "an object"}.get(
+        type(value), type(value).__name__
+    )
+
+
 def _claim_row(row: ClaimRow, claim_id: int, now: str) -> Claim:
     d = row.fields
+    _typed(d, ("figures", "tags"))
     stated = {name: d.get(name) for name in STATED if name not in ("text", "source", "figures", "tags")}
     claim = new_claim(
         d.get("text"),

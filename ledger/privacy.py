@@ -3,8 +3,9 @@
 A source marked confidential keeps its kind and party (a reader needs them to
 judge independence) but is named by its pseudonym, and its name, URL and
 notes are left out. So are the provenance fields of its claims (url,
-archive_url, retrieved_at, quote), which usually point straight at it, and the
-notes of links that touch them. Pure: records in, records out.
+archive_url, retrieved_at, quote) and their retraction notes, which usually point
+straight at it, the notes of links that touch them, and the filters an export
+names (``--source informant-k`` reads as its pseudonym). Pure: records in, records out.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ from dataclasses import replace
 
 from .model import Claim, Link, Source
 from .report import Filters
+
+# What a redacted export says of a confidential source's retraction note, which often names it.
+WITHHELD = "withdrawn; the note is withheld (confidential source)"
 
 
 def redact(
@@ -39,8 +43,15 @@ def redact(
             kept[cid] = claim
         else:
             touched.add(cid)
+            note = WITHHELD if claim.retraction_note else None  # "withdrawn by Maj K on Signal"
             kept[cid] = replace(
-                claim, source=pseudonym, url=None, archive_url=None, retrieved_at=None, quote=None
+                claim,
+                source=pseudonym,
+                url=None,
+                archive_url=None,
+                retrieved_at=None,
+                quote=None,
+                retraction_note=note,
             )
     quiet = [replace(lk, note=None) if lk.note and {lk.src, lk.dst} & touched else lk for lk in links]
     return shown, kept, quiet

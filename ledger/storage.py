@@ -18,6 +18,7 @@ import glob
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -36,19 +37,57 @@ def lock_path(path: Path) -> Path:
 
 @contextlib.contextmanager
 def write_lock(path: Path, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[None]:
-    """Hold the ledger's exclusive writer lock, or raise :class:`Locked` after ``timeout`` s."""
+    """Hold the ledger's exclusive writer lock, or raise :class:`Locked` after ``timeout`` s.
+
+    A lock file removed while held (a sync tool tidying "stale" locks) no longer excludes
+    anyone: once locked, the lock path must still name the very file locked, or the lock
+    is taken again on the file that is there now.
+    """
     from filelock import FileLock, Timeout
 
+    deadline = time.monotonic() + timeout
     try:
-        lock = FileLock(str(lock_path(path)), timeout=timeout)
-        with lock:
+        while True:
+            lock = FileLock(str(lock_path(path)), timeout=max(0.0, deadline - time.monotonic()))
+            lock.acquire()
+            if _still_named(lock, lock_path(path)):
+                break
+            lock.release()
+        try:
             yield
+        finally:
+            lock.release()
     except Timeout:
         raise Locked(path, timeout) from None
     except PermissionError as exc:
         raise StorageError(
             f"cannot lock ledger {path}: {exc.strerror or exc}; check the folder's permissions"
         ) from None
+
+
+def _still_named(lock: object, path: Path) -> bool:
+    """Whether ``path`` still names the file whose descriptor ``lock`` holds."""
+    fd = getattr(getattr(lock, "_context", None), "lock_file_fd", None)
+    if fd is None:
+        return True  # a lock kept some other way: nothing to compare
+    try:
+        held, named = os.fstat(fd), os.stat(path)
+    except OSError:
+        return False
+    return (held.st_dev, held.st_ino) == (named.st_dev, named.st_ino)
+
+
+def identity(path: Path) -> tuple[int, int, int, int] | None:
+    """Which file ``path`` names now (device, inode, size, change time); None if none.
+
+    Every write replaces the ledger with a new file, so a writer that finds the
+    ledger's identity changed since it read it knows another writer came between.
+    """
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def read_bytes(path: Path, *, missing: LedgerError, folder: LedgerError, what: str = "") -> bytes:
@@ -65,6 +104,7 @@ def read_bytes(path: Path, *, missing: LedgerError, folder: LedgerError, what: s
 
 def read_json(path: Path) -> dict[str, Any]:
     """The parsed top-level object of ``path``; errors name the file and what to do."""
+    refuse_special(path, "ledger")
     raw = read_bytes(
         path,
         missing=NoLedger(f"no ledger at {path}: run 'claim-ledger init' to create one, or pass --db"),
@@ -84,6 +124,18 @@ def read_json(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise Corrupt(f"ledger {path} is not a claim-ledger file (its top level is not an object)")
     return data
+
+
+def refuse_special(path: Path, what: str) -> None:
+    """A FIFO, a device or a socket is no ledger: reading one could wait forever."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return  # missing or unreadable: the reader says which
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise StorageError(
+            f"{path} is not a regular file (a FIFO, a device or a socket): no {what} is read from it"
+        )
 
 
 def ensure_writable(path: Path) -> None:
@@ -137,8 +189,9 @@ def _temp_prefix(path: Path) -> str:
 def remove_stale_temps(path: Path) -> None:
     """Delete temporary files a killed writer left beside ``path``. Call with the lock held.
 
-    Only the lock holder writes temporary files, so any found now are a dead
-    writer's: never the ledger, never read by anyone.
+    Only the lock holder writes temporary files, so any found now are a dead writer's
+    (or, were the lock bypassed, a live writer's, which then fails saying so and writes
+    nothing): never the ledger, never read by anyone.
     """
     for stale in path.parent.glob(f"{glob.escape(_temp_prefix(path))}*{_TEMP_SUFFIX}"):
         with contextlib.suppress(OSError):
@@ -146,6 +199,26 @@ def remove_stale_temps(path: Path) -> None:
 
 
 _TEMP_SUFFIX = ".tmp"
+
+
+def write_output(path: Path, payload: bytes, what: str = "export") -> None:
+    """Write an export: a regular file (or none yet) is replaced atomically; a link is followed to
+    what it names; anything else (``/dev/null``, a FIFO, a terminal) is written into as it is."""
+    target = path.resolve() if path.is_symlink() else path
+    try:
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        mode = stat.S_IFREG
+    except OSError as exc:
+        raise StorageError(f"cannot write {what} {path}: {exc.strerror or exc}") from None
+    if stat.S_ISREG(mode):
+        atomic_write(target, payload, what)
+        return
+    try:
+        with open(target, "wb") as handle:
+            handle.write(payload)
+    except OSError as exc:
+        raise StorageError(f"cannot write {what} {path}: {exc.strerror or exc}") from None
 
 
 def atomic_write(path: Path, payload: bytes, what: str = "ledger") -> None:
@@ -172,6 +245,11 @@ def atomic_write(path: Path, payload: bytes, what: str = "ledger") -> None:
         tmp_name = None
         _fsync_dir(folder)
     except FileNotFoundError:
+        if folder.is_dir():
+            raise StorageError(
+                f"cannot write {what} {path}: its temporary file was removed by another program before "
+                "it was put in place; nothing was changed"
+            ) from None
         raise StorageError(f"cannot write {what} {path}: folder {folder} does not exist") from None
     except OSError as exc:
         raise StorageError(f"cannot write {what} {path}: {exc.strerror or exc}") from None

@@ -387,6 +387,8 @@ def open_ledger(
     ends without an exception. ``create`` makes a new ledger and refuses to
     overwrite one.
     """
+    if path.is_symlink():  # a link's target is the ledger: written beside it, locked as itself
+        path = path.resolve()
     if not (write or create):
         data = storage.read_json(path)
         _check(data, path)
@@ -404,6 +406,7 @@ def open_ledger(
             raise StorageError(f"cannot create folder {path.parent}: {exc.strerror}") from None
     with storage.write_lock(path, lock_timeout):
         storage.remove_stale_temps(path)
+        read_as = storage.identity(path)  # taken before reading: a change after it is caught
         if create:
             if path.exists():
                 raise LedgerExists(path)
@@ -417,6 +420,11 @@ def open_ledger(
         store = Store(path, data)
         yield store
         if create or store.dirty or migrated:
+            if storage.identity(path) != read_as:
+                raise Conflict(
+                    f"ledger {path} was replaced while this command ran (another writer got in: was its "
+                    "lock file removed?); nothing was written: run the command again"
+                )
             if migrated:  # keep the file as it was, beside it, before the first write in the new schema
                 backup = path.with_name(f"{path.name}.schema{old_schema}.bak")
                 storage.atomic_write(backup, path.read_bytes(), what="backup")

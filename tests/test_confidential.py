@@ -104,3 +104,20 @@ def test_the_analyst_still_sees_the_real_source_at_the_terminal(cli, desk):
     assert "informant-k" in cli("list").stdout
     shown = cli("source", "show", "informant-k").stdout
     assert "Major K., Kharkiv garrison" in shown and "source-1" in shown
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "json", "csv", "misp", "claimreview"])
+def test_filters_and_retraction_notes_name_no_confidential_source(cli, desk, fmt):
+    cli("retract", "1", "--note", "withdrawn by Maj K on Signal")
+    out = cli("export", fmt, "--source", "informant-k").stdout
+    assert "informant-k" not in out and "Maj K" not in out, fmt
+    if fmt == "markdown":
+        assert "Filters: source: source-1." in out
+    if fmt == "json":
+        assert json.loads(out)["filters"] == ["source: source-1"]
+    every = cli("export", fmt).stdout
+    assert "Maj K" not in every and "Signal" not in every
+    assert "Maj K" in cli("export", fmt, "--include-confidential").stdout or fmt in (
+        "claimreview",
+        "markdown",
+    )

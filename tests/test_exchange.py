@@ -405,3 +405,30 @@ def test_a_source_created_by_a_later_row_is_known_to_earlier_rows():
         memory_store(), importer.parse(text, "csv", "x.csv"), now=NOW, create_sources=True
     )
     assert [c.source for _, c in done.claims] == ["wire", "wire"] and [s.id for s in done.sources] == ["wire"]
+
+
+@pytest.mark.parametrize(
+    ("where", "change", "words"),
+    [
+        ("claims", {"tags": "abc"}, "tags must be a list, not str"),
+        ("claims", {"quote": 5}, "quote must be text, not a number"),
+        ("sources", {"notes": {"x": 1}}, "notes must be text, not an object"),
+        ("history", {"detail": "abc"}, "an object for detail"),
+    ],
+)
+def test_a_json_record_holds_what_typing_would_give(where, change, words):
+    doc = json.loads(json_export(sample_store()))
+    doc[where][0].update(change)
+    with pytest.raises(ImportRejected) as caught:
+        ops.import_batch(memory_store(), importer.parse(json.dumps(doc), "json", "b.json"), now=NOW)
+    assert any(p.where.startswith(f"{where}[1]") and words in p.message for p in caught.value.problems), [
+        str(p) for p in caught.value.problems
+    ]
+
+
+def test_an_import_that_adds_nothing_writes_nothing(db):
+    ledger_with_sources(db)
+    before = db.read_bytes()
+    with open_ledger(db, write=True) as store:
+        done = ops.import_batch(store, importer.parse("text,source\n", "csv", "empty.csv"), now=NOW)
+    assert not done.changes and db.read_bytes() == before  # not even a history entry

@@ -326,3 +326,23 @@ def test_a_big_graph_is_cut_to_what_mermaid_will_draw_and_says_so():
         f"The first {markdown.GRAPH_LINKS} of 300 links: GitHub draws no diagram larger than "
         "that. Filter the report (by event, say) to draw the rest."
     ]
+
+
+def test_bare_addresses_in_user_text_link_nowhere():
+    """GitHub links a bare https://…, www.… or e-mail address in plain text by itself (its
+    autolink extension); markdown-it's linkify, set as strictly, stands in for it here."""
+    md = MarkdownIt("gfm-like")
+    md.linkify.set({"fuzzy_link": False, "fuzzy_email": True})
+    for typed in (
+        "Footage at https://t.me/channel/42 shows it",
+        "See www.example.org for the map",
+        "Write to press@example.org",
+        "HTTP://EXAMPLE.COM and Www.Example.Com",
+    ):
+        cell = markdown.text(typed)
+        html = md.render(f"| a |\n| --- |\n| {cell} |\n")
+        assert "<a " not in html, (typed, cell)
+        tokens = [t for t in md.parse(f"| a |\n| --- |\n| {cell} |\n") if t.type == "inline"]
+        assert tokens[-1].children and "".join(c.content for c in tokens[-1].children) == typed
+    # the report's own links (a claim's URL, in "Seen at") still are links
+    assert markdown.link("source", "https://t.me/channel/42").startswith("[source](https://t.me/")

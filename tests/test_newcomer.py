@@ -194,3 +194,16 @@ def test_bare_command_in_a_real_process(tmp_path):
     done = subprocess.run([installed_command()], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and done.stderr.startswith("Usage: claim-ledger")
     assert "\\x0a" not in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.e2e
+def test_an_argument_that_is_not_utf8_is_a_usage_error(tmp_path):
+    env = {**__import__("os").environ, "CLAIM_LEDGER_DB": str(tmp_path / "l.json")}
+    subprocess.run([installed_command(), "init", "--sample"], env=env, check=True, capture_output=True)
+    before = (tmp_path / "l.json").read_bytes()
+    for args in ([b"add", b"caf\xe9", b"--source", b"press"], [b"list", b"--search", b"\xff"]):
+        done = subprocess.run([installed_command().encode(), *args], env=env, capture_output=True, timeout=60)
+        err = done.stderr.decode("utf-8")
+        assert done.returncode == 2 and err.count("\n") == 1 and "is not valid UTF-8 text" in err, err
+        assert "internal error" not in err and "Traceback" not in err
+    assert (tmp_path / "l.json").read_bytes() == before

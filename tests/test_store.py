@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -226,3 +227,60 @@ def test_the_ledger_file_is_ascii_json_that_reads_back_exactly(value):
     raw = storage.dump_json({"v": value})
     assert raw.isascii()
     assert jsonio.loads(raw) == json.loads(raw) == {"v": value}
+
+
+# --------------------------------------------------------------------------- special files
+
+
+def test_a_ledger_behind_a_symlink_is_written_where_the_link_points(cli, tmp_path):
+    real, link = tmp_path / "real.json", tmp_path / "link.json"
+    cli("--db", str(real), "init", "--sample")
+    link.symlink_to(real)
+    before = real.read_bytes()
+    cli("--db", str(link), "add", "A claim through the link", "--source", "press")
+    assert link.is_symlink() and link.resolve() == real  # the link is still a link
+    assert real.read_bytes() != before and "A claim through the link" in real.read_text()
+    assert not (tmp_path / "link.json.lock").exists()  # one lock: the target's
+
+
+def test_a_fifo_is_no_ledger_and_nothing_waits_on_it(cli, tmp_path):
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    for args in (["list"], ["add", "x", "--source", "press"]):
+        r = cli("--db", str(fifo), *args, ok=False)
+        assert r.exit_code == 1 and "is not a regular file" in r.stderr, args
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_export_writes_into_special_files_and_through_links(cli, tmp_path):
+    cli("init", "--sample")
+    cli("export", "csv", "-o", "/dev/null")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)  # still the device
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    cli("export", "csv", "-o", str(fifo))
+    reader.join(10)
+    assert got and got[0].startswith(b"id,text,source") and stat.S_ISFIFO(fifo.stat().st_mode)
+    target, link = tmp_path / "target.csv", tmp_path / "link.csv"
+    target.write_text("old")
+    link.symlink_to(target)
+    cli("export", "csv", "-o", str(link))
+    assert link.is_symlink() and target.read_text().startswith("id,text,source")
+
+
+def test_a_csv_cell_of_any_size_comes_back(cli, tmp_path):
+    cli("init", "--sample")
+    long = "Харків " * 40_000  # 280,000 characters: over the csv module's default limit
+    cli("add", long, "--source", "press", "--force")
+    out = tmp_path / "all.csv"
+    cli("export", "csv", "-o", str(out))
+    again = tmp_path / "again.json"
+    cli("--db", str(again), "init")
+    cli("--db", str(again), "party", "add", "UA")
+    cli("--db", str(again), "party", "add", "RU")
+    cli("--db", str(again), "import", str(out), "--create-sources")
+    texts = [c["text"] for c in json.loads(cli("--db", str(again), "list", "--json").stdout)]
+    assert long.strip() in [t.strip() for t in texts]

@@ -41,6 +41,12 @@ class LedgerGroup(PlainHelpGroup):
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in argv[: argv.index("--")] if "--" in argv else "--debug" in argv
+        garbled = _not_text(argv)
+        if garbled is not None:
+            code = _fail([garbled], 2)
+            if standalone_mode:
+                sys.exit(code)
+            return code
         try:
             rv = super().main(
                 args=argv,
@@ -61,6 +67,16 @@ class LedgerGroup(PlainHelpGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _not_text(argv: list[str]) -> str | None:
+    """Which argument is not valid text: the shell passed bytes that are not UTF-8 (Python
+    keeps them as lone surrogates, which no file, table or report can hold)."""
+    for n, arg in enumerate(argv, start=1):
+        if any("\udc80" <= ch <= "\udcff" for ch in arg):
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            return f"argument {n} ({shown!r}) is not valid UTF-8 text: nothing was changed"
+    return None
 
 
 def _is_help_asked(exc: Exception) -> bool:

@@ -148,7 +148,7 @@ def export(
     if target is None:
         sys.stdout.write(done_.text)
         return
-    storage.atomic_write(target, done_.text.encode("utf-8"), what="export")
+    storage.write_output(target, done_.text.encode("utf-8"), what="export")
     done(f"Wrote {fmt.value} for {plural(done_.claims, 'claim')} to {target}.")
 
 

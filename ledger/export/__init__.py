@@ -16,7 +16,7 @@ it the records.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .. import privacy
 from ..model import Claim, HistoryEntry, Link, Metric, Party, Source
@@ -61,7 +61,8 @@ def write(
     redacted = privacy.has_confidential(sources) and not request.include_confidential
     if redacted:
         report = report_of(*privacy.redact(sources, claims, links), request.levels)
-        chosen = report.select(privacy.redact_filters(request.filters, sources))
+        request = replace(request, filters=privacy.redact_filters(request.filters, sources))
+        chosen = report.select(request.filters)
     else:
         report = report_of(sources, claims, links, request.levels)
         chosen = report.select(request.filters)

@@ -31,6 +31,10 @@ _ORDERED_START = re.compile(r"^(\d+)([.)])")
 # Text with none of the above: no special character, no line break, no block start, no edge space.
 # ... and nothing printable() would change: such text is its own Markdown.
 _PLAIN = re.compile(r"(?![#>+=\-\s]|\d+[.)])[^\\`*\[\]<|~$_&\r\n" + UNSAFE_CHARS + r"]*(?<!\s)")
+# What GitHub turns into a link by itself in plain text (its autolink extension): a scheme's
+# "://", a "www." and an e-mail's "@". Escaped, they show as typed and link nowhere.
+_LINKISH = re.compile(r"://|www\.|@", re.IGNORECASE)
+_AUTOLINK = re.compile(r"(?<=[A-Za-z])(:)(?=//)|(?<![\w.])(www)(\\?\.)|(?<=\w)(@)(?=\w)", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 # Unsafe in a link destination or a table cell: percent-encode them, as browsers do.
 _URL_ENCODE = str.maketrans({c: f"%{ord(c):02X}" for c in ' "<>\\^`{|}'})
@@ -43,14 +47,24 @@ def text(value: object) -> str:
     line breaks become ``<br>`` (the only HTML the report contains).
     """
     raw = "" if value is None else str(value)
-    if _PLAIN.fullmatch(raw):
+    if _PLAIN.fullmatch(raw) and not _LINKISH.search(raw):
         return raw  # the common case, and most of a big report's cells: nothing to escape
     raw = printable(raw.replace("\r\n", "\n").replace("\r", "\n")).strip()
     escaped = _ALWAYS.sub(r"\\\1", raw)
     escaped = _EDGE_UNDERSCORE.sub(r"\\_", escaped)
     escaped = _ENTITY_START.sub(r"\\&", escaped)
+    escaped = _AUTOLINK.sub(_inert, escaped)
     lines = [line.strip() for line in escaped.split("\n")]
     return "<br>".join(_ORDERED_START.sub(r"\1\\\2", _BLOCK_START.sub(r"\\\1", line)) for line in lines)
+
+
+def _inert(match: re.Match[str]) -> str:
+    """``https\\://``, ``www\\.``, ``a\\@b``: shown as typed, never a link."""
+    if match.group(1):
+        return "\\:"
+    if match.group(2):
+        return match.group(2) + "\\."
+    return "\\@"
 
 
 def code(value: str) -> str:
