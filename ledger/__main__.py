@@ -1,6 +1,6 @@
 """``python -m ledger``: the same program as ``claim-ledger``."""
 
-from .cli import main
+from .launch import main
 
 if __name__ == "__main__":
     main()

@@ -59,9 +59,9 @@ def write_lock(path: Path, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[No
             lock.release()
     except Timeout:
         raise Locked(path, timeout) from None
-    except PermissionError as exc:
+    except OSError as exc:  # a read-only folder, a lock file that is a dangling link...
         raise StorageError(
-            f"cannot lock ledger {path}: {exc.strerror or exc}; check the folder's permissions"
+            f"cannot lock ledger {path}: {exc.strerror or exc} ({lock_path(path).name}); nothing was changed"
         ) from None
 
 
@@ -221,6 +221,11 @@ def write_output(path: Path, payload: bytes, what: str = "export") -> None:
         raise StorageError(f"cannot write {what} {path}: {exc.strerror or exc}") from None
 
 
+# Every file this process has put in place: an interrupt after a write must not say "nothing
+# was changed" (the user would run the command again, and add the claim twice).
+SAVED: list[Path] = []
+
+
 def atomic_write(path: Path, payload: bytes, what: str = "ledger") -> None:
     """Replace ``path`` with ``payload`` so that readers and crashes see old or new, never half.
 
@@ -243,6 +248,7 @@ def atomic_write(path: Path, payload: bytes, what: str = "ledger") -> None:
         os.chmod(tmp_name, mode)
         os.replace(tmp_name, path)
         tmp_name = None
+        SAVED.append(path)
         _fsync_dir(folder)
     except FileNotFoundError:
         if folder.is_dir():

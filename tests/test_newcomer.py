@@ -207,3 +207,49 @@ def test_an_argument_that_is_not_utf8_is_a_usage_error(tmp_path):
         assert done.returncode == 2 and err.count("\n") == 1 and "is not valid UTF-8 text" in err, err
         assert "internal error" not in err and "Traceback" not in err
     assert (tmp_path / "l.json").read_bytes() == before
+
+
+def test_ctrl_c_after_the_ledger_is_saved_says_it_is_saved(cli, db, monkeypatch):
+    """An interrupt once the new ledger is in place must not say "nothing was changed": the user
+    would run the command again and record the claim twice."""
+    from ledger import storage
+
+    cli("init", "--sample")
+    write = storage.atomic_write
+
+    def then_ctrl_c(*args, **kwargs):
+        write(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(storage, "atomic_write", then_ctrl_c)
+    r = cli("add", "Saved just before Ctrl-C", "--source", "press")
+    assert r.exit_code == 0 and "Interrupted after the change was saved" in r.stderr
+    assert "nothing was changed" not in r.stderr
+    monkeypatch.setattr(storage, "atomic_write", write)
+    assert "Saved just before Ctrl-C" in cli("list", "--search", "Ctrl-C").stdout
+
+
+@pytest.mark.e2e
+def test_ctrl_c_while_starting_up_prints_no_traceback(tmp_path):
+    """From the moment our code runs (the interpreter's own first milliseconds, its site
+    import, are CPython's: a signal there is its to report), Ctrl-C is one line, never a
+    traceback: while loading the command line, parsing it, reading the ledger."""
+    import os
+    import signal
+    import statistics
+    import sys
+    import time
+
+    def python_starts() -> float:
+        began = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        return time.perf_counter() - began
+
+    ours = statistics.median(python_starts() for _ in range(5))
+    env = {**os.environ, "CLAIM_LEDGER_DB": str(tmp_path / "l.json")}
+    for n in range(30):
+        proc = subprocess.Popen([installed_command(), "list"], env=env, stderr=subprocess.PIPE, text=True)
+        time.sleep(ours + 0.003 * n)  # through loading, parsing and reading: 90 ms of it
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert "Traceback" not in err and proc.returncode in (1, 130), (n, proc.returncode, err)

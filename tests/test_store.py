@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
 import threading
 from pathlib import Path
 
@@ -284,3 +285,30 @@ def test_a_csv_cell_of_any_size_comes_back(cli, tmp_path):
     cli("--db", str(again), "import", str(out), "--create-sources")
     texts = [c["text"] for c in json.loads(cli("--db", str(again), "list", "--json").stdout)]
     assert long.strip() in [t.strip() for t in texts]
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_to_a_full_disk_is_one_line_and_exit_1(tmp_path):
+    from .conftest import installed_command
+
+    env = {**os.environ, "CLAIM_LEDGER_DB": str(tmp_path / "l.json")}
+    exe = installed_command()
+    subprocess.run([exe, "init", "--sample"], env=env, check=True, capture_output=True)
+    for args in (["list", "--json"], ["show", "1"], ["source", "list"], ["export", "csv"]):
+        with open("/dev/full", "w") as full:
+            done = subprocess.run(
+                [exe, *args], env=env, stdout=full, stderr=subprocess.PIPE, text=True, timeout=60
+            )
+        assert done.returncode == 1, (args, done.stderr)
+        assert done.stderr == "Error: cannot write the output: No space left on device\n", args
+
+
+def test_a_lock_file_that_is_a_dangling_link_is_one_line(cli, db, tmp_path):
+    cli("init", "--sample")
+    before = db.read_bytes()
+    Path(f"{db}.lock").unlink(missing_ok=True)
+    Path(f"{db}.lock").symlink_to(tmp_path / "nowhere" / "lock")
+    r = cli("add", "A claim that cannot be saved", "--source", "press", ok=False)
+    assert r.exit_code == 1 and r.stderr.count("\n") == 1 and "cannot lock ledger" in r.stderr
+    assert db.read_bytes() == before

@@ -41,6 +41,9 @@ class LedgerGroup(PlainHelpGroup):
     ) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in argv[: argv.index("--")] if "--" in argv else "--debug" in argv
+        storage = sys.modules.get("ledger.storage")
+        if storage is not None:
+            storage.SAVED.clear()  # one command's writes at a time (tests run many in one process)
         garbled = _not_text(argv)
         if garbled is not None:
             code = _fail([garbled], 2)
@@ -57,7 +60,7 @@ class LedgerGroup(PlainHelpGroup):
             )
         except typer.Abort:
             sys.stderr.write("\n")  # the cursor is still on the interrupted prompt's line
-            code = _fail(["interrupted: nothing was changed"], 130)
+            code = _interrupted()
         except Exception as exc:
             if debug:
                 raise
@@ -67,6 +70,17 @@ class LedgerGroup(PlainHelpGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _interrupted() -> int:
+    """Ctrl-C: before anything was written, nothing was changed (exit 130); after, the change
+    is in place, and saying otherwise would have the user run the command again."""
+    storage = sys.modules.get("ledger.storage")
+    saved = getattr(storage, "SAVED", [])
+    if saved:
+        done(f"Interrupted after the change was saved to {saved[-1]}: it is in the ledger.")
+        return 0
+    return _fail(["interrupted: nothing was changed"], 130)
 
 
 def _not_text(argv: list[str]) -> str | None:
@@ -99,6 +113,9 @@ def _describe(exc: Exception) -> tuple[list[str], int]:
         from .remedies import message
 
         return message(exc), exc.exit_code
+    if isinstance(exc, OSError):  # the output: a full disk, a closed pipe, a device that refuses
+        where = f"{exc.filename}: " if exc.filename else "the output: "
+        return [f"cannot write {where}{exc.strerror or exc}"], 1
     if isinstance(exc, typer.TyperException):  # usage: unknown option, missing argument...
         usage = getattr(exc, "ctx", None)
         hint = f" (see '{usage.command_path} --help')" if usage is not None else ""
@@ -222,6 +239,9 @@ def main() -> None:
         app()
     except SystemExit as exit_:
         code = exit_.code
+    except KeyboardInterrupt:  # before LedgerGroup.main took over: Typer building the commands
+        sys.stderr.write("\n")
+        code = _interrupted()
     else:
         code = 0
     _exit_now(code)
@@ -240,5 +260,9 @@ def _exit_now(code: object) -> None:
     for stream in (sys.stdout, sys.stderr):
         # a reader that stopped early (| head), or a closed stream: nothing more to say
         with contextlib.suppress(BrokenPipeError, ValueError):
-            stream.flush()
+            try:
+                stream.flush()
+            except OSError as exc:  # the last of the output did not fit (a full disk)
+                os.write(2, f"Error: cannot write the output: {exc.strerror or exc}\n".encode())
+                status = status or 1
     os._exit(status)
