@@ -77,6 +77,7 @@ class Batch:
     history: tuple[Mapping[str, Any], ...] | None = None
     last_ids: Mapping[str, int] = field(default_factory=dict)
     parties: tuple[Mapping[str, Any], ...] | None = None  # a document's registry (schema 3)
+    schema: int = SCHEMA_VERSION  # what a document says it is: before 2, its history has no chain
     metrics: tuple[Mapping[str, Any], ...] = ()
     problems: tuple[Problem, ...] = ()
 
@@ -195,6 +196,7 @@ def from_document(doc: Any, name: str) -> Batch:
         parties=parties,
         metrics=metrics,
         problems=tuple(problems),
+        schema=doc.get("schema", SCHEMA_VERSION),
     )
 
 

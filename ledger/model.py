@@ -450,6 +450,16 @@ def same_content(held: Claim, row: Claim, *, whole: bool = True) -> bool:
     return all(have[k] == v for k, v in given.items() if k not in skip and (whole or v not in (None, [])))
 
 
+def chain_break(entries: Iterable[HistoryEntry]) -> tuple[HistoryEntry, str] | None:
+    """The first entry (in id order) whose hash does not follow, and how; None if the chain holds."""
+    prev = None
+    for entry in sorted(entries, key=lambda e: e.id):
+        if entry.prev != prev or entry.hash != chain_hash(entry, entry.prev):
+            return entry, ("was changed" if entry.prev == prev else "does not follow the entry before it")
+        prev = entry.hash
+    return None
+
+
 def chain_hash(entry: HistoryEntry, prev: str | None) -> str:
     """SHA-256 over an entry's content and the previous entry's hash: editing, removing or
     reordering any entry by hand breaks every hash after it (``check`` says where)."""

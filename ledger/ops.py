@@ -39,6 +39,7 @@ from .model import (
     Party,
     Relation,
     Source,
+    chain_break,
     claim_identity,
     moment_order,
     new_claim,
@@ -409,6 +410,8 @@ class _Import:
     ) -> None:
         self.store, self.batch, self.now, self.create_sources = store, batch, now, create_sources
         self.on_conflict = on_conflict  # a row that states a held claim otherwise: refuse, skip or add
+        self.rechain = False  # a backup's broken history chain: chain it again, and say so
+        self.rechained = False
         self.problems: list[Problem] = list(batch.problems)
         self.known = store.sources()
         self.restore = batch.document and not store.claims() and not self.known
@@ -553,7 +556,13 @@ class _Import:
 
 
 def import_batch(
-    store: Store, batch: Batch, *, now: str, create_sources: bool = False, on_conflict: str = "refuse"
+    store: Store,
+    batch: Batch,
+    *,
+    now: str,
+    create_sources: bool = False,
+    on_conflict: str = "refuse",
+    rechain: bool = False,
 ) -> Imported:
     """Check every row of ``batch`` against the ledger, then store them all in one batch, or nothing.
 
@@ -575,6 +584,7 @@ def import_batch(
     if on_conflict not in ("refuse", "skip", "add"):
         raise InvalidInput(f"unknown way with conflicts {on_conflict!r}: use refuse, skip or add")
     work = _Import(store, batch, now, create_sources, on_conflict)
+    work.rechain = rechain
     work.take_registry()
     work.take_sources()
     work.take_claims()
@@ -624,6 +634,8 @@ def _store_import(work: _Import, links: list[Link], history: list[HistoryEntry],
         if work.present:
             detail["present"] = len(work.present)
         store.record(work.now, "import", detail=detail)
+    if work.rechained:  # the history says it was chained again, and from which file
+        store.record(work.now, "rechain", detail={"file": work.batch.name})
 
 
 def _import_links(work: _Import) -> list[Link]:
@@ -679,7 +691,15 @@ def _history(work: _Import) -> list[HistoryEntry]:
             entries.append(entry)
     if len({e.id for e in entries}) != len(entries):
         work.problem("history", 0, "an id is used twice")
-    if any(e.hash is None for e in entries):
+    # a backup from before the chain (schema 1): no entry hashed, and it says so
+    unchained = work.batch.schema < 2 and all(e.hash is None for e in entries)
+    broken = None if unchained else chain_break(entries)
+    if broken is not None and not work.rechain:
+        entry, what = broken
+        message = f"history entry {entry.id} ({entry.action}) {what}: the backup's history is not intact"
+        work.problems.append(Problem("history", entry.id, message, "broken-history"))
+    elif unchained or broken is not None:
+        work.rechained = broken is not None
         prev = None
         chained = []
         for entry in sorted(entries, key=lambda e: e.id):

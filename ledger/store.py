@@ -313,7 +313,9 @@ def _migrate(data: dict[str, Any]) -> bool:
     meta = next(iter(data["meta"].values()))
     if meta["schema"] >= SCHEMA_VERSION:
         return False
-    if meta["schema"] < 2:
+    history = data.get("history", {})
+    chained = any(isinstance(e, dict) and e.get("hash") for e in history.values())
+    if meta["schema"] < 2 and not chained:  # a hashed history is never re-chained, whatever meta says
         _chain_history(data, meta)
     labels = [d.get("party") for d in data.get("sources", {}).values() if isinstance(d, dict)]
     parties = data.setdefault("parties", {})

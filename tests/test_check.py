@@ -162,3 +162,66 @@ def test_a_schema_1_ledger_is_migrated_on_first_write_after_a_backup(cli, db):
     data = json.loads(db.read_bytes())
     assert data["meta"]["1"]["schema"] == SCHEMA_VERSION and all(e["hash"] for e in data["history"].values())
     assert cli("check").stdout == ""
+
+
+# --------------------------------------------------------------------------- tamper evidence
+
+
+def test_a_chained_history_is_never_rechained_whatever_meta_says(cli, db):
+    cli("init", "--sample")
+    cli("add", "Something recorded", "--source", "press")
+    data = json.loads(db.read_bytes())
+    last = max(data["history"], key=int)
+    data["history"][last]["detail"]["new"]["text"] = "Something else, forged"
+    data["meta"]["1"]["schema"] = 1  # the lie that used to make the migration re-chain the forgery
+    db.write_bytes(dump_json(data))
+    r = cli("check", "--json", ok=False)
+    assert [f["code"] for f in json.loads(r.stdout)] == ["history-chain"]
+    cli("add", "Another, after the lie", "--source", "press")  # the first write migrates the lie away
+    assert "history-chain" in cli("check", ok=False).stdout  # and the forgery stays visible
+
+
+def test_a_backup_with_a_broken_chain_is_refused_unless_asked_and_then_recorded(cli, tmp_path):
+    cli("init", "--sample")
+    backup = tmp_path / "b.json"
+    cli("export", "json", "-o", str(backup))
+    doc = json.loads(backup.read_text())
+    doc["history"][0]["hash"] = None  # one hash nulled: not a schema-1 backup, a damaged one
+    backup.write_text(json.dumps(doc))
+    fresh = tmp_path / "fresh.json"
+    r = cli("--db", str(fresh), "import", str(backup), ok=False)
+    assert (
+        r.exit_code == 1
+        and "history entry 1 (import) was changed" in r.stderr
+        and "--rechain-history" in r.stderr
+    )
+    assert not fresh.exists()
+    cli("--db", str(fresh), "import", str(backup), "--rechain-history")
+    entries = json.loads(cli("--db", str(fresh), "export", "json").stdout)["history"]
+    assert entries[-1]["action"] == "rechain" and entries[-1]["detail"] == {"file": "b.json"}
+    assert cli("--db", str(fresh), "check").stdout == ""
+
+
+def test_a_seal_proves_the_history_up_to_it_and_catches_a_rewrite(cli, db):
+    cli("init", "--sample")
+    seal = cli("seal").stdout.strip()
+    assert len(seal) == 64
+    cli("add", "After the seal", "--source", "press")
+    assert cli("check", "--seal", seal).stdout == ""  # later entries do not disturb it
+    data = json.loads(db.read_bytes())
+    # a careful forger rewrites the first entry and re-hashes the whole chain, head included
+    from ledger.model import HistoryEntry
+
+    prev = None
+    for key in sorted(data["history"], key=int):
+        entry = HistoryEntry.from_dict({**data["history"][key], "id": int(key)})
+        if key == "1":
+            entry = HistoryEntry(1, entry.at, entry.action, entry.claim, entry.source, {"file": "forged"})
+        entry = entry.chained(prev)
+        data["history"][key] = {k: v for k, v in entry.to_dict().items() if k != "id"}
+        prev = entry.hash
+    data["meta"]["1"]["history_head"] = {"id": int(max(data["history"], key=int)), "hash": prev}
+    db.write_bytes(dump_json(data))
+    assert cli("check").stdout == ""  # without a seal, a rewrite re-hashed throughout passes
+    r = cli("check", "--seal", seal, "--json", ok=False)
+    assert [f["code"] for f in json.loads(r.stdout)] == ["seal"]

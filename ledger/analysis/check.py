@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..model import Claim, HistoryEntry, Link, Relation, Source, chain_hash, moment_order
+from ..model import Claim, HistoryEntry, Link, Relation, Source, chain_break, moment_order
 from ..words import amount
 from . import links as rules
 from .evidence import Clash, StoryNumbers, conflict
@@ -205,13 +205,13 @@ _CHAIN_REMEDY = (
 
 def history_chain(ledger: Ledger) -> Iterator[Finding]:
     """The first history entry whose hash does not follow (later ones follow from it)."""
-    prev = None
-    for entry in sorted(ledger.history, key=lambda e: e.id):
-        if entry.prev != prev or entry.hash != chain_hash(entry, entry.prev):
-            what = "was changed" if entry.prev == prev else "does not follow the entry before it"
-            yield Finding("history-chain", f"history entry {entry.id} ({entry.action}) {what}", _CHAIN_REMEDY)
-            return
-        prev = entry.hash
+    broken = chain_break(ledger.history)
+    if broken is not None:
+        entry, what = broken
+        yield Finding("history-chain", f"history entry {entry.id} ({entry.action}) {what}", _CHAIN_REMEDY)
+        return
+    ordered = sorted(ledger.history, key=lambda e: e.id)
+    prev = ordered[-1].hash if ordered else None
     last = max((e.id for e in ledger.history), default=0)
     if ledger.head is not None and ledger.head != (last, prev):
         yield Finding(
@@ -220,6 +220,25 @@ def history_chain(ledger: Ledger) -> Iterator[Finding]:
             "entries were removed",
             _CHAIN_REMEDY,
         )
+
+
+def sealed(history: Sequence[HistoryEntry], seal: str) -> Finding | None:
+    """Whether the history still holds, intact, the entry a seal (its hash, kept elsewhere) names."""
+    seal = seal.strip().casefold()
+    upto = next((e for e in history if e.hash == seal), None)
+    remedy = "restore the ledger from a backup you trust; the seal names what was there"
+    if upto is None:
+        return Finding(
+            "seal",
+            f"no history entry has the hash {seal[:16]}…: the history this seal was taken of was "
+            "rewritten or cut",
+            remedy,
+        )
+    broken = chain_break([e for e in history if e.id <= upto.id])
+    if broken is not None:
+        entry, what = broken
+        return Finding("seal", f"history entry {entry.id} ({entry.action}), before the seal, {what}", remedy)
+    return None
 
 
 def relay_errors(ledger: Ledger) -> Iterator[Finding]:
@@ -389,6 +408,7 @@ def findings(
     history: Sequence[HistoryEntry] = (),
     head: tuple[int, str | None] | None = None,
     levels: frozenset[str] = frozenset(),
+    seal: str | None = None,
 ) -> list[Finding]:
     """Every finding in the ledger: each claim's, then each link's, then the whole ledger's."""
     assessments, numbers = weigh_all(sources, claims, links, levels)
@@ -396,4 +416,5 @@ def findings(
     found = [f for claim in claims.values() for check in CLAIM_CHECKS for f in check(claim, ledger)]
     found += [f for lk in links for check in LINK_CHECKS for f in check(lk, ledger)]
     found += [f for check in LEDGER_CHECKS for f in check(ledger)]
-    return found
+    broken_seal = sealed(history, seal) if seal else None
+    return [*found, broken_seal] if broken_seal else found

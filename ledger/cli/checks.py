@@ -6,20 +6,29 @@ from typing import Annotated
 
 import typer
 
-from .context import console, echo_json, env
+from .context import console, done, echo_json, env
 
 
 def register(app: typer.Typer) -> None:
     app.command()(check)
+    app.command()(seal)
 
 
 def check(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as a JSON array.")] = False,
+    seal_: Annotated[
+        str | None,
+        typer.Option(
+            "--seal",
+            metavar="HASH",
+            help="A hash 'claim-ledger seal' printed: prove nothing in the history before it changed.",
+        ),
+    ] = None,
 ) -> None:
     """Lint the ledger: dangling links, self-links, loops of repeats, circular corroboration,
-    contradictions inside a story, updates across sources, relay errors in figures, and a
-    history that was edited by hand (its entries are hash-chained).
+    contradictions inside a story, updates across sources, figures that cannot hold, relay
+    errors, and a history that was edited by hand (its entries are hash-chained).
 
     Prints nothing and exits 0 when the ledger is clean; lists each finding with the
     records involved and the remedy, and exits 1, when it is not.
@@ -38,6 +47,7 @@ def check(
             store.history(),
             store.history_head(),
             store.levels(),
+            seal_,
         )
     if as_json:
         if found:
@@ -46,3 +56,22 @@ def check(
         console().print(render.findings_table(found))
     if found:
         raise typer.Exit(1)
+
+
+def seal(ctx: typer.Context) -> None:
+    """Print the history's head hash, to keep somewhere else (a notebook, an e-mail to yourself).
+
+    'claim-ledger check --seal HASH' later proves that nothing in the history up to that
+    point was changed, removed or rewritten, even by someone who re-hashed the chain.
+
+    \b
+    Example: claim-ledger seal
+    """
+    with env(ctx).reading() as store:
+        entry_id, head = store.history_head()
+    if head is None:
+        done("The history is empty: there is nothing to seal yet.")
+        raise typer.Exit(1)
+    echo_json(f"{head}\n")
+    done(f"Seal of history entry {entry_id}: keep it elsewhere; 'claim-ledger check --seal HASH' proves")
+    done("later that nothing in the history up to it changed.")

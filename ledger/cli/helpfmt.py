@@ -35,6 +35,7 @@ SUMMARIES = {
     "export": "Write a report, a backup, a spreadsheet or a standard form.",
     "import": "Add claims, sources and links from a file: all or none.",
     "check": "Lint the ledger: broken link rules, a tampered history.",
+    "seal": "Print the history's head hash, to prove it later.",
     "source": "Who speaks: add, edit, list and show sources.",
     "party": "The sides sources speak for, and their other names.",
     "party add": "Register a party, or give a registered one more names.",

@@ -77,6 +77,8 @@ def _rejected(exc: ImportRejected) -> list[str]:
     lines = [exc.summary, *(f"  {p}" for p in problems[:PROBLEMS_SHOWN])]
     if len(problems) > PROBLEMS_SHOWN:
         lines.append(f"  ... and {len(problems) - PROBLEMS_SHOWN} more")
+    if any(p.code == "broken-history" for p in problems):
+        lines.append("  to import it anyway, its history chained again (and saying so): --rechain-history")
     if any(p.code == "conflict" for p in problems):
         lines.append(
             "  to import them anyway: --conflicts skip (keep the ledger's) or --conflicts add (as new claims)"

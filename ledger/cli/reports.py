@@ -186,6 +186,14 @@ ConflictsOpt = Annotated[
         "refuse (the default: nothing is written), skip (keep the ledger's) or add (a new claim).",
     ),
 ]
+RechainOpt = Annotated[
+    bool,
+    typer.Option(
+        "--rechain-history",
+        help="Import a backup whose history chain is broken: chain it again, and record that in "
+        "the history. Only for a backup you trust.",
+    ),
+]
 CreateSourcesOpt = Annotated[
     bool,
     typer.Option(
@@ -203,6 +211,7 @@ def import_(
     dry_run: DryRunOpt = False,
     create_sources: CreateSourcesOpt = False,
     conflicts: ConflictsOpt = "refuse",
+    rechain_history: RechainOpt = False,
 ) -> None:
     """Add claims, sources and links from a file: all of them, or none.
 
@@ -234,7 +243,12 @@ def import_(
 
     def run(store: Store) -> Imported:
         return ops.import_batch(
-            store, batch, now=now, create_sources=create_sources, on_conflict=conflicts.strip().casefold()
+            store,
+            batch,
+            now=now,
+            create_sources=create_sources,
+            on_conflict=conflicts.strip().casefold(),
+            rechain=rechain_history,
         )
 
     if dry_run and not exists:
