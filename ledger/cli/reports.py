@@ -14,6 +14,7 @@ from ..words import plural
 from .context import DEFAULT_LIMIT, FIGURES_LIMIT, console, done, echo_json, env, filtered, limited, listing
 
 if TYPE_CHECKING:
+    from ..importer import Batch
     from ..model import Imported
     from ..report import Filters
     from ..store import Store
@@ -224,20 +225,11 @@ def import_(
     \b
     Example: claim-ledger import claims.csv --create-sources --dry-run
     """
-    from .. import importer, ops, render
+    from .. import ops, render
     from ..store import memory_store
 
     e = env(ctx)
-    if file == "-":
-        if not fmt:
-            raise UsageError("reading standard input needs --format json, csv or jsonl")
-        name, text = "standard input", sys.stdin.read()
-        kind = importer.format_of(Path("-"), fmt)
-    else:
-        path = Path(file)
-        kind = importer.format_of(path, fmt)
-        name, text = path.name, importer.read_text(path)
-    batch = importer.parse(text, kind, name)
+    name, batch = _read_batch(file, fmt)
     exists = e.location().path.exists()
     now = e.now()
 
@@ -265,6 +257,22 @@ def import_(
             done(f"Showing the first {len(shown)} of {len(added.claims):,} rows; every row was checked.")
         console().print(render.import_table(added, shown))
     done(_imported_words(added, name, dry_run))
+
+
+def _read_batch(file: str, fmt: str | None) -> tuple[str, Batch]:
+    """The file's rows, unchecked; '-' is standard input, which needs its format named."""
+    from .. import importer
+
+    if file == "-":
+        if not fmt:
+            raise UsageError("reading standard input needs --format json, csv or jsonl")
+        name, text = "standard input", sys.stdin.read()
+        kind = importer.format_of(Path("-"), fmt)
+    else:
+        path = Path(file)
+        kind = importer.format_of(path, fmt)
+        name, text = path.name, importer.read_text(path)
+    return name, importer.parse(text, kind, name)
 
 
 def _imported_words(added: Imported, name: str, dry_run: bool) -> str:
