@@ -33,7 +33,7 @@ _ORDERED_START = re.compile(r"^(\d+)([.)])")
 _PLAIN = re.compile(r"(?![#>+=\-\s]|\d+[.)])[^\\`*\[\]<|~$_&\r\n" + UNSAFE_CHARS + r"]*(?<!\s)")
 # What GitHub turns into a link by itself in plain text (its autolink extension): a scheme's
 # "://", a "www." and an e-mail's "@". Escaped, they show as typed and link nowhere.
-_LINKISH = re.compile(r"://|www\.|@", re.IGNORECASE)
+_WWW = re.compile(r"www\.", re.IGNORECASE)
 _AUTOLINK = re.compile(r"(?<=[A-Za-z])(:)(?=//)|(?<![\w.])(www)(\\?\.)|(?<=\w)(@)(?=\w)", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 # Unsafe in a link destination or a table cell: percent-encode them, as browsers do.
@@ -47,7 +47,7 @@ def text(value: object) -> str:
     line breaks become ``<br>`` (the only HTML the report contains).
     """
     raw = "" if value is None else str(value)
-    if _PLAIN.fullmatch(raw) and not _LINKISH.search(raw):
+    if _PLAIN.fullmatch(raw) and not _linkish(raw):
         return raw  # the common case, and most of a big report's cells: nothing to escape
     raw = printable(raw.replace("\r\n", "\n").replace("\r", "\n")).strip()
     escaped = _ALWAYS.sub(r"\\\1", raw)
@@ -56,6 +56,12 @@ def text(value: object) -> str:
     escaped = _AUTOLINK.sub(_inert, escaped)
     lines = [line.strip() for line in escaped.split("\n")]
     return "<br>".join(_ORDERED_START.sub(r"\1\\\2", _BLOCK_START.sub(r"\\\1", line)) for line in lines)
+
+
+def _linkish(raw: str) -> bool:
+    """Whether GitHub would make a link of something in ``raw`` (cheap tests first: a report
+    of 100k claims asks this half a million times)."""
+    return "@" in raw or "://" in raw or ("." in raw and _WWW.search(raw) is not None)
 
 
 def _inert(match: re.Match[str]) -> str:
