@@ -7,12 +7,9 @@ never open a store. ``ops.report(store)`` builds one from a store.
 
 from __future__ import annotations
 
-import sys
-import types
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from .analysis import Assessment, analyze
 from .model import Claim, Link, Source, Status, party_key
@@ -155,16 +152,3 @@ def report_of(
     """The verdict on every claim of these records, ready for any writer."""
     return Report(sources, claims, links, analyze(sources, claims, links, levels), LinksByClaim(links))
 
-
-class _Module(types.ModuleType):
-    """``ledger.report(store)``, the public API's reader, keeps working now that ``ledger.report``
-    is also this module: Python sets a package's attribute to its submodule once that is
-    imported, so the module itself answers the call (with :func:`ledger.ops.report`)."""
-
-    def __call__(self, store: Any) -> Report:
-        from .ops import report
-
-        return report(store)
-
-
-sys.modules[__name__].__class__ = _Module

@@ -11,8 +11,9 @@ import importlib.util
 from collections.abc import Iterator
 from pathlib import Path
 
-from ledger import analysis, report
+from ledger import analysis
 from ledger.model import Claim, Kind, Link, Relation, Source, parse_figure
+from ledger.report import Filters, lacking_confirmation, select
 
 
 def _generator():
@@ -89,8 +90,8 @@ def touches_per_item(n: int) -> float:
     sources, claims, links = synthetic(n)
     CountingDict.touches = 0
     assessments = analysis.analyze(sources, claims, links)
-    chosen = report.select(claims.values(), assessments, sources, report.Filters())
-    report.lacking_confirmation(chosen, assessments)
+    chosen = select(claims.values(), assessments, sources, Filters())
+    lacking_confirmation(chosen, assessments)
     list(analysis.figures(chosen, assessments))
     analysis.findings(sources, claims, links)
     return CountingDict.touches / (len(claims) + len(links))
