@@ -1,19 +1,36 @@
 """The ``claim-ledger`` command's first lines: nothing heavy is imported before Ctrl-C is handled.
 
-Loading the command line (Typer, the commands) takes a tenth of a second; Ctrl-C
-pressed then would otherwise end in a Python traceback. Here it ends as any
-interrupt does: one line, exit 130, nothing changed.
+Loading the command line (Typer, the commands) takes a tenth of a second. Ctrl-C
+pressed then is held until the loading is done, then ends the command as any
+interrupt does: one line, exit 130, nothing changed. Later, an interrupt that
+lands inside Python's import machinery (where it cannot be raised, and Python would
+print it as an ignored exception) is sent again, to land where it can.
 """
 
 from __future__ import annotations
 
 import os
+import signal
+import sys
 
 
 def main() -> None:
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: held.append(number))
     try:
         from .cli import main as run
-    except KeyboardInterrupt:
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
         os.write(2, b"\nError: interrupted: nothing was changed\n")
         os._exit(130)
+    sys.unraisablehook = _interrupt_again
     run()
+
+
+def _interrupt_again(unraisable: object) -> None:
+    """An interrupt Python could not raise (inside an import lock's callback): send it again."""
+    if isinstance(getattr(unraisable, "exc_value", None), KeyboardInterrupt):
+        os.kill(os.getpid(), signal.SIGINT)
+        return
+    sys.__unraisablehook__(unraisable)  # type: ignore[arg-type]

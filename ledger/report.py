@@ -151,4 +151,3 @@ def report_of(
 ) -> Report:
     """The verdict on every claim of these records, ready for any writer."""
     return Report(sources, claims, links, analyze(sources, claims, links, levels), LinksByClaim(links))
-

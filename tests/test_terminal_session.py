@@ -290,7 +290,8 @@ def test_tab_completes_claim_ids_in_a_real_bash(tmp_path, ledger):
         pytest.skip("bash is not installed")
     command = installed_command()
     script = tmp_path / "completion.sh"
-    shown = subprocess.run([command, "--show-completion", "bash"], capture_output=True, text=True, check=True)
+    shown = subprocess.run([command, "--show-completion", "bash"], capture_output=True, text=True)
+    assert shown.returncode == 0, (shown.returncode, shown.stderr)
     script.write_text(shown.stdout, encoding="utf-8")
     env = {
         "CLAIM_LEDGER_DB": str(ledger),
