@@ -35,28 +35,55 @@ def lock_path(path: Path) -> Path:
     return path.with_name(path.name + ".lock")
 
 
+class WriterLock:
+    """The ledger's exclusive writer lock, held for one command (see :func:`write_lock`)."""
+
+    def __init__(self, path: Path, timeout: float) -> None:
+        self.path, self.timeout = path, timeout
+        self._held: list[Any] = []
+
+    def take(self) -> None:
+        """Lock the file the lock path names now, retaking it if that file goes meanwhile."""
+        from filelock import FileLock
+
+        deadline = time.monotonic() + self.timeout
+        while True:
+            lock = FileLock(str(lock_path(self.path)), timeout=max(0.0, deadline - time.monotonic()))
+            lock.acquire()
+            if _still_named(lock, lock_path(self.path)):
+                self._held.append(lock)
+                return
+            lock.release()
+
+    def confirm(self) -> None:
+        """Before a write: the lock path must still name the file held. A lock file removed
+        meanwhile (a sync tool's tidy-up) excludes no one: lock the one there now."""
+        if not self._held or not _still_named(self._held[-1], lock_path(self.path)):
+            self.take()
+
+    def release(self) -> None:
+        while self._held:
+            self._held.pop().release()
+
+
 @contextlib.contextmanager
-def write_lock(path: Path, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[None]:
+def write_lock(path: Path, timeout: float = DEFAULT_LOCK_TIMEOUT) -> Iterator[WriterLock]:
     """Hold the ledger's exclusive writer lock, or raise :class:`Locked` after ``timeout`` s.
 
     A lock file removed while held (a sync tool tidying "stale" locks) no longer excludes
     anyone: once locked, the lock path must still name the very file locked, or the lock
-    is taken again on the file that is there now.
+    is taken again on the file that is there now; :meth:`WriterLock.confirm` checks again
+    before a write.
     """
-    from filelock import FileLock, Timeout
+    from filelock import Timeout
 
-    deadline = time.monotonic() + timeout
+    held = WriterLock(path, timeout)
     try:
-        while True:
-            lock = FileLock(str(lock_path(path)), timeout=max(0.0, deadline - time.monotonic()))
-            lock.acquire()
-            if _still_named(lock, lock_path(path)):
-                break
-            lock.release()
+        held.take()
         try:
-            yield
+            yield held
         finally:
-            lock.release()
+            held.release()
     except Timeout:
         raise Locked(path, timeout) from None
     except OSError as exc:  # a read-only folder, a lock file that is a dangling link...

@@ -406,7 +406,7 @@ def open_ledger(
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StorageError(f"cannot create folder {path.parent}: {exc.strerror}") from None
-    with storage.write_lock(path, lock_timeout):
+    with storage.write_lock(path, lock_timeout) as lock:
         storage.remove_stale_temps(path)
         read_as = storage.identity(path)  # taken before reading: a change after it is caught
         if create:
@@ -422,6 +422,7 @@ def open_ledger(
         store = Store(path, data)
         yield store
         if create or store.dirty or migrated:
+            lock.confirm()  # held still, or held again: then no writer is between check and write
             if storage.identity(path) != read_as:
                 raise Conflict(
                     f"ledger {path} was replaced while this command ran (another writer got in: was its "
