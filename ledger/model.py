@@ -768,12 +768,6 @@ def party_key(party: str | None) -> str | None:
     return party.casefold() if party else None
 
 
-def same_party(a: str | None, b: str | None) -> bool:
-    """Two party labels name one side (labels compare without regard to case)."""
-    key = party_key(a)
-    return key is not None and key == party_key(b)
-
-
 def new_source(
     id: str,
     *,

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..model import Claim, Figure, moment_order
@@ -178,7 +178,3 @@ def share(part: int | float, claimed: Figure) -> int | None:
         return None
     percent = int(100 * part / claimed.low + 0.5)  # half up, as a reader rounds
     return 99 if percent >= 100 and part < claimed.low else min(percent, 100)
-
-
-def by_claim(stated: Iterable[Stated]) -> dict[int, Stated]:
-    return {s.claim: s for s in stated}
