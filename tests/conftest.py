@@ -4,6 +4,7 @@ path and the platform data dir both point into ``tmp_path``."""
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -24,6 +25,16 @@ def installed_command() -> str:
     found = str(beside) if beside.exists() else shutil.which("claim-ledger")
     assert found, "claim-ledger is not installed: pip install -e '.[test]' first"
     return found
+
+
+def wire_ledger(env: dict[str, str], rows: Path) -> None:
+    """A new ledger (the one ``env`` names) with a 'wire' source and the claims of ``rows``
+    (JSON Lines) imported, by the installed command: the start of the real-process tests."""
+    exe = installed_command()
+    subprocess.run([exe, "init"], env=env, check=True, capture_output=True)
+    wire = ["source", "add", "wire", "--name", "Wire", "--kind", "news_agency"]
+    subprocess.run([exe, *wire], env=env, check=True, capture_output=True)
+    subprocess.run([exe, "import", str(rows)], env=env, check=True, capture_output=True)
 
 
 @pytest.fixture(autouse=True)

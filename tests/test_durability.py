@@ -28,6 +28,7 @@ import pytest
 
 from ledger.store import open_ledger
 
+from .conftest import wire_ledger
 from .test_e2e import _installed
 
 pytestmark = pytest.mark.e2e
@@ -61,16 +62,9 @@ def test_writers_killed_at_random_moments_never_tear_the_ledger_or_lose_acknowle
     db = tmp_path / "ledger.json"
     env = _env(db)
     exe = _installed()
-    subprocess.run([exe, "init"], env=env, check=True, capture_output=True)
-    subprocess.run(
-        [exe, "source", "add", "wire", "--name", "Wire", "--kind", "news_agency"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
     base = tmp_path / "base.jsonl"
     _jsonl(base, "base", 5000)
-    subprocess.run([exe, "import", str(base)], env=env, check=True, capture_output=True)
+    wire_ledger(env, base)
     acknowledged = set()  # texts of claims added by commands that exited 0
     wording = {i + 1: f"base {i}" for i in range(5000)}  # the imported claims' text, as last edited
     # how long each kind of write takes here, so that kills land anywhere inside one

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import installed_command
+from .conftest import installed_command, wire_ledger
 
 pytestmark = pytest.mark.e2e
 TRIALS = int(os.environ.get("CLAIM_LEDGER_LOCK_TRIALS", "20"))
@@ -29,15 +29,7 @@ def _ledger(tmp_path: Path, env: dict[str, str]) -> Path:
     rows.write_text(
         "".join(json.dumps({"text": f"claim {n} Харків", "source": "wire"}) + "\n" for n in range(60_000))
     )
-    exe = installed_command()
-    subprocess.run([exe, "init"], env=env, check=True, capture_output=True)
-    subprocess.run(
-        [exe, "source", "add", "wire", "--name", "Wire", "--kind", "news_agency"],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run([exe, "import", str(rows)], env=env, check=True, capture_output=True)
+    wire_ledger(env, rows)
     return db
 
 
