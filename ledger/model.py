@@ -100,15 +100,28 @@ def grade(source: Source | None, credibility: int | None) -> str:
 # --------------------------------------------------------------------------- data
 
 
+QUALIFIERS = ("about", "more")  # "about N" (~N) and "more than N" (>N), kept as the source said them
+
+
 @dataclass(frozen=True, slots=True)
 class Figure:
-    """A number a claim states: the interval [low, high]; ``high is None`` means no upper bound."""
+    """A number a claim states: the interval [low, high]; ``high is None`` means no upper bound.
+
+    ``qualifier`` keeps a source's own hedge: "about" (``~N``, weighed as N) or "more"
+    (``>N``, "more than N", weighed as at least N). Two figures of one interval with
+    different qualifiers are not equal: a relay that drops "about" changed what was said.
+    """
 
     metric: str
     low: int | float
     high: int | float | None
+    qualifier: str | None = None
 
     def __str__(self) -> str:
+        if self.qualifier == "about":
+            return f"{self.metric}=~{number(self.low)}"
+        if self.qualifier == "more":
+            return f"{self.metric}>{number(self.low)}"
         if self.high is None:
             return f"{self.metric}>={number(self.low)}"
         if self.low == self.high:
@@ -119,7 +132,7 @@ class Figure:
 
     @property
     def value(self) -> str:
-        """The figure without its metric: ``3``, ``>=45``, ``<=10`` or ``20..30``."""
+        """The figure without its metric: ``3``, ``>=45``, ``<=10``, ``20..30``, ``~2800``, ``>50``."""
         return str(self)[len(self.metric) :].removeprefix("=")
 
     @property
@@ -129,6 +142,10 @@ class Figure:
 
     def said(self, write: Callable[[int | float], str]) -> str:
         """The value in words, each number as ``write`` writes it (``5,977``, say)."""
+        if self.qualifier == "about":
+            return f"about {write(self.low)}"
+        if self.qualifier == "more":
+            return f"more than {write(self.low)}"
         if self.high is None:
             return f"at least {write(self.low)}"
         if self.low == self.high:
@@ -137,17 +154,24 @@ class Figure:
             return f"at most {write(self.high)}"
         return f"{write(self.low)}–{write(self.high)}"
 
+    def same_interval(self, other: Figure) -> bool:
+        """Whether two figures state one interval, whatever their qualifiers."""
+        return (self.metric, self.low, self.high) == (other.metric, other.low, other.high)
+
     def overlaps(self, other: Figure) -> bool:
         own_high = math.inf if self.high is None else self.high
         other_high = math.inf if other.high is None else other.high
         return self.low <= other_high and other.low <= own_high
 
     def to_dict(self) -> dict[str, Any]:
-        return {"metric": self.metric, "low": self.low, "high": self.high}
+        doc: dict[str, Any] = {"metric": self.metric, "low": self.low, "high": self.high}
+        if self.qualifier is not None:
+            doc["qualifier"] = self.qualifier
+        return doc
 
     @classmethod
     def from_dict(cls, doc: Mapping[str, Any]) -> Figure:
-        return cls(doc["metric"], doc["low"], doc["high"])
+        return cls(doc["metric"], doc["low"], doc["high"], doc.get("qualifier"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -479,10 +503,11 @@ def chain_hash(entry: HistoryEntry, prev: str | None) -> str:
 # --------------------------------------------------------------------------- parsing
 
 _SLUG = re.compile(r"[^\W_][\w.\-]*")
+_FIGURE_KEYS = frozenset(("metric", "low", "high", "qualifier"))
 _METRIC = re.compile(r"[^\W\d][\w]*")
 _NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _FIGURE = re.compile(
-    rf"\s*(?P<metric>[^=<>\s]+)\s*(?P<op>>=|<=|=)\s*(?P<low>-?{_NUMBER})"
+    rf"\s*(?P<metric>[^=<>~\s]+)\s*(?P<op>>=|<=|=~|=|>|~)\s*(?P<low>-?{_NUMBER})"
     rf"(?:\s*\.\.\s*(?P<high>-?{_NUMBER}))?\s*"
 )
 
@@ -597,9 +622,10 @@ def parse_url(value: str | None, what: str = "url") -> str | None:
 
 
 def parse_figure(value: str) -> Figure:
-    """``killed=3``, ``killed>=45``, ``killed<=10`` or ``killed=20..30``."""
+    """``killed=3``, ``killed>=45``, ``killed<=10``, ``killed=20..30``; ``killed=~300`` ("about
+    300", also ``killed~300``) and ``killed>300`` ("more than 300") keep the source's hedge."""
     match = _FIGURE.fullmatch(value)
-    hint = "use metric=N, metric>=N, metric<=N or metric=LOW..HIGH, e.g. killed=3"
+    hint = "use metric=N, metric>=N, metric<=N, metric=LOW..HIGH, metric=~N or metric>N, e.g. killed=3"
     if not match:
         raise InvalidInput(f"bad figure {value!r}: {hint}")
     metric = match["metric"].casefold()
@@ -620,6 +646,10 @@ def parse_figure(value: str) -> Figure:
         return Figure(metric, low, high)
     if op == ">=":
         return Figure(metric, low, None)
+    if op == ">":
+        return Figure(metric, low, None, "more")
+    if op in ("=~", "~"):
+        return Figure(metric, low, low, "about")
     if op == "<=":
         return Figure(metric, 0, low)
     return Figure(metric, low, low)
@@ -630,8 +660,8 @@ def parse_figure_record(doc: Any) -> Figure:
 
     Checked as strictly as typed text; numbers keep their exact value.
     """
-    hint = 'give {"metric": ..., "low": N, "high": N or null}'
-    if not isinstance(doc, Mapping) or set(doc) != {"metric", "low", "high"}:
+    hint = 'give {"metric": ..., "low": N, "high": N or null} (and "qualifier": "about" or "more")'
+    if not isinstance(doc, Mapping) or not {"metric", "low", "high"} <= set(doc) <= _FIGURE_KEYS:
         raise InvalidInput(f"bad figure {doc!r}: {hint}")
     metric, low, high = doc["metric"], doc["low"], doc["high"]
     if not isinstance(metric, str) or not _METRIC.fullmatch(metric) or metric != metric.casefold():
@@ -643,7 +673,15 @@ def parse_figure_record(doc: Any) -> Figure:
             raise InvalidInput(f"bad figure {doc!r}: {hint}")
     if low is None or low < 0 or (high is not None and high < low) or max(low, high or 0) > MAX_FIGURE:
         raise InvalidInput(f"bad figure {doc!r}: a figure runs from a non-negative low to its high")
-    return Figure(metric, low, high)
+    qualifier = doc.get("qualifier")
+    if qualifier is not None and not (
+        (qualifier == "about" and high == low) or (qualifier == "more" and high is None)
+    ):
+        raise InvalidInput(
+            f'bad figure {doc!r}: "about" qualifies a single number (high = low), '
+            '"more" an open one (high null)'
+        )
+    return Figure(metric, low, high, qualifier)
 
 
 def parse_figures(values: Iterable[str | Figure | Mapping[str, Any]]) -> tuple[Figure, ...]:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..model import Claim, HistoryEntry, Link, Relation, Source, chain_break, moment_order
+from ..model import Claim, Figure, HistoryEntry, Link, Relation, Source, chain_break, moment_order
 from ..words import amount
 from . import links as rules
 from .evidence import Clash, StoryNumbers, conflict
@@ -32,6 +32,7 @@ class Finding:
     remedy: str
     claims: tuple[int, ...] = ()
     links: tuple[int, ...] = ()
+    metric: str | None = None  # the metric a finding about figures is about
 
     def to_dict(self) -> dict[str, object]:
         """The shape of ``check --json``."""
@@ -41,6 +42,7 @@ class Finding:
             "remedy": self.remedy,
             "claims": list(self.claims),
             "links": list(self.links),
+            "metric": self.metric,
         }
 
 
@@ -242,19 +244,32 @@ def sealed(history: Sequence[HistoryEntry], seal: str) -> Finding | None:
 
 
 def relay_errors(ledger: Ledger) -> Iterator[Finding]:
-    """Relays that change their origin's figure, a run of them on consecutive days as one."""
-    runs: dict[tuple[str, str, str, str], list[tuple[FigureValue, FigureValue]]] = defaultdict(list)
+    """Relays that change their origin's figure, or only its hedge ("about", "more than"), a run
+    of them on consecutive days as one finding."""
+    runs: dict[tuple[str, str, str, str, str], list[tuple[FigureValue, FigureValue]]] = defaultdict(list)
     for metric in figures(ledger.claims.values(), ledger.assessments):
         originals = {v.story: v for v in metric.values if not v.relay_error}
         for value in metric.values:
             origin = originals.get(value.story)
             if value.relay_error and origin is not None:
-                key = (metric.event, metric.metric, value.source, origin.source)
-                runs[key].append((value, origin))
-    for (_, metric, relay_source, origin_source), errors in runs.items():
+                runs[("relay-error", metric.event, metric.metric, value.source, origin.source)].append(
+                    (value, origin)
+                )
+            for relay in value.requalified:
+                claim = ledger.claims[relay]
+                said = FigureValue(
+                    relay, claim.source, _figure_of(claim, metric.metric), value.story, (), True
+                )
+                key = ("relay-qualifier", metric.event, metric.metric, claim.source, value.source)
+                runs[key].append((said, value))
+    for (code, _, metric, relay_source, origin_source), errors in runs.items():
         errors.sort(key=lambda pair: (ledger.claims[pair[0].claim].date or "", pair[0].claim))
         for run in _consecutive(errors, ledger):
-            yield _relay_finding(metric, relay_source, origin_source, run, ledger)
+            yield _relay_finding(code, metric, relay_source, origin_source, run, ledger)
+
+
+def _figure_of(claim: Claim, metric: str) -> Figure:
+    return next(f for f in claim.figures if f.metric == metric)
 
 
 def _consecutive(
@@ -278,13 +293,19 @@ def _day(value: str | None) -> date | None:
 
 
 def _relay_finding(
+    code: str,
     metric: str,
     relay_source: str,
     origin_source: str,
     run: list[tuple[FigureValue, FigureValue]],
     ledger: Ledger,
 ) -> Finding:
-    remedy = "check the relay against its origin; if it reports something else, it is not a repeat"
+    if code == "relay-qualifier":
+        remedy = 'check the relay against its origin: a number said with "about" or "more than" is a hedge'
+        changed = "the same number with another hedge"
+    else:
+        remedy = "check the relay against its origin; if it reports something else, it is not a repeat"
+        changed = "other than their origin"
     relay, origin = run[0]
 
     def said(value: FigureValue) -> str:
@@ -296,13 +317,13 @@ def _relay_finding(
         f"{said(relay)}, where its origin says {said(origin)}"
     )
     if len(run) == 1:
-        return Finding("relay-error", one, remedy, (relay.claim, relay.story))
+        return Finding(code, one, remedy, (relay.claim, relay.story), metric=metric)
     first, last = ledger.claims[run[0][0].claim].date, ledger.claims[run[-1][0].claim].date
     message = (
-        f"{len(run)} relays by {relay_source} of {origin_source} give {metric} other than their origin, "
+        f"{len(run)} relays by {relay_source} of {origin_source} give {metric} {changed}, "
         f"on every day from {first} to {last}; the first: {one}"
     )
-    return Finding("relay-error", message, remedy, tuple(r.claim for r, _ in run))
+    return Finding(code, message, remedy, tuple(r.claim for r, _ in run), metric=metric)
 
 
 def corroboration_conflicts(lk: Link, ledger: Ledger) -> Iterator[Finding]:
@@ -365,6 +386,7 @@ def _self_finding(clash: Clash, ledger: Ledger) -> Finding:
         "if the metric can go down, declare it: claim-ledger metric set "
         f"{early.figure.metric} --level",
         (early.claim, late.claim),
+        metric=early.figure.metric,
     )
 
 
@@ -381,6 +403,7 @@ def _fallen(newer: Claim, older: Claim, lk: Link, ledger: Ledger) -> Iterator[Fi
                 f"claim-ledger metric set {figure.metric} --level",
                 (newer.id, older.id),
                 (lk.id,),
+                metric=figure.metric,
             )
 
 

@@ -27,6 +27,7 @@ class FigureValue:
     current: bool  # False when a later claim of the same source updates it
     relayed_by: tuple[int, ...] = ()  # relays in the story that repeat the same value
     relay_error: bool = False  # a relay whose value differs from its origin's (a `check` finding)
+    requalified: tuple[int, ...] = ()  # relays that give the value but drop or add "about"/"more"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,13 +114,17 @@ def _story_values(
     story_id: int, stated: list[tuple[Claim, Figure]], assessments: Mapping[int, Assessment]
 ) -> list[FigureValue]:
     """One story's values: each original value, with the relays that repeat it folded in."""
+    requalified: set[int] = set()  # relays of the same number with another hedge
 
     def value(
         claim: Claim, figure: Figure, relayed_by: tuple[int, ...] = (), error: bool = False
     ) -> FigureValue:
         a = assessments[claim.id]
         current = a.status is not Status.superseded
-        return FigureValue(claim.id, claim.source, figure, story_id, a.origin, current, relayed_by, error)
+        hedged = tuple(r for r in relayed_by if r in requalified)
+        return FigureValue(
+            claim.id, claim.source, figure, story_id, a.origin, current, relayed_by, error, hedged
+        )
 
     if len(stated) == 1:  # most stories: one claim gives the value
         return [value(*stated[0])]
@@ -131,9 +136,11 @@ def _story_values(
         if not assessments[claim.id].relay or not originals:
             originals.append((claim, figure))
             continue
-        same = next((c for c, f in originals if f == figure), None)
-        if same is not None:
-            relays[same.id].append(claim.id)
+        same = next(((c, f) for c, f in originals if f.same_interval(figure)), None)
+        if same is not None:  # the same number; a relay that changes its hedge is its own finding
+            relays[same[0].id].append(claim.id)
+            if same[1].qualifier != figure.qualifier:
+                requalified.add(claim.id)
         else:
             errors.append(value(claim, figure, error=True))
     return [value(c, f, tuple(relays.get(c.id, ()))) for c, f in originals] + errors
