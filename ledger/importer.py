@@ -63,6 +63,8 @@ class LinkRow:
     note: str | None = None
     created_at: str | None = None
     id: int | None = None
+    # instead of ``dst``: the claim of (source, event, date) in the ledger or the batch, if any
+    to_claim_of: tuple[str, str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +80,7 @@ class Batch:
     last_ids: Mapping[str, int] = field(default_factory=dict)
     parties: tuple[Mapping[str, Any], ...] | None = None  # a document's registry (schema 3)
     schema: int = SCHEMA_VERSION  # what a document says it is: before 2, its history has no chain
+    mapped: bool = False  # a series read through a mapping, which describes its source
     metrics: tuple[Mapping[str, Any], ...] = ()
     problems: tuple[Problem, ...] = ()
 

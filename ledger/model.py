@@ -451,6 +451,7 @@ class Imported:
     present: tuple[tuple[str, int], ...] = ()  # rows the ledger already holds: where, its claim
     conflicts: tuple[tuple[str, int], ...] = ()  # the same claim, told otherwise: where, its claim
     skipped_links: int = 0  # links the ledger already holds
+    unmatched: tuple[str, ...] = ()  # relays of a series whose origin no claim of that date states
 
     @property
     def changes(self) -> bool:

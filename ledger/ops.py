@@ -421,6 +421,7 @@ class _Import:
         self.claims: list[tuple[str, Claim]] = []
         self.present: list[tuple[str, int]] = []
         self.skipped_links = 0
+        self.unmatched: list[str] = []  # relays whose origin (source, event, date) no claim states
         self.conflicts: list[tuple[str, int]] = []
         self.existing = store.claims()
         self.by_identity = {} if self.restore else {claim_identity(c): c for c in self.existing.values()}
@@ -583,7 +584,7 @@ def import_batch(
     """
     if on_conflict not in ("refuse", "skip", "add"):
         raise InvalidInput(f"unknown way with conflicts {on_conflict!r}: use refuse, skip or add")
-    work = _Import(store, batch, now, create_sources, on_conflict)
+    work = _Import(store, batch, now, create_sources or batch.mapped, on_conflict)
     work.rechain = rechain
     work.take_registry()
     work.take_sources()
@@ -605,6 +606,7 @@ def import_batch(
         tuple(work.present),
         tuple(work.conflicts),
         work.skipped_links,
+        tuple(work.unmatched),
     )
     if done.changes or work.new_parties or work.new_metrics:  # else nothing written, no entry
         _store_import(work, links, history, carried)
@@ -645,6 +647,17 @@ def _import_links(work: _Import) -> list[Link]:
     first_link = work.store.first_free_id("links")
     links: list[Link] = []
 
+    dated: dict[tuple[str, str | None, str], Claim] = {}
+
+    def claim_of(source: str, event: str, day: str) -> Claim | None:
+        """The claim a source made of an event on a day (the first, if several): in the
+        ledger, or new in this batch."""
+        if not dated:
+            for claim in [*existing.values(), *work.by_ref.values()]:
+                if claim.date and not claim.retracted:
+                    dated.setdefault((claim.source, claim.event, claim.date[:10]), claim)
+        return dated.get((source, event, day))
+
     def claim_for(ref: str, where: str, row: int) -> Claim | None:
         ref = ref.strip()
         if ref.startswith("#") and ref[1:].isdigit() and int(ref[1:]) in existing:
@@ -655,7 +668,10 @@ def _import_links(work: _Import) -> list[Link]:
         return found
 
     for row in work.batch.links:
-        a, b = claim_for(row.src, row.where, row.row), claim_for(row.dst, row.where, row.row)
+        a = claim_for(row.src, row.where, row.row)
+        b = claim_of(*row.to_claim_of) if row.to_claim_of else claim_for(row.dst, row.where, row.row)
+        if row.to_claim_of and b is None and a is not None:
+            work.unmatched.append(row.where)  # it stands as its source's own claim
         if a is None or b is None:
             continue
         try:

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from .analysis import Finding, MetricFigures
+from .analysis import Finding, MetricFigures, Series
 from .model import (
     CREDIBILITY_NAMES,
     RELIABILITY_NAMES,
@@ -33,7 +33,7 @@ from .model import (
 )
 from .report import Report
 from .terminal import printable
-from .words import as_typed, cut, plural, side, spoken, voice
+from .words import as_typed, cut, grouped, plural, side, spoken, voice
 
 STATUS_STYLE = {
     Status.confirmed: "green",
@@ -264,6 +264,60 @@ def figures_view(report: Report, groups: Sequence[MetricFigures]) -> Table | Tex
                 conflict if first else None,
             )
     return table
+
+
+CHART_WIDTH = 30  # cells of the longest bar in a series chart
+
+
+def series_view(series: Series) -> Table | Text:
+    """A metric over time: one row per period, one column per source, the claimant's
+    confirmed floor and share, and a bar: the floor (█) inside the claim (░)."""
+    if not series.rows:
+        return Text(f"No figures of {series.metric}: record them with --figure {series.metric}=N on 'add'.")
+    claimant = series.claimant
+    caption = (
+        f"{plural(len(series.rows), 'row')}, one per {series.every}; the floor is the strongest "
+        f"independent figure under {claimant}'s, as of its date: █ confirmed, ░ not"
+        if claimant
+        else f"{plural(len(series.rows), 'row')}, one per {series.every}"
+    )
+    title = f"{series.metric}" + (f" ({series.event})" if series.event else "") + " over time"
+    table = _table(title, caption)
+    table.add_column("As of", no_wrap=True)
+    for source in series.sources:
+        table.add_column(cut(source, 16), justify="right", no_wrap=True)
+    table.add_column("Floor", justify="right", no_wrap=True)
+    table.add_column("Share", justify="right", no_wrap=True)
+    table.add_column("Claimed against confirmed", no_wrap=True)
+    peak = series.peak()
+    for row in series.rows:
+        cells = [txt(row.date)]
+        for source in series.sources:
+            said = row.values.get(source)
+            late = said is not None and said.date[:10] != row.date
+            cells.append(txt(_short_value(said.figure) if said else "-", "dim" if late else ""))
+        floor = row.floor.part if row.floor else None
+        cells.append(txt(grouped(floor) if floor is not None else "-"))
+        cells.append(txt(f"{row.share}%" if row.share is not None else "-"))
+        claimed = series.claimed(row)
+        cells.append(_bar(claimed.figure.low if claimed else 0, floor or 0, peak))
+        table.add_row(*cells)
+    return table
+
+
+def _short_value(figure) -> str:  # type: ignore[no-untyped-def]
+    return figure.said(grouped).replace("at least ", "≥").replace("more than ", ">").replace("about ", "~")
+
+
+def _bar(claimed: float, floor: float, peak: float) -> Text:
+    """The claim as a bar of ░ scaled to the series' peak, its confirmed floor as █ inside it."""
+    if peak <= 0:
+        return Text("")
+    whole = round(CHART_WIDTH * claimed / peak)
+    solid = min(whole, round(CHART_WIDTH * floor / peak))
+    bar = Text("█" * solid, style="green")
+    bar.append("░" * (whole - solid), style="yellow")
+    return bar
 
 
 def _range(g: MetricFigures) -> str:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .analysis import Assessment, analyze
+from .analysis import Assessment, StoryNumbers, weigh_all
 from .model import Claim, Link, Source, Status, party_key
 
 
@@ -135,6 +135,7 @@ class Report:
     links: Sequence[Link]
     assessments: Mapping[int, Assessment]
     by_claim: LinksByClaim  # every link touching a claim
+    numbers: Mapping[int, StoryNumbers] = field(default_factory=dict)  # what each story's figures say
 
     def select(self, filters: Filters = NO_FILTERS) -> list[Claim]:
         return select(self.claims.values(), self.assessments, self.sources, filters)
@@ -150,4 +151,5 @@ def report_of(
     levels: frozenset[str] = frozenset(),
 ) -> Report:
     """The verdict on every claim of these records, ready for any writer."""
-    return Report(sources, claims, links, analyze(sources, claims, links, levels), LinksByClaim(links))
+    assessments, numbers = weigh_all(sources, claims, links, levels)
+    return Report(sources, claims, links, assessments, LinksByClaim(links), numbers)

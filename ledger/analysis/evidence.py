@@ -24,6 +24,7 @@ small events stays linear in its claims.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -109,17 +110,103 @@ def weigh(
     claims: Mapping[int, Claim],
     story_of: Mapping[int, Story],
     levels: frozenset[str] = frozenset(),
+    sweep_above: int | None = None,
 ) -> dict[int, StoryNumbers]:
     """story id -> what the figures of its event say of it (each pair of stories looked at once)."""
     numbers: dict[int, StoryNumbers] = defaultdict(StoryNumbers)
+    sweep_above = SWEEP_ABOVE if sweep_above is None else sweep_above
     for (_, metric), stated in groups.items():
         level = metric in levels
         for own in stated:
             numbers[own.story].stated[metric] = own
-        for i, a in enumerate(stated):
-            for b in stated[i + 1 :]:
-                _pair(a, b, level, numbers, story_of[a.story], story_of[b.story])
+        if len(stated) <= sweep_above:
+            for i, a in enumerate(stated):
+                for b in stated[i + 1 :]:
+                    _pair(a, b, level, numbers, story_of[a.story], story_of[b.story])
+        else:
+            _sweep(stated, level, numbers, story_of)
     return numbers
+
+
+# Past this many stories in one event and metric (a daily series), pairs of different days are
+# weighed by a sweep over the days instead of one by one.
+SWEEP_ABOVE = 64
+
+
+def _sweep(
+    stated: list[Stated], level: bool, numbers: dict[int, StoryNumbers], story_of: Mapping[int, Story]
+) -> None:
+    """:func:`_pair`'s rule over a long series, in ``n·v·log n`` for ``v`` voices, not ``n²``.
+
+    Pairs of one day (and an undated story with every other) are weighed as :func:`_pair`
+    weighs them. Across days, for a cumulative metric, each story looks at each voice
+    (stories of one origin and parties) once: of its earlier stories, the highest that
+    conflicts and the highest floor that backs it; of its later ones, the lowest that
+    conflicts. Each backing is the one :func:`_pair` would keep as the strongest; a clash
+    stands for every clash with that voice (the status is the same, fewer are named).
+    """
+    by_day: dict[str | None, list[Stated]] = defaultdict(list)
+    for one in stated:
+        by_day[one.date[:10] if one.date else None].append(one)
+    undated = by_day.pop(None, [])
+    for i, a in enumerate(undated):
+        for b in [*undated[i + 1 :], *(x for day in by_day.values() for x in day)]:
+            _pair(a, b, level, numbers, story_of[a.story], story_of[b.story])
+    for day in by_day.values():
+        for i, a in enumerate(day):
+            for b in day[i + 1 :]:
+                _pair(a, b, level, numbers, story_of[a.story], story_of[b.story])
+    if level:
+        return  # a level metric is compared only at one moment
+    voices: dict[tuple[frozenset[str], frozenset[str]], list[Stated]] = defaultdict(list)
+    for one in stated:
+        if one.date:
+            story = story_of[one.story]
+            voices[(frozenset(story.origin), frozenset(story.parties))].append(one)
+    for (origin, parties), series in voices.items():
+        _against_voice(stated, origin, parties, series, numbers, story_of)
+
+
+def _against_voice(
+    stated: list[Stated],
+    origin: frozenset[str],
+    parties: frozenset[str],
+    series: list[Stated],
+    numbers: dict[int, StoryNumbers],
+    story_of: Mapping[int, Story],
+) -> None:
+    """What one voice's figures on other days say of every dated story of the group."""
+    series.sort(key=lambda s: (s.date[:10] if s.date else "", s.claim))
+    days = [s.date[:10] if s.date else "" for s in series]
+    top: list[Stated] = []  # top[i]: the highest low among series[: i + 1]
+    for one in series:
+        top.append(
+            one if not top or (one.figure.low, -one.claim) > (top[-1].figure.low, -top[-1].claim) else top[-1]
+        )
+    bottom: list[Stated] = [series[-1]] * len(series)  # bottom[i]: the lowest high among series[i:]
+    for i in range(len(series) - 2, -1, -1):
+        here, after = series[i], bottom[i + 1]
+        bottom[i] = here if (_high(here.figure), here.claim) < (_high(after.figure), after.claim) else after
+    earlier: list[tuple[int | float, int, int]] = []  # (low, -claim, index) of days passed, sorted
+    passed = 0
+    for own in sorted((s for s in stated if s.date), key=lambda s: s.date[:10] if s.date else ""):
+        day, story = own.date[:10] if own.date else "", story_of[own.story]
+        mine = numbers[own.story]
+        one_source = not origin.isdisjoint(story.origin)
+        before, after = bisect_left(days, day), bisect_right(days, day)
+        if before and top[before - 1].figure.low > _high(own.figure):
+            (mine.own if one_source else mine.clashes).append(Clash(own, top[before - 1]))
+        if after < len(series) and own.figure.low > _high(bottom[after].figure):
+            (mine.own if one_source else mine.clashes).append(Clash(own, bottom[after]))
+        if one_source or not parties.isdisjoint(story.parties):
+            continue
+        for k in range(passed, before):
+            insort(earlier, (series[k].figure.low, -series[k].claim, k))
+        passed = max(passed, before)
+        # the highest floor that does not conflict: the strongest backing _pair would keep
+        at = bisect_right(earlier, (_high(own.figure), math.inf, 0))
+        if at:
+            _support(own, series[earlier[at - 1][2]], -1, mine)
 
 
 def _pair(a: Stated, b: Stated, level: bool, numbers: dict[int, StoryNumbers], sa: Story, sb: Story) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ..errors import UsageError
-from ..words import plural
+from ..words import and_more, plural
 from .context import DEFAULT_LIMIT, FIGURES_LIMIT, console, done, echo_json, env, filtered, limited, listing
 
 if TYPE_CHECKING:
@@ -26,22 +26,82 @@ def register(app: typer.Typer) -> None:
     app.command("import")(import_)
 
 
-@listing(what="metrics, one object per event and metric")
-def figures(ctx: typer.Context, filters: Filters, as_json: bool = False, limit: int | None = None) -> None:
+MetricOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--metric",
+        metavar="METRIC",
+        help="One metric over time: a row per date, a column per source, the confirmed floor, "
+        "its share of the claim and a bar chart.",
+    ),
+]
+EveryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--every",
+        metavar="PERIOD",
+        help="With --metric: a row per day, week or month (its last date with a figure). "
+        "Default: day, or month past 62 days.",
+    ),
+]
+ClaimantOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--claimant",
+        metavar="SOURCE",
+        help="With --metric: whose figures the floor and share are of. Default: the source "
+        "whose figures are most often only partly confirmed.",
+    ),
+]
+
+
+@listing(what="metrics, one object per event and metric (with --metric: the series)")
+def figures(
+    ctx: typer.Context,
+    filters: Filters,
+    metric: MetricOpt = None,
+    every: EveryOpt = None,
+    claimant: ClaimantOpt = None,
+    as_json: bool = False,
+    limit: int | None = None,
+) -> None:
     """Per event and metric: each origin's value, the low-high range, and conflicts.
 
     Values from different origins that cannot both be true are a conflict; a relay
     repeating its origin's value is not; a value another claim of the same source
-    updates is shown but no longer current.
+    updates is shown but no longer current. With --metric, one metric over time:
+    what each source said as of each date, and how much of the claim an
+    independent floor confirms.
 
     \b
     Example: claim-ledger figures --event kharkiv-2023-12-31
+    Example: claim-ledger figures --metric tank --every month
     """
     from .. import analysis, ops, render
-    from ..export.listing import figures_json
+    from ..export.listing import figures_json, series_json
 
+    if metric is None and (every or claimant):
+        raise UsageError("--every and --claimant go with --metric: name the metric to follow")
     with env(ctx).reading() as store:
         report = ops.report(store)
+    if metric is not None:
+        events = sorted(filters.events)
+        if len(events) > 1:
+            raise UsageError("--metric follows one event: give --event once")
+        found = analysis.series(
+            report.select(filters),
+            report.assessments,
+            report.numbers,
+            metric.strip().casefold(),
+            event=events[0] if events else None,
+            every=every.strip().casefold() if every else None,
+            claimant=claimant,
+        )
+        if as_json:
+            echo_json(series_json(found))
+        else:
+            console().print(render.series_view(found))
+        return
     groups = analysis.figures(report.select(filters), report.assessments)
     groups = limited(groups, limit, as_json, "metrics", FIGURES_LIMIT)
     if as_json:
@@ -261,7 +321,7 @@ def import_(
 
 def _read_batch(file: str, fmt: str | None) -> tuple[str, Batch]:
     """The file's rows, unchecked; '-' is standard input, which needs its format named."""
-    from .. import importer
+    from .. import importer, wide
 
     if file == "-":
         if not fmt:
@@ -270,6 +330,8 @@ def _read_batch(file: str, fmt: str | None) -> tuple[str, Batch]:
         kind = importer.format_of(Path("-"), fmt)
     else:
         path = Path(file)
+        if wide.is_mapping(path) and not fmt:  # a series, read through its mapping
+            return path.name, wide.batch(wide.read_mapping(path))
         kind = importer.format_of(path, fmt)
         name, text = path.name, importer.read_text(path)
     return name, importer.parse(text, kind, name)
@@ -305,6 +367,11 @@ def _added_words(added: Imported, name: str, dry_run: bool) -> str:
     if added.history:
         parts.append(plural(added.history, "history entry", "history entries"))
     what = ", ".join(parts)
+    if added.unmatched:
+        what += (
+            f"; {plural(len(added.unmatched), 'relay')} found no claim of its origin on its date "
+            f"({and_more(list(added.unmatched[:3]), len(added.unmatched))}) and stand as their source's own"
+        )
     if dry_run:
         return f"Dry run: would add {what} from {name}. Nothing was written."
     if added.restored:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..analysis import Finding, MetricFigures
+from ..analysis import Finding, MetricFigures, Series
+from ..analysis.series import Said
 from ..jsonio import dumps_pretty
 from ..model import Claim, HistoryEntry, Source, Status, grade
 from ..report import Report
@@ -121,3 +122,38 @@ def source_json(
 
 def findings_json(found: Sequence[Finding]) -> str:
     return dumps_pretty([f.to_dict() for f in found])
+
+
+def series_json(series: Series) -> str:
+    """``figures --metric --json``: the rows of :func:`ledger.analysis.series`."""
+
+    def said(value: Said) -> dict[str, object]:
+        f = value.figure
+        return {
+            "claim": value.claim,
+            "date": value.date,
+            "value": f.value,
+            "low": f.low,
+            "high": f.high,
+            "qualifier": f.qualifier,
+        }
+
+    return dumps_pretty(
+        {
+            "metric": series.metric,
+            "event": series.event,
+            "every": series.every,
+            "claimant": series.claimant,
+            "sources": list(series.sources),
+            "rows": [
+                {
+                    "date": row.date,
+                    "values": {source: said(v) for source, v in row.values.items()},
+                    "floor": row.floor.part if row.floor else None,
+                    "floor_claim": row.floor.by if row.floor else None,
+                    "share": row.share,
+                }
+                for row in series.rows
+            ],
+        }
+    )
