@@ -56,8 +56,21 @@ HEDGES = {
     "понад": "more",
 }
 _KEYS = frozenset(
-    ("tables", "source", "event", "text", "date", "bound", "metrics", "layout", "category", "value")
-    + ("where", "url", "repeats")
+    (
+        "tables",
+        "source",
+        "event",
+        "text",
+        "date",
+        "bound",
+        "metrics",
+        "layout",
+        "category",
+        "value",
+        "where",
+        "url",
+        "repeats",
+    )
 )
 
 

@@ -18,8 +18,8 @@ from .check import Finding, findings
 from .evidence import StoryNumbers
 from .figures import FigureValue, MetricFigures, figures
 from .links import Broken, LinkIndex, check_new_link, may_update
-from .stories import Story, Support, build_stories, classify_support
 from .series import Series, series
+from .stories import Story, Support, build_stories, classify_support
 from .verdicts import Assessment, analyze, credibility_for, weigh_all
 
 __all__ = [
