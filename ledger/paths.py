@@ -32,14 +32,28 @@ def _absolute(value: str | os.PathLike[str]) -> Path:
     return Path(os.path.expanduser(os.fspath(value))).absolute()
 
 
+# The real-world examples under sample_data/: their mappings, imported in this order.
+EXAMPLES = {"ua-losses": ("general-staff.toml", "oryx.toml", "lod-db.toml")}
+
+
 def sample_file() -> Path:
-    """The bundled seed-article ledger: inside the package when installed from a wheel,
-    at the top of the repository when run from a checkout (editable install)."""
+    """The bundled seed-article ledger."""
+    return _bundled("kharkiv-2023-12-31.json")
+
+
+def example_mappings(name: str) -> list[Path]:
+    """The mapping files of a bundled example (:data:`EXAMPLES`), in import order."""
+    return [_bundled(f"{name}/{mapping}") for mapping in EXAMPLES[name]]
+
+
+def _bundled(relative: str) -> Path:
+    """A file of sample_data/: inside the package when installed from a wheel, at the top
+    of the repository when run from a checkout (editable install)."""
     here = Path(__file__).resolve().parent
     for folder in (here / "sample_data", here.parent / "sample_data"):
-        candidate = folder / "kharkiv-2023-12-31.json"
+        candidate = folder / relative
         if candidate.is_file():
             return candidate
     from .errors import StorageError
 
-    raise StorageError("the bundled sample ledger is missing from this installation: reinstall")
+    raise StorageError(f"the bundled sample {relative} is missing from this installation: reinstall")

@@ -140,6 +140,12 @@ OutputOpt = Annotated[
 GraphOpt = Annotated[
     bool, typer.Option("--graph", help="markdown: add a Mermaid diagram of the links (GitHub draws it).")
 ]
+FullOpt = Annotated[
+    bool,
+    typer.Option(
+        "--full", help="markdown: the claim tables too, however many claims (past 500 they are left out)."
+    ),
+]
 ConfidentialOpt = Annotated[
     bool,
     typer.Option(
@@ -164,6 +170,7 @@ def export(
     filters: Filters,
     output: OutputOpt = None,
     graph: GraphOpt = False,
+    full: FullOpt = False,
     include_confidential: ConfidentialOpt = False,
     author: AuthorOpt = None,
 ) -> None:
@@ -176,6 +183,12 @@ def export(
     and so do their claims' URLs and quotes, unless --include-confidential is given.
 
     \b
+    The markdown report leads with a summary: claims by source and status, each
+    metric stated on several dates over time (a table of month ends and a chart GitHub
+    draws), the largest gaps between claimed and confirmed, and check's findings. The
+    claim tables follow, for a ledger of more than 500 claims only with --full or filters.
+
+    \b
     Example: claim-ledger export markdown --event kharkiv-2023-12-31 -o report.md
     Example: claim-ledger export claimreview --author "Kharkiv Desk" -o reviews.jsonld
     """
@@ -184,6 +197,8 @@ def export(
 
     if graph and fmt is not ExportFormat.markdown:
         raise UsageError("--graph only applies to the markdown report")
+    if full and fmt is not ExportFormat.markdown:
+        raise UsageError("--full only applies to the markdown report")
     if author is not None and fmt is not ExportFormat.claimreview:
         raise UsageError("--author only applies to claimreview")
     target = None if output in (None, "-") else Path(output)
@@ -198,6 +213,7 @@ def export(
             filters=filters,
             include_confidential=include_confidential,
             graph=graph,
+            full=full,
             author=author,
             history=store.history() if fmt is ExportFormat.json else (),
             last_ids=store.last_ids(),

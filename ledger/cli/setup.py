@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from ..errors import UsageError
 from .context import console, done, env
 
 
@@ -17,17 +18,32 @@ def register(app: typer.Typer) -> None:
     app.command()(path)
 
 
-def demo(ctx: typer.Context) -> None:
+ExampleOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--example",
+        metavar="NAME",
+        help="A real-world example instead of the seed article: ua-losses (the General Staff of "
+        "Ukraine's claimed Russian tank losses against Oryx's visually confirmed count).",
+    ),
+]
+
+
+def demo(ctx: typer.Context, example: ExampleOpt = None) -> None:
     """Show what claim-ledger does, on the bundled seed article: what lacks independent
     confirmation, and what is disputed. Nothing is written.
 
     \b
     Example: claim-ledger demo
+    Example: claim-ledger demo --example ua-losses
     """
     from .. import ops, paths, render
     from ..report import disputed, lacking_confirmation
     from ..store import memory_store
 
+    if example is not None:
+        _demo_example(ctx, example.strip().casefold())
+        return
     store = memory_store()
     ops.load_document(store, ops.read_document(paths.sample_file()), now=env(ctx).now())
     report = ops.report(store)
@@ -38,6 +54,28 @@ def demo(ctx: typer.Context) -> None:
     done(
         "This was the bundled sample (a throw-away copy). Keep your own with "
         "'claim-ledger init', or explore this one with 'claim-ledger init --sample'."
+    )
+
+
+def _demo_example(ctx: typer.Context, name: str) -> None:
+    """A bundled real-world series, imported into a throw-away ledger: tanks over time."""
+    from .. import analysis, ops, paths, render, wide
+    from ..store import memory_store
+
+    if name not in paths.EXAMPLES:
+        raise UsageError(f"no example {name!r}: the examples are {', '.join(paths.EXAMPLES)}")
+    store = memory_store()
+    mappings = paths.example_mappings(name)
+    for mapping in mappings:
+        ops.import_batch(store, wide.batch(wide.read_mapping(mapping)), now=env(ctx).now())
+    report = ops.report(store)
+    found = analysis.series(report.select(), report.assessments, report.numbers, "tank", every="month")
+    console().print(render.series_view(found))
+    folder = mappings[0].parent
+    done(
+        f"This was {name} (a throw-away copy; sources and licences: {folder / 'SOURCES.md'}). "
+        f"Keep it: claim-ledger import {mappings[0].name}, then the others in {folder}; then try "
+        "'claim-ledger figures --metric personnel' or 'claim-ledger check'."
     )
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from .. import privacy
+from ..analysis import findings
 from ..model import Claim, HistoryEntry, Link, Metric, Party, Source
 from ..report import NO_FILTERS, Filters, Report, report_of
 from . import claimreview, document, markdown, misp, spreadsheet
@@ -36,6 +37,7 @@ class Request:
     filters: Filters = NO_FILTERS
     include_confidential: bool = False
     graph: bool = False  # markdown: a Mermaid diagram of the links
+    full: bool = False  # markdown: the claim tables of a large ledger too
     author: str | None = None  # claimreview: who publishes the reviews
     history: Sequence[HistoryEntry] = ()
     last_ids: Mapping[str, int] = field(default_factory=dict)
@@ -70,8 +72,16 @@ def write(
 
 
 def _markdown(report: Report, claims: Sequence[Claim], r: Request, redacted: bool) -> str:
+    found = findings(report.sources, report.claims, report.links, levels=r.levels)
     return markdown.report(
-        report, name=r.name, now=r.now_words, filters=r.filters, graph=r.graph, claims=claims
+        report,
+        name=r.name,
+        now=r.now_words,
+        filters=r.filters,
+        graph=r.graph,
+        claims=claims,
+        full=r.full,
+        found=found,
     )
 
 

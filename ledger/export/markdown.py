@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
-from ..analysis import MetricFigures, figures
+from ..analysis import Finding, MetricFigures, figures
 from ..model import CREDIBILITY_NAMES, RELIABILITY_NAMES, Claim, Relation, Source, Status, grade, number
 from ..report import NO_FILTERS, Filters, Report, confirmed, disputed, lacking_confirmation
 from ..terminal import UNSAFE_CHARS, printable
@@ -128,12 +128,21 @@ SECTIONS = (
     "Figures",
     "Confirmed claims",
     "Sources",
-    "Method",
 )
+SUMMARY = "Claims by source and status"
+OVER_TIME = "Numbers over time"
+GAPS = "Largest gaps between claimed and confirmed"
+FINDINGS = "Findings"
+LEFT_OUT = "Claim tables"
+METHOD_TITLE = "Method"
 GRAPH = "Link graph"
 # Mermaid refuses a diagram of more than 500 edges or 50,000 characters (its defaults, which
 # GitHub keeps); 250 links with up to 500 boxes stay well inside both.
 GRAPH_LINKS = 250
+
+
+# Past this many claims, the claim tables come only with --full or filters: the summary leads.
+FULL_UP_TO = 500
 
 
 def report(
@@ -144,8 +153,14 @@ def report(
     filters: Filters = NO_FILTERS,
     graph: bool = False,
     claims: Sequence[Claim] | None = None,
+    full: bool = False,
+    found: Sequence[Finding] | None = None,
 ) -> str:
-    """The whole report for the claims ``filters`` selects (``claims``, if already selected)."""
+    """The report for the claims ``filters`` selects (``claims``, if already selected): the
+    summary, then the claim tables (for a large ledger only when ``full`` or filtered), then
+    the method. ``found``: the ledger's ``check`` findings, counted by kind in the summary."""
+    from . import summary
+
     claims = rep.select(filters) if claims is None else claims
     lines = ["# Claim ledger report", ""]
     applied = filters.describe()
@@ -153,14 +168,44 @@ def report(
         f"Generated {text(now)} from the ledger {code(name)}. "
         + (f"Filters: {text('; '.join(applied))}." if applied else "No filters: every claim.")
     )
-    lines += ["", _summary(rep, claims), ""]
+    lines += ["", _summary(rep, claims), "", f"## {SUMMARY}", "", *summary.by_source(rep, claims), ""]
+    over_time = summary.tracked(rep, claims)
+    if over_time:
+        lines += [f"## {OVER_TIME}", ""]
+        for s in over_time:
+            lines += [f"### {code(s.metric)} ({code(s.event or '')})", "", *summary.metric_section(s), ""]
+        lines += [f"## {GAPS}", "", *summary.gaps(over_time), ""]
+    if found is not None:
+        lines += [f"## {FINDINGS}", "", *summary.findings_by_kind(found), ""]
+    if full or applied or len(claims) <= FULL_UP_TO:
+        lines += _sections(rep, claims, whole=not applied)
+    else:
+        lines += [f"## {LEFT_OUT}", "", _left_out(len(claims)), ""]
+    lines += [f"## {METHOD_TITLE}", ""] + [line for item in METHOD for line in (item, "")]
+    if graph:
+        lines += [f"## {GRAPH}", "", *_graph(rep, claims), ""]
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+def _left_out(count: int) -> str:
+    return (
+        f"{plural(count, 'claim')} are too many to list here: the tables of claims lacking "
+        "confirmation, disputed and confirmed, and of every figure, come with "
+        "`claim-ledger export markdown --full`, or for the claims a filter selects "
+        "(`--source`, `--status`, `--event`, `--since`...)."
+    )
+
+
+def _sections(rep: Report, claims: Sequence[Claim], *, whole: bool) -> list[str]:
+    lines: list[str] = []
     sections = (
         _lacking(rep, claims),
         _disputed(rep, claims),
         _figures(rep, claims),
         _confirmed(rep, claims),
-        _sources(rep, claims, whole=not applied),
-        list(METHOD),
+        _sources(rep, claims, whole=whole),
     )
     for title, body in zip(SECTIONS, sections, strict=True):
         lines += [f"## {title}", ""]
@@ -168,11 +213,7 @@ def report(
             lines += [item, ""] if not item.startswith("|") else [item]
         if body and body[-1].startswith("|"):
             lines.append("")
-    if graph:
-        lines += [f"## {GRAPH}", "", *_graph(rep, claims), ""]
-    while lines and not lines[-1]:
-        lines.pop()
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def _summary(rep: Report, claims: Sequence[Claim]) -> str:
