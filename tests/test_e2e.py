@@ -88,7 +88,18 @@ def test_installed_report_and_round_trip(tmp_path):
     done = run(tmp_path, "export", "markdown", "-o", "report.md", "--graph")
     assert done.returncode == 0, done.stderr
     doc = parse((tmp_path / "report.md").read_text(encoding="utf-8"))
-    assert doc.h2[0] == "Claims lacking independent confirmation" and doc.h2[-1] == "Link graph"
+    # the summary, check's findings, every claim table (a small ledger), the method, the graph
+    assert doc.h2 == [
+        "Claims by source and status",
+        "Findings",
+        "Claims lacking independent confirmation",
+        "Disputed claims",
+        "Figures",
+        "Confirmed claims",
+        "Sources",
+        "Method",
+        "Link graph",
+    ]
     assert run(tmp_path, "export", "json", "-o", "backup.json").returncode == 0
     done = run(tmp_path, "--db", "copy.json", "import", "backup.json")
     assert done.returncode == 0, done.stderr

@@ -95,6 +95,10 @@ def column(table: Table, name: str) -> list[str]:
     return [r[i] for r in table.rows]
 
 
+# A small ledger's report: the summary, every claim table, the method (no findings passed).
+H2 = [markdown.SUMMARY, *markdown.SECTIONS, markdown.METHOD_TITLE]
+
+
 def _report(rep: Report, **kwargs) -> str:
     return markdown.report(rep, name="kharkiv", now=NOW_WORDS, **kwargs)
 
@@ -105,7 +109,7 @@ def _report(rep: Report, **kwargs) -> str:
 def test_the_sample_report_has_every_section_with_one_row_per_claim(sample_report):
     text = _report(sample_report)
     doc = parse(text)
-    assert doc.h2 == list(markdown.SECTIONS)
+    assert doc.h2 == H2
     statuses = Counter(a.status for a in sample_report.assessments.values())
 
     (lacking,) = doc.sections["Claims lacking independent confirmation"]
@@ -121,6 +125,10 @@ def test_the_sample_report_has_every_section_with_one_row_per_claim(sample_repor
     ]
     (figs,) = doc.sections["Figures"]
     assert len(figs.rows) == len(figures(sample_report.claims.values(), sample_report.assessments))
+    (by_source,) = doc.sections[markdown.SUMMARY]
+    assert column(by_source, "Source") == sorted(sample_report.sources)
+    for source, total in zip(column(by_source, "Source"), column(by_source, "All"), strict=True):
+        assert int(total) == sum(c.source == source for c in sample_report.claims.values())
 
     for table in (lacking, disputed, confirmed):
         for claim_id, claim_text in zip(column(table, "#"), column(table, "Claim"), strict=True):
@@ -286,7 +294,7 @@ def test_hostile_text_stays_text_in_its_cell(hostile):
     for cell_tokens in lacking.cells:
         for inline in cell_tokens:
             assert {c.type for c in inline.children or ()} <= allowed
-    assert doc.h2 == list(markdown.SECTIONS)
+    assert doc.h2 == H2
 
 
 @settings(max_examples=200, deadline=None)
@@ -302,7 +310,7 @@ def test_any_text_comes_back_from_its_cell_unchanged_and_adds_no_row_or_column(v
     (sources,) = doc.sections["Sources"]
     assert [len(r) for r in sources.rows] == [6, 6]
     assert column(sources, "Name") == ["Other", expected_cell(value)]
-    assert doc.h2 == list(markdown.SECTIONS)
+    assert doc.h2 == H2
     for inline in (c for row in lacking.cells for c in row):
         assert not any(c.type in ("link_open", "image", "em_open", "s_open") for c in inline.children or ())
 

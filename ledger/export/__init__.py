@@ -73,6 +73,9 @@ def write(
 
 def _markdown(report: Report, claims: Sequence[Claim], r: Request, redacted: bool) -> str:
     found = findings(report.sources, report.claims, report.links, levels=r.levels)
+    if r.filters.describe():  # a filtered report: the findings about its claims
+        chosen = {c.id for c in claims}
+        found = [f for f in found if chosen.intersection(f.claims)]
     return markdown.report(
         report,
         name=r.name,
