@@ -18,10 +18,12 @@ from rich.text import Text
 from rich.tree import Tree
 
 from .analysis import Finding, MetricFigures, Series
+from .analysis.series import Row
 from .model import (
     CREDIBILITY_NAMES,
     RELIABILITY_NAMES,
     Claim,
+    Figure,
     HistoryEntry,
     Imported,
     Party,
@@ -61,6 +63,10 @@ class Output:
 
     def __init__(self, console: Console | None = None) -> None:
         self.console = console or make_console()
+
+    @property
+    def width(self) -> int:
+        return self.console.width
 
     def print(self, renderable: object) -> None:
         if self.console.is_terminal:
@@ -269,9 +275,10 @@ def figures_view(report: Report, groups: Sequence[MetricFigures]) -> Table | Tex
 CHART_WIDTH = 30  # cells of the longest bar in a series chart
 
 
-def series_view(series: Series) -> Table | Text:
+def series_view(series: Series, width: int = 100) -> Table | Text:
     """A metric over time: one row per period, one column per source, the claimant's
-    confirmed floor and share, and a bar: the floor (█) inside the claim (░)."""
+    confirmed floor and share, and a bar: the floor (█) inside the claim (░), as wide as
+    ``width`` (the terminal's) leaves room for, so that no bar is cut."""
     if not series.rows:
         return Text(f"No figures of {series.metric}: record them with --figure {series.metric}=N on 'add'.")
     claimant = series.claimant
@@ -283,38 +290,45 @@ def series_view(series: Series) -> Table | Text:
     )
     title = f"{series.metric}" + (f" ({series.event})" if series.event else "") + " over time"
     table = _table(title, caption)
-    table.add_column("As of", no_wrap=True)
-    for source in series.sources:
-        table.add_column(cut(source, 16), justify="right", no_wrap=True)
-    table.add_column("Floor", justify="right", no_wrap=True)
-    table.add_column("Share", justify="right", no_wrap=True)
-    table.add_column("Claimed against confirmed", no_wrap=True)
     peak = series.peak()
-    for row in series.rows:
-        cells = [txt(row.date)]
-        for source in series.sources:
-            said = row.values.get(source)
-            late = said is not None and said.date[:10] != row.date
-            cells.append(txt(_short_value(said.figure) if said else "-", "dim" if late else ""))
-        floor = row.floor.part if row.floor else None
-        cells.append(txt(grouped(floor) if floor is not None else "-"))
-        cells.append(txt(f"{row.share}%" if row.share is not None else "-"))
+    rows = [_series_cells(series, row) for row in series.rows]
+    heads = ["As of", *(cut(source, 16) for source in series.sources), "Floor", "Share"]
+    widths = [max([len(head), *(len(r[i].plain) for r in rows)]) for i, head in enumerate(heads)]
+    bar = max(8, min(CHART_WIDTH, width - sum(widths) - 3 * len(widths) - 4))
+    for i, head in enumerate(heads):  # numbers are never cut
+        table.add_column(head, justify="left" if i == 0 else "right", no_wrap=True, min_width=widths[i])
+    table.add_column("█ confirmed ░ not", no_wrap=True, min_width=bar)
+    for cells, row in zip(rows, series.rows, strict=True):
         claimed = series.claimed(row)
-        cells.append(_bar(claimed.figure.low if claimed else 0, floor or 0, peak))
-        table.add_row(*cells)
+        floor = row.floor.part if row.floor else 0
+        table.add_row(*cells, _bar(claimed.figure.low if claimed else 0, floor, peak, bar))
     return table
 
 
-def _short_value(figure) -> str:  # type: ignore[no-untyped-def]
+def _series_cells(series: Series, row: Row) -> list[Text]:
+    """One row of :func:`series_view`: the date, each source's value (dim when carried from
+    an earlier day), the floor and the share."""
+    cells = [txt(row.date)]
+    for source in series.sources:
+        said = row.values.get(source)
+        late = said is not None and said.date[:10] != row.date
+        cells.append(txt(_short_value(said.figure) if said else "-", "dim" if late else ""))
+    floor = row.floor.part if row.floor else None
+    cells.append(txt(grouped(floor) if floor is not None else "-"))
+    cells.append(txt(f"{row.share}%" if row.share is not None else "-"))
+    return cells
+
+
+def _short_value(figure: Figure) -> str:
     return figure.said(grouped).replace("at least ", "≥").replace("more than ", ">").replace("about ", "~")
 
 
-def _bar(claimed: float, floor: float, peak: float) -> Text:
+def _bar(claimed: float, floor: float, peak: float, width: int) -> Text:
     """The claim as a bar of ░ scaled to the series' peak, its confirmed floor as █ inside it."""
     if peak <= 0:
         return Text("")
-    whole = round(CHART_WIDTH * claimed / peak)
-    solid = min(whole, round(CHART_WIDTH * floor / peak))
+    whole = round(width * claimed / peak)
+    solid = min(whole, round(width * floor / peak))
     bar = Text("█" * solid, style="green")
     bar.append("░" * (whole - solid), style="yellow")
     return bar

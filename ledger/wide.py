@@ -33,7 +33,7 @@ import tomllib
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -278,32 +278,35 @@ def _wide_days(
 def _long_days(
     mapping: TableMapping, tables: list[tuple[str, list[dict[str, Any]]]], problems: list[Problem]
 ) -> list[Day]:
-    """Each date's sums per metric: of each category, the day's latest version."""
-    latest: dict[tuple[str, str], tuple[datetime, str, int, Any]] = {}
-    where_ok = mapping.where or {}
+    """Each date's sums per metric over the categories of the day's latest version (the rows
+    of the latest timestamp that day): what had been published by the end of that day."""
+    versions: dict[str, dict[float, list[tuple[str, int, dict[str, Any]]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    wanted = mapping.where or {}
     for name, records in tables:
         for i, record in enumerate(records, start=1):
-            category = record.get(mapping.category or "")
-            if category not in mapping.metrics or any(str(record.get(k)) != v for k, v in where_ok.items()):
+            if record.get(mapping.category or "") not in mapping.metrics:
+                continue
+            if any(str(record.get(k)) != v for k, v in wanted.items()):
                 continue
             where = f"{name} record {i}"
             day = _day_of(record.get(mapping.date), where, i, problems)
-            if day is None:
-                continue
-            at = datetime.fromisoformat(str(record[mapping.date]).strip())
-            key = (day, category)
-            stamp = at.timestamp() if at.tzinfo else at.replace(tzinfo=None).timestamp()
-            if key not in latest or stamp >= latest[key][0]:
-                latest[key] = (stamp, where, i, record.get(mapping.value or ""))
-    sums: dict[str, dict[str, Any]] = defaultdict(dict)
-    first: dict[str, tuple[str, int]] = {}
-    for (day, category), (_, where, i, value) in sorted(latest.items()):
-        metric = mapping.metrics[category].metric
-        amount = _number(value, where, i, problems)
-        if amount is not None:
-            sums[day][metric] = sums[day].get(metric, 0) + amount
-        first.setdefault(day, (where, i))
-    return [Day(*first[day], day, cells) for day, cells in sorted(sums.items())]
+            if day is not None:
+                at = datetime.fromisoformat(str(record[mapping.date]).strip())
+                stamp = (at if at.tzinfo else at.replace(tzinfo=UTC)).timestamp()
+                versions[day][stamp].append((where, i, record))
+    days = []
+    for day in sorted(versions):
+        latest = versions[day][max(versions[day])]
+        sums: dict[str, Any] = {}
+        for where, i, record in latest:
+            metric = mapping.metrics[record[mapping.category or ""]].metric
+            amount = _number(record.get(mapping.value or ""), where, i, problems, mapping.value or "")
+            if amount is not None:
+                sums[metric] = sums.get(metric, 0) + amount
+        days.append(Day(latest[0][0], latest[0][1], day, sums))
+    return days
 
 
 def _figures(mapping: TableMapping, day: Day, problems: list[Problem]) -> list[Figure]:

@@ -100,7 +100,7 @@ def figures(
         if as_json:
             echo_json(series_json(found))
         else:
-            console().print(render.series_view(found))
+            console().print(render.series_view(found, console().width))
         return
     groups = analysis.figures(report.select(filters), report.assessments)
     groups = limited(groups, limit, as_json, "metrics", FIGURES_LIMIT)
@@ -383,13 +383,15 @@ def _added_words(added: Imported, name: str, dry_run: bool) -> str:
     if added.history:
         parts.append(plural(added.history, "history entry", "history entries"))
     what = ", ".join(parts)
+    alone = ""
     if added.unmatched:
-        what += (
-            f"; {plural(len(added.unmatched), 'relay')} found no claim of its origin on its date "
-            f"({and_more(list(added.unmatched[:3]), len(added.unmatched))}) and stand as their source's own"
+        alone = (
+            f" {plural(len(added.unmatched), 'row')} of relays found no claim of their origin on "
+            f"their date ({and_more(list(added.unmatched[:3]), len(added.unmatched))}): each stands "
+            "as its source's own claim."
         )
     if dry_run:
-        return f"Dry run: would add {what} from {name}. Nothing was written."
+        return f"Dry run: would add {what} from {name}.{alone} Nothing was written."
     if added.restored:
         return f"Restored {name}: {what}, with the ids it had."
-    return f"Imported {what} from {name}."
+    return f"Imported {what} from {name}.{alone}"

@@ -70,7 +70,7 @@ def _demo_example(ctx: typer.Context, name: str) -> None:
         ops.import_batch(store, wide.batch(wide.read_mapping(mapping)), now=env(ctx).now())
     report = ops.report(store)
     found = analysis.series(report.select(), report.assessments, report.numbers, "tank", every="month")
-    console().print(render.series_view(found))
+    console().print(render.series_view(found, console().width))
     folder = mappings[0].parent
     done(
         f"This was {name} (a throw-away copy; sources and licences: {folder / 'SOURCES.md'}). "
