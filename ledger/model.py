@@ -154,9 +154,12 @@ class Figure:
             return f"at most {write(self.high)}"
         return f"{write(self.low)}–{write(self.high)}"
 
-    def same_interval(self, other: Figure) -> bool:
-        """Whether two figures state one interval, whatever their qualifiers."""
-        return (self.metric, self.low, self.high) == (other.metric, other.low, other.high)
+    def same_number(self, other: Figure) -> bool:
+        """Whether two figures give one number, hedged alike or not: ``>11000`` ("more than")
+        and ``11000`` give the same number, one with a hedge the other dropped."""
+        if (self.metric, self.low) != (other.metric, other.low):
+            return False
+        return self.high == other.high or self.qualifier != other.qualifier
 
     def overlaps(self, other: Figure) -> bool:
         own_high = math.inf if self.high is None else self.high

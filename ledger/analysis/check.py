@@ -18,7 +18,7 @@ from datetime import date
 from ..model import Claim, Figure, HistoryEntry, Link, Relation, Source, chain_break, moment_order
 from ..words import amount
 from . import links as rules
-from .evidence import Clash, StoryNumbers, conflict
+from .evidence import Stated, StoryNumbers, conflict
 from .figures import FigureValue, figures
 from .verdicts import Assessment, weigh_all
 
@@ -359,25 +359,29 @@ def _as_of(claim: Claim) -> str:
 
 def self_corrections(ledger: Ledger) -> Iterator[Finding]:
     """One source's own figures that fall (a cumulative metric) or differ at one moment."""
-    seen: set[frozenset[int]] = set()
+    # one finding per claim that falls (or differs), against the highest earlier figure
+    worst: dict[tuple[str, int], tuple[Stated, Stated]] = {}
     for numbers in ledger.numbers.values():
         for clash in numbers.own:
-            pair = frozenset((clash.own.claim, clash.other.claim))
-            if pair in seen:
-                continue
-            seen.add(pair)
-            yield _self_finding(clash, ledger)
+            early, late = sorted((clash.own, clash.other), key=lambda s: (s.date or "", s.claim))
+            key = (late.figure.metric, late.claim)
+            held = worst.get(key)
+            if held is None or (early.figure.low, -early.claim) > (held[0].figure.low, -held[0].claim):
+                worst[key] = (early, late)
+    for early, late in worst.values():
+        yield _self_finding(early, late, ledger)
     for lk in ledger.links:
         ends = ledger.ends(lk)
         if lk.relation is Relation.updates and ends is not None:
             yield from _fallen(ends[0], ends[1], lk, ledger)
 
 
-def _self_finding(clash: Clash, ledger: Ledger) -> Finding:
-    early, late = sorted((clash.own, clash.other), key=lambda s: (s.date or "", s.claim))
+def _self_finding(early: Stated, late: Stated, ledger: Ledger) -> Finding:
     source = ledger.claims[late.claim].source
     same_moment = moment_order(early.date, late.date) == 0
     what = "differ at the same moment" if same_moment else "fall, for a figure that can only grow"
+    if not same_moment and not conflict(late.figure, early.figure, -1):
+        what = "fall: the later floor is lower (both may hold, but the count was lowered)"
     return Finding(
         "self-correction",
         f"{source} gives {early.figure}{_as_of(ledger.claims[early.claim])} (#{early.claim}) and "

@@ -183,10 +183,13 @@ def _against_voice(
         top.append(
             one if not top or (one.figure.low, -one.claim) > (top[-1].figure.low, -top[-1].claim) else top[-1]
         )
-    bottom: list[Stated] = [series[-1]] * len(series)  # bottom[i]: the lowest high among series[i:]
+    # bottom[i]: the lowest high among series[i:]; least[i]: the lowest low among them
+    bottom: list[Stated] = [series[-1]] * len(series)
+    least: list[Stated] = [series[-1]] * len(series)
     for i in range(len(series) - 2, -1, -1):
-        here, after = series[i], bottom[i + 1]
+        here, after, under = series[i], bottom[i + 1], least[i + 1]
         bottom[i] = here if (_high(here.figure), here.claim) < (_high(after.figure), after.claim) else after
+        least[i] = here if (here.figure.low, here.claim) < (under.figure.low, under.claim) else under
     earlier: list[tuple[int | float, int, int]] = []  # (low, -claim, index) of days passed, sorted
     passed = 0
     for own in sorted((s for s in stated if s.date), key=lambda s: s.date[:10] if s.date else ""):
@@ -194,10 +197,14 @@ def _against_voice(
         mine = numbers[own.story]
         one_source = not origin.isdisjoint(story.origin)
         before, after = bisect_left(days, day), bisect_right(days, day)
-        if before and top[before - 1].figure.low > _high(own.figure):
+        # one source's own count that fell (own.low below an earlier low) is a check finding;
+        # another voice's figure that cannot hold with this one disputes it
+        above = own.figure.low if one_source else _high(own.figure)
+        if before and top[before - 1].figure.low > above:
             (mine.own if one_source else mine.clashes).append(Clash(own, top[before - 1]))
-        if after < len(series) and own.figure.low > _high(bottom[after].figure):
-            (mine.own if one_source else mine.clashes).append(Clash(own, bottom[after]))
+        later = (least if one_source else bottom)[after] if after < len(series) else None
+        if later is not None and own.figure.low > (later.figure.low if one_source else _high(later.figure)):
+            (mine.own if one_source else mine.clashes).append(Clash(own, later))
         if one_source or not parties.isdisjoint(story.parties):
             continue
         for k in range(passed, before):
@@ -223,7 +230,9 @@ def _pair(a: Stated, b: Stated, level: bool, numbers: dict[int, StoryNumbers], s
             (mine.own if one_source else mine.clashes).append(Clash(own, other))
         return
     if one_source:
-        if order == 0 and a.figure != b.figure:  # two figures of one moment, no update between
+        # two figures of one moment with no update between, or a floor one source lowers
+        # ("at least 4,082", later "at least 4,074": both may hold, but its count fell)
+        if (order == 0 and a.figure != b.figure) or (order != 0 and fell(a.figure, b.figure, order)):
             numbers[a.story].own.append(Clash(a, b))
             numbers[b.story].own.append(Clash(b, a))
         return
@@ -242,6 +251,12 @@ def _support(own: Stated, other: Stated, order: int, mine: StoryNumbers) -> None
     full = other.figure.low >= own.figure.low and high <= _high(own.figure)
     if full or other.figure.low > 0:
         mine.back(own.figure.metric, Backing(other.claim, other.figure, full, other.figure.low))
+
+
+def fell(own: Figure, other: Figure, order: int) -> bool:
+    """Whether the later of two figures, ``other`` being earlier (-1) or later (1), states a
+    lower number than the earlier one: for one source's own cumulative count, a correction."""
+    return other.low > own.low if order < 0 else own.low > other.low
 
 
 def conflict(own: Figure, other: Figure, order: int) -> bool:

@@ -136,7 +136,7 @@ def _story_values(
         if not assessments[claim.id].relay or not originals:
             originals.append((claim, figure))
             continue
-        same = next(((c, f) for c, f in originals if f.same_interval(figure)), None)
+        same = next(((c, f) for c, f in originals if f.same_number(figure)), None)
         if same is not None:  # the same number; a relay that changes its hedge is its own finding
             relays[same[0].id].append(claim.id)
             if same[1].qualifier != figure.qualifier:
