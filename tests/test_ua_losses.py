@@ -83,7 +83,10 @@ def oryx_floor_by_day() -> dict[str, dict[str, int]]:
     totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for r in rows:
         day = r["commit_date"][:10]
-        if datetime.fromisoformat(r["commit_date"]).astimezone(UTC) == latest[day] and r["equipment_type"] in groups:
+        if (
+            datetime.fromisoformat(r["commit_date"]).astimezone(UTC) == latest[day]
+            and r["equipment_type"] in groups
+        ):
             totals[day][groups[r["equipment_type"]]] += int(r["type_total"])
     return {day: dict(v) for day, v in totals.items()}
 
@@ -93,7 +96,11 @@ def _oryx_groups(maintainer_file: Path | None) -> dict[str, str]:
     same grouping as the shipped oryx.toml states it (the test below checks they agree)."""
     if maintainer_file is not None:
         records = json.loads(maintainer_file.read_text(encoding="utf-8"))
-        return {r["equipment_oryx"]: GS_GROUPS[r["equipment_ua"]] for r in records if r["equipment_ua"] in GS_GROUPS}
+        return {
+            r["equipment_oryx"]: GS_GROUPS[r["equipment_ua"]]
+            for r in records
+            if r["equipment_ua"] in GS_GROUPS
+        }
     doc = tomllib.loads((DATA / "oryx.toml").read_text(encoding="utf-8"))
     return {cat: m for cat, m in doc["metrics"].items() if m in MAIN}
 
@@ -254,7 +261,9 @@ def _falls(series_by_day: dict[str, dict[str, int]], metrics) -> set[tuple[str, 
 
 def test_check_finds_every_fall_of_a_cumulative_series_as_a_self_correction(report, found):
     columns = gs_columns()
-    gs = {day: {m: r[c] for c, m in columns.items() if r.get(c) is not None} for day, r in gs_by_date().items()}
+    gs = {
+        day: {m: r[c] for c, m in columns.items() if r.get(c) is not None} for day, r in gs_by_date().items()
+    }
     expected = {("genstaff-ua", *fall) for fall in _falls(gs, set(columns.values()))}
     oryx = oryx_floor_by_day()
     expected |= {("oryx", *fall) for fall in _falls(oryx, MAIN)}
@@ -273,7 +282,9 @@ def test_importing_the_whole_series_again_changes_nothing(ledger_file):
     before = ledger_file.read_bytes()
     with open_ledger(ledger_file) as store:
         for mapping in paths.example_mappings("ua-losses"):
-            again = ops.import_batch(store, wide.batch(wide.read_mapping(mapping)), now="2026-12-01T00:00:00+00:00")
+            again = ops.import_batch(
+                store, wide.batch(wide.read_mapping(mapping)), now="2026-12-01T00:00:00+00:00"
+            )
             assert not again.changes and again.present, mapping.name
     assert ledger_file.read_bytes() == before
 
@@ -300,9 +311,13 @@ def test_the_summary_report_of_the_whole_series_is_small_and_its_tables_are_the_
     table = tables[_tracked_metrics(text).index("tank")]
     assert table.header[1] == "Claimed (genstaff-ua)"
     assert [r[0] for r in table.rows] == [row.date for row in tank.rows]
-    assert [r[3] for r in table.rows] == [f"{row.share}%" if row.share is not None else "—" for row in tank.rows]
+    assert [r[3] for r in table.rows] == [
+        f"{row.share}%" if row.share is not None else "—" for row in tank.rows
+    ]
     fences = [t for t in doc.tokens if t.type == "fence" and t.info == "mermaid"]
-    assert len(fences) == len(_tracked_metrics(text)) and all(f.content.startswith("xychart-beta") for f in fences)
+    assert len(fences) == len(_tracked_metrics(text)) and all(
+        f.content.startswith("xychart-beta") for f in fences
+    )
 
 
 def _tracked_metrics(text: str) -> list[str]:
@@ -314,7 +329,9 @@ def _mermaid() -> list[str] | None:
     if node is None or not (MERMAID / "node_modules" / "mermaid").exists():
         if os.environ.get("CLAIM_LEDGER_REQUIRE_MERMAID"):
             pytest.fail("node and tests/mermaid's packages are required: npm install --prefix tests/mermaid")
-        pytest.skip("Mermaid's parser needs node and 'npm install --prefix tests/mermaid' (.ci/run does both)")
+        pytest.skip(
+            "Mermaid's parser needs node and 'npm install --prefix tests/mermaid' (.ci/run does both)"
+        )
     return [node, str(MERMAID / "parse.mjs")]
 
 
@@ -350,7 +367,10 @@ def test_the_long_table_reader_sums_the_latest_version_of_each_day():
     expected: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for r in rows:
         day = r["commit_date"][:10]
-        if datetime.fromisoformat(r["commit_date"]).timestamp() == stamp[day] and r["equipment_type"] in doc["metrics"]:
+        if (
+            datetime.fromisoformat(r["commit_date"]).timestamp() == stamp[day]
+            and r["equipment_type"] in doc["metrics"]
+        ):
             expected[day][doc["metrics"][r["equipment_type"]]] += int(r["type_total"])
     got = {row.fields["date"]: sorted(row.fields["figures"]) for row in batch.claims}
     assert got == {day: sorted(f"{m}>={n}" for m, n in v.items()) for day, v in expected.items()}

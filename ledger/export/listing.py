@@ -31,7 +31,8 @@ def claim_record(report: Report, claim: Claim) -> dict[str, Any]:
         "date": claim.date,
         "event": claim.event,
         "figures": [
-            {"metric": f.metric, "low": f.low, "high": f.high, "text": str(f)} for f in claim.figures
+            {"metric": f.metric, "low": f.low, "high": f.high, "qualifier": f.qualifier, "text": str(f)}
+            for f in claim.figures
         ],
         "tags": list(claim.tags),
         "url": claim.url,
@@ -77,6 +78,7 @@ def figures_json(groups: Sequence[MetricFigures]) -> str:
                         "value": v.figure.value,
                         "low": v.figure.low,
                         "high": v.figure.high,
+                        "qualifier": v.figure.qualifier,
                         "origin": list(v.origin),
                         "story": v.story,
                         "current": v.current,
