@@ -343,5 +343,5 @@ def test_demo_shows_tanks_claimed_against_confirmed_from_the_installed_command(t
     done = run_installed(tmp_path, "demo", "--example", "ua-losses")
     assert done.returncode == 0, done.stderr
     assert "tank (russia-losses) over time" in done.stdout
-    last = [line for line in done.stdout.splitlines() if line.startswith(" 2026-08-22")][0].split()
+    (last,) = [line.split() for line in done.stdout.splitlines() if line.startswith(" 2026-08-22")]
     assert last[1:6] == ["12,251", "12,292", "≥4,074", "4,074", "33%"]
