@@ -374,3 +374,16 @@ def test_the_long_table_reader_sums_the_latest_version_of_each_day():
             expected[day][doc["metrics"][r["equipment_type"]]] += int(r["type_total"])
     got = {row.fields["date"]: sorted(row.fields["figures"]) for row in batch.claims}
     assert got == {day: sorted(f"{m}>={n}" for m, n in v.items()) for day, v in expected.items()}
+
+
+def test_the_readme_chart_is_the_yearly_tank_series_and_parses(report):
+    """README.md's Mermaid block is what the report would draw for tanks, year by year."""
+    from ledger.export.summary import chart
+
+    readme = (HERE.parent / "README.md").read_text(encoding="utf-8")
+    (block,) = [t.content for t in parse(readme).tokens if t.type == "fence" and t.info == "mermaid"]
+    yearly = series(report.claims.values(), report.assessments, report.numbers, "tank", every="year")
+    assert "```mermaid\n" + block + "```" == "\n".join(chart(yearly))
+    command = _mermaid()
+    done = subprocess.run([*command, str(HERE.parent / "README.md")], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and json.loads(done.stdout)["type"] == "xychart", done.stdout

@@ -23,7 +23,7 @@ from ..model import Claim, Figure
 from .evidence import Backing, StoryNumbers, share
 from .verdicts import Assessment
 
-EVERY = ("day", "week", "month")
+EVERY = ("day", "week", "month", "quarter", "year")
 AUTO_DAYS = 62  # up to this many days a series is shown day by day, else by month
 
 
@@ -76,7 +76,7 @@ def series(
 ) -> Series:
     """The series of ``metric`` (of ``event``, which must be named when several state it)."""
     if every is not None and every not in EVERY:
-        raise InvalidInput(f"unknown period {every!r}: use day, week or month")
+        raise InvalidInput(f"unknown period {every!r}: use {', '.join(EVERY)}")
     stating = [
         (c, f)
         for c in claims
@@ -141,7 +141,12 @@ def _period_ends(days: Sequence[str], every: str) -> list[str]:
     ends: dict[tuple[int, int], str] = {}
     for day in days:
         d = date.fromisoformat(day)
-        key = d.isocalendar()[:2] if every == "week" else (d.year, d.month)
+        key = {
+            "week": d.isocalendar()[:2],
+            "month": (d.year, d.month),
+            "quarter": (d.year, (d.month - 1) // 3),
+            "year": (d.year, 0),
+        }[every]
         ends[key] = day
     return sorted(ends.values())
 

@@ -40,7 +40,7 @@ EveryOpt = Annotated[
     typer.Option(
         "--every",
         metavar="PERIOD",
-        help="With --metric: a row per day, week or month (its last date with a figure). "
+        help="With --metric: a row per day, week, month, quarter or year (its last date with a figure). "
         "Default: day, or month past 62 days.",
     ),
 ]

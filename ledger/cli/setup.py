@@ -29,7 +29,13 @@ ExampleOpt = Annotated[
 ]
 
 
-def demo(ctx: typer.Context, example: ExampleOpt = None) -> None:
+EveryOpt = Annotated[
+    str,
+    typer.Option("--every", metavar="PERIOD", help="With --example: a row per month, quarter or year."),
+]
+
+
+def demo(ctx: typer.Context, example: ExampleOpt = None, every: EveryOpt = "month") -> None:
     """Show what claim-ledger does, on the bundled seed article: what lacks independent
     confirmation, and what is disputed. Nothing is written.
 
@@ -42,7 +48,7 @@ def demo(ctx: typer.Context, example: ExampleOpt = None) -> None:
     from ..store import memory_store
 
     if example is not None:
-        _demo_example(ctx, example.strip().casefold())
+        _demo_example(ctx, example.strip().casefold(), every.strip().casefold())
         return
     store = memory_store()
     ops.load_document(store, ops.read_document(paths.sample_file()), now=env(ctx).now())
@@ -57,7 +63,7 @@ def demo(ctx: typer.Context, example: ExampleOpt = None) -> None:
     )
 
 
-def _demo_example(ctx: typer.Context, name: str) -> None:
+def _demo_example(ctx: typer.Context, name: str, every: str) -> None:
     """A bundled real-world series, imported into a throw-away ledger: tanks over time."""
     from .. import analysis, ops, paths, render, wide
     from ..store import memory_store
@@ -69,13 +75,11 @@ def _demo_example(ctx: typer.Context, name: str) -> None:
     for mapping in mappings:
         ops.import_batch(store, wide.batch(wide.read_mapping(mapping)), now=env(ctx).now())
     report = ops.report(store)
-    found = analysis.series(report.select(), report.assessments, report.numbers, "tank", every="month")
+    found = analysis.series(report.select(), report.assessments, report.numbers, "tank", every=every)
     console().print(render.series_view(found, console().width))
-    folder = mappings[0].parent
     done(
-        f"This was {name} (a throw-away copy; sources and licences: {folder / 'SOURCES.md'}). "
-        f"Keep it: claim-ledger import {mappings[0].name}, then the others in {folder}; then try "
-        "'claim-ledger figures --metric personnel' or 'claim-ledger check'."
+        f"This was {name}, in a throw-away ledger; data, sources, licences: sample_data/{name}/. "
+        f"Keep it: claim-ledger import {', then '.join(m.name for m in mappings)}."
     )
 
 
