@@ -193,12 +193,17 @@ def main() -> None:
         for n in sizes:
             print(f"... {n} claims", file=sys.stderr, flush=True)
             results[n] = bench_size(n, args.runs, Path(tmp))
-    cpu = platform.processor() or platform.machine()
-    print(
-        f"Machine: {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}; median of {args.runs} runs after a warm-up.\n"
-    )
+    print(machine(args.runs))
     print(table(results))
+
+
+def machine(runs: int) -> str:
+    """The line that says where and how a table was measured."""
+    cpu = platform.processor() or platform.machine()
+    return (
+        f"Machine: {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}; median of {runs} runs after a warm-up.\n"
+    )
 
 
 if __name__ == "__main__":

@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import Timing, claim_ledger, measure
+from run import Timing, claim_ledger, machine, measure
 
 DATA = Path(__file__).resolve().parent.parent / "sample_data" / "ua-losses"
 MAPPINGS = ("general-staff.toml", "oryx.toml", "lod-db.toml")
@@ -92,11 +91,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="claim-ledger-series-") as tmp:
         results = bench(args.runs, Path(tmp))
-    cpu = platform.processor() or platform.machine()
-    print(
-        f"Machine: {os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}; median of {args.runs} runs after a warm-up.\n"
-    )
+    print(machine(args.runs))
     print(table(results))
 
 

@@ -114,7 +114,7 @@ def test_the_issue_walkthrough(cli, db):
     assert [r["id"] for r in records] == [1, 2, 3]
     assert records[2]["story"] == 2 and records[2]["origin"] == ["kharkiv-rma"]
     assert records[0]["figures"] == [
-        {"metric": "himars_destroyed", "low": 2, "high": 2, "text": "himars_destroyed=2"}
+        {"metric": "himars_destroyed", "low": 2, "high": 2, "qualifier": None, "text": "himars_destroyed=2"}
     ]
 
 

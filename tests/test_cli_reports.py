@@ -31,6 +31,7 @@ def test_figures_json_gives_every_value_with_its_origin(cli, sample):
         "value": "24",
         "low": 24,
         "high": 24,
+        "qualifier": None,
         "origin": ["ru-officials"],
         "story": 5,
         "current": True,

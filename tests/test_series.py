@@ -336,7 +336,7 @@ def test_figures_metric_prints_the_series_and_its_json(cli, tmp_path):
 def test_figures_metric_refuses_what_it_cannot_do(cli):
     cli("init")
     assert "--every and --claimant go with --metric" in cli("figures", "--every", "week", ok=False).stderr
-    assert "unknown period 'year'" in cli("figures", "--metric", "t", "--every", "year", ok=False).stderr
+    assert "unknown period 'decade'" in cli("figures", "--metric", "t", "--every", "decade", ok=False).stderr
 
 
 def test_demo_shows_tanks_claimed_against_confirmed_from_the_installed_command(tmp_path):

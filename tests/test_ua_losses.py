@@ -385,5 +385,7 @@ def test_the_readme_chart_is_the_yearly_tank_series_and_parses(report):
     yearly = series(report.claims.values(), report.assessments, report.numbers, "tank", every="year")
     assert "```mermaid\n" + block + "```" == "\n".join(chart(yearly))
     command = _mermaid()
-    done = subprocess.run([*command, str(HERE.parent / "README.md")], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [*command, str(HERE.parent / "README.md")], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0 and json.loads(done.stdout)["type"] == "xychart", done.stdout

@@ -195,12 +195,7 @@ def export(
     from .. import export as writers
     from .. import storage
 
-    if graph and fmt is not ExportFormat.markdown:
-        raise UsageError("--graph only applies to the markdown report")
-    if full and fmt is not ExportFormat.markdown:
-        raise UsageError("--full only applies to the markdown report")
-    if author is not None and fmt is not ExportFormat.claimreview:
-        raise UsageError("--author only applies to claimreview")
+    _only_for(fmt, graph=graph, full=full, author=author is not None)
     target = None if output in (None, "-") else Path(output)
     e = env(ctx)
     with e.reading() as store:
@@ -333,6 +328,15 @@ def import_(
             done(f"Showing the first {len(shown)} of {len(added.claims):,} rows; every row was checked.")
         console().print(render.import_table(added, shown))
     done(_imported_words(added, name, dry_run))
+
+
+def _only_for(fmt: ExportFormat, **given: bool) -> None:
+    """Refuse an option the format does not take: --graph and --full, or --author."""
+    for name, used in given.items():
+        wanted = ExportFormat.claimreview if name == "author" else ExportFormat.markdown
+        if used and fmt is not wanted:
+            where = "claimreview" if name == "author" else "the markdown report"
+            raise UsageError(f"--{name} only applies to {where}")
 
 
 def _read_batch(file: str, fmt: str | None) -> tuple[str, Batch]:
