@@ -75,7 +75,7 @@ print(os.waitstatus_to_exitcode(status), seconds, usage.ru_maxrss / scale)
 """
 
 
-def run_once(args: list[str], env: dict[str, str]) -> Timing:
+def run_once(args: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,)) -> Timing:
     """One process: its wall time and its own peak RSS."""
     done = subprocess.run(
         [sys.executable, "-S", "-c", _WRAPPER, *args],
@@ -84,18 +84,18 @@ def run_once(args: list[str], env: dict[str, str]) -> Timing:
         text=True,
     )
     code, seconds, peak = done.stdout.split()[-3:]
-    if int(code) != 0:
+    if int(code) not in ok:
         raise SystemExit(f"{' '.join(args)} failed: {done.stderr.strip()}")
     return Timing(float(seconds), float(peak))
 
 
-def measure(make_args, env: dict[str, str], runs: int, before=None) -> Timing:
+def measure(make_args, env: dict[str, str], runs: int, before=None, ok: tuple[int, ...] = (0,)) -> Timing:
     """Median time and peak memory over ``runs`` runs after one warm-up."""
     results = []
     for i in range(runs + 1):
         if before is not None:
             before()
-        timing = run_once(make_args(i), env)
+        timing = run_once(make_args(i), env, ok)
         if i:
             results.append(timing)
     return Timing(

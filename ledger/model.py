@@ -465,8 +465,7 @@ class Imported:
 def claim_identity(claim: Claim) -> tuple[Any, ...]:
     """What makes a row of a spreadsheet the same claim as one in the ledger: who said what,
     when, about which event, with which figures (DESIGN: importing twice changes nothing)."""
-    figures = tuple(sorted(str(f) for f in claim.figures))
-    return (claim.source, " ".join(claim.text.split()), claim.date, claim.event, figures)
+    return (claim.source, " ".join(claim.text.split()), claim.date, claim.event, frozenset(claim.figures))
 
 
 def same_content(held: Claim, row: Claim, *, whole: bool = True) -> bool:
@@ -691,6 +690,7 @@ def parse_figure_record(doc: Any) -> Figure:
 def parse_figures(values: Iterable[str | Figure | Mapping[str, Any]]) -> tuple[Figure, ...]:
     """Figures typed (``killed=3``) or stored (a :class:`Figure` or its record); one per metric."""
     figures: list[Figure] = []
+    metrics: set[str] = set()
     for value in values:
         if isinstance(value, Figure):
             figure = parse_figure_record(value.to_dict())
@@ -698,8 +698,9 @@ def parse_figures(values: Iterable[str | Figure | Mapping[str, Any]]) -> tuple[F
             figure = parse_figure(value)
         else:
             figure = parse_figure_record(value)
-        if any(f.metric == figure.metric for f in figures):
+        if figure.metric in metrics:
             raise InvalidInput(f"figure {figure.metric!r} is given twice: give each metric once")
+        metrics.add(figure.metric)
         figures.append(figure)
     return tuple(figures)
 

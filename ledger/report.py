@@ -50,8 +50,9 @@ class Filters:
             words.append(f"text contains {self.search!r}")
         return words
 
-    def admits(self, claim: Claim, source: Source | None, status: Status) -> bool:
-        """Whether ``claim`` (by ``source``, with ``status``) passes every filter."""
+    def admits(self, claim: Claim, source: Source | None, status: Status | None) -> bool:
+        """Whether ``claim`` (by ``source``, with ``status``) passes every filter; ``status``
+        may be None (not worked out) when no status filter is set."""
         return (
             (not self.sources or claim.source in self.sources)
             and (not self.kinds or (source is not None and source.kind.value in self.kinds))

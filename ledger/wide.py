@@ -220,7 +220,7 @@ def batch(mapping: TableMapping) -> Batch:
             "source": mapping.source["id"],
             "date": day.date,
             "event": mapping.event,
-            "figures": [str(f) for f in figures],
+            "figures": [f.to_dict() for f in figures],
             "url": str(url) if url else None,
         }
         claims.append(ClaimRow(day.where, day.row, ref, fields, source))

@@ -24,6 +24,7 @@ import pytest
 
 from ledger import export, ops, paths, wide
 from ledger.analysis import findings, series
+from ledger.model import Figure
 from ledger.store import open_ledger
 
 from .test_markdown import parse
@@ -372,7 +373,10 @@ def test_the_long_table_reader_sums_the_latest_version_of_each_day():
             and r["equipment_type"] in doc["metrics"]
         ):
             expected[day][doc["metrics"][r["equipment_type"]]] += int(r["type_total"])
-    got = {row.fields["date"]: sorted(row.fields["figures"]) for row in batch.claims}
+    got = {
+        row.fields["date"]: sorted(str(Figure.from_dict(f)) for f in row.fields["figures"])
+        for row in batch.claims
+    }
     assert got == {day: sorted(f"{m}>={n}" for m, n in v.items()) for day, v in expected.items()}
 
 

@@ -18,7 +18,7 @@ from .check import Finding, findings
 from .evidence import StoryNumbers
 from .figures import FigureValue, MetricFigures, figures
 from .links import Broken, LinkIndex, check_new_link, may_update
-from .series import Series, series
+from .series import Series, series, series_of
 from .stories import Story, Support, build_stories, classify_support
 from .verdicts import Assessment, analyze, credibility_for, weigh_all
 
@@ -42,5 +42,6 @@ __all__ = [
     "findings",
     "may_update",
     "series",
+    "series_of",
     "weigh_all",
 ]

@@ -84,10 +84,14 @@ class StoryNumbers:
 
 
 def story_figures(
-    claims: Mapping[int, Claim], story_of: Mapping[int, Story], relays: set[int], current: set[int]
+    claims: Mapping[int, Claim],
+    story_of: Mapping[int, Story],
+    relays: set[int],
+    current: set[int],
+    metric: str | None = None,
 ) -> dict[tuple[str, str], list[Stated]]:
     """Per (event, metric), each current story's figure: its first original claim that states
-    the metric, else its first relay that does."""
+    the metric, else its first relay that does (``metric``: that metric only)."""
     chosen: dict[tuple[str, str, int], tuple[bool, int, Figure, str | None]] = {}
     for claim in claims.values():
         if claim.event is None or not claim.figures or claim.id not in current:
@@ -95,6 +99,8 @@ def story_figures(
         story = story_of[claim.id].id
         rank = (claim.id in relays, claim.id)
         for figure in claim.figures:
+            if metric is not None and figure.metric != metric:
+                continue
             key = (claim.event, figure.metric, story)
             held = chosen.get(key)
             if held is None or rank < held[:2]:

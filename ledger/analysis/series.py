@@ -17,14 +17,31 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Protocol
 
 from ..errors import InvalidInput
-from ..model import Claim, Figure
+from ..model import Claim, Figure, Link, Source
 from .evidence import Backing, StoryNumbers, share
-from .verdicts import Assessment
+from .verdicts import figure_evidence
 
 EVERY = ("day", "week", "month", "quarter", "year")
 AUTO_DAYS = 62  # up to this many days a series is shown day by day, else by month
+
+
+class Member(Protocol):
+    """What a series reads of a claim's place in its story (an Assessment has both)."""
+
+    @property
+    def story(self) -> int: ...
+
+    @property
+    def relay(self) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    story: int
+    relay: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +83,7 @@ class Series:
 
 def series(
     claims: Iterable[Claim],
-    assessments: Mapping[int, Assessment],
+    members: Mapping[int, Member],
     numbers: Mapping[int, StoryNumbers],
     metric: str,
     *,
@@ -94,7 +111,7 @@ def series(
         by_source[claim.source].append(Said(claim.id, claim.date or "", figure))
     for values in by_source.values():
         values.sort(key=lambda s: (s.date, s.claim))
-    who = claimant or _claimant(stating, assessments, numbers, metric)
+    who = claimant or _claimant(stating, members, numbers, metric)
     if claimant is not None and claimant not in by_source:
         raise InvalidInput(
             f"{claimant} states no {metric}: the sources that do are {', '.join(sorted(by_source))}"
@@ -103,15 +120,36 @@ def series(
     every = every or ("day" if len(days) <= AUTO_DAYS else "month")
     dated = {source: [s.date[:10] for s in said] for source, said in by_source.items()}
     rows = tuple(
-        _row(day, by_source, dated, who, assessments, numbers, metric) for day in _period_ends(days, every)
+        _row(day, by_source, dated, who, members, numbers, metric) for day in _period_ends(days, every)
     )
     order = sorted(by_source, key=lambda s: (s != who, s))
     return Series(metric, events[0] if events else event, every, who, tuple(order), rows)
 
 
+def series_of(
+    sources: Mapping[str, Source],
+    claims: Mapping[int, Claim],
+    links: Sequence[Link],
+    metric: str,
+    *,
+    chosen: Iterable[Claim] | None = None,
+    levels: frozenset[str] = frozenset(),
+    event: str | None = None,
+    every: str | None = None,
+    claimant: str | None = None,
+) -> Series:
+    """:func:`series` straight from the records, weighing only ``metric``'s figures (what
+    ``figures --metric`` needs, without every verdict of the ledger): ``chosen`` the claims
+    shown (a filter's), all by default."""
+    story_of, relays, numbers = figure_evidence(sources, claims, links, metric, levels)
+    members = {cid: Membership(story.id, cid in relays) for cid, story in story_of.items()}
+    shown = claims.values() if chosen is None else chosen
+    return series(shown, members, numbers, metric, event=event, every=every, claimant=claimant)
+
+
 def _claimant(
     stating: Sequence[tuple[Claim, Figure]],
-    assessments: Mapping[int, Assessment],
+    members: Mapping[int, Member],
     numbers: Mapping[int, StoryNumbers],
     metric: str,
 ) -> str | None:
@@ -119,7 +157,7 @@ def _claimant(
     partly: Counter[str] = Counter()
     stated: Counter[str] = Counter()
     for claim, _ in stating:
-        a = assessments[claim.id]
+        a = members[claim.id]
         if a.relay:
             continue
         stated[claim.source] += 1
@@ -156,7 +194,7 @@ def _row(
     by_source: Mapping[str, list[Said]],
     dated: Mapping[str, list[str]],
     claimant: str | None,
-    assessments: Mapping[int, Assessment],
+    members: Mapping[int, Member],
     numbers: Mapping[int, StoryNumbers],
     metric: str,
 ) -> Row:
@@ -168,7 +206,7 @@ def _row(
     claimed = values.get(claimant) if claimant else None
     if claimed is None:
         return Row(day, values, None, None)
-    floor = numbers.get(assessments[claimed.claim].story, _NONE).best(metric)
+    floor = numbers.get(members[claimed.claim].story, _NONE).best(metric)
     if floor is None:
         return Row(day, values, None, None)
     return Row(day, values, floor, 100 if floor.full else share(floor.part, claimed.figure))

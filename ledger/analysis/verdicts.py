@@ -150,10 +150,9 @@ def weigh_all(
 ) -> tuple[dict[int, Assessment], Mapping[int, StoryNumbers]]:
     """:func:`analyze`, and what each story's figures say (``check`` reads both)."""
     story_of = build_stories(claims, links, sources)
-    relay_ids = {r for story in story_of.values() if story.relays for r in story.relays}
+    relay_ids = relays_of(story_of)
     facts, superseded_by = _evidence(claims, links, story_of)
-    current = {cid for cid, c in claims.items() if not c.retracted and cid not in superseded_by}
-    numbers = weigh(story_figures(claims, story_of, relay_ids, current), claims, story_of, levels)
+    numbers = _numbers(claims, story_of, relay_ids, superseded_by, levels)
     confirmed = {s for s in facts.keys() | numbers.keys() if _wholly_confirmed(facts.get(s), numbers.get(s))}
     ledger = _Ledger(sources, claims, story_of, confirmed, numbers)
     summary_of = _summaries(ledger, facts)
@@ -190,6 +189,42 @@ def weigh_all(
     return result, numbers
 
 
+def relays_of(story_of: Mapping[int, Story]) -> set[int]:
+    return {r for story in story_of.values() if story.relays for r in story.relays}
+
+
+def _numbers(
+    claims: Mapping[int, Claim],
+    story_of: Mapping[int, Story],
+    relays: set[int],
+    superseded_by: Mapping[int, int],
+    levels: frozenset[str],
+    metric: str | None = None,
+) -> Mapping[int, StoryNumbers]:
+    """What the current claims' figures (of ``metric`` only, if given) say of each story."""
+    current = {cid for cid, c in claims.items() if not c.retracted and cid not in superseded_by}
+    return weigh(story_figures(claims, story_of, relays, current, metric), claims, story_of, levels)
+
+
+def figure_evidence(
+    sources: Mapping[str, Source],
+    claims: Mapping[int, Claim],
+    links: Sequence[Link],
+    metric: str,
+    levels: frozenset[str] = frozenset(),
+) -> tuple[Mapping[int, Story], set[int], Mapping[int, StoryNumbers]]:
+    """The stories, the relays, and what one metric's figures say of each story: what a series
+    of that metric reads, without weighing every other metric or writing any reason."""
+    story_of = build_stories(claims, links, sources)
+    superseded_by: dict[int, int] = {}
+    for link in links:
+        a, b = claims.get(link.src), claims.get(link.dst)
+        if link.relation is Relation.updates and a is not None and b is not None and a.id != b.id:
+            _supersede(superseded_by, a, b)
+    relays = relays_of(story_of)
+    return story_of, relays, _numbers(claims, story_of, relays, superseded_by, levels, metric)
+
+
 def _same_story(story: int, words: Words) -> str:
     return f"same story as #{story}: {words.shared()}"
 
@@ -223,11 +258,17 @@ def _evidence(
                     facts[sb.id].contradictions.append(a.id)
                 if not b.retracted:
                     facts[sa.id].contradictions.append(b.id)
-        elif link.relation is Relation.updates and not a.retracted:
-            current = superseded_by.get(b.id)
-            superseded_by[b.id] = a.id if current is None else max(current, a.id)
+        elif link.relation is Relation.updates:
+            _supersede(superseded_by, a, b)
     _carry_forward(facts, superseded_by, claims, story_of)
     return facts, superseded_by
+
+
+def _supersede(superseded_by: dict[int, int], newer: Claim, older: Claim) -> None:
+    """``newer`` updates ``older``: the latest of its updates supersedes it (a retracted one
+    supersedes nothing)."""
+    if not newer.retracted:
+        superseded_by[older.id] = max(superseded_by.get(older.id, newer.id), newer.id)
 
 
 def _carry_forward(

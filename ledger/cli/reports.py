@@ -78,36 +78,55 @@ def figures(
     Example: claim-ledger figures --metric tank --every month
     """
     from .. import analysis, ops, render
-    from ..export.listing import figures_json, series_json
+    from ..export.listing import figures_json
 
     if metric is None and (every or claimant):
         raise UsageError("--every and --claimant go with --metric: name the metric to follow")
+    if metric is not None:
+        _series(ctx, filters, metric, every, claimant, as_json)
+        return
     with env(ctx).reading() as store:
         report = ops.report(store)
-    if metric is not None:
-        events = sorted(filters.events)
-        if len(events) > 1:
-            raise UsageError("--metric follows one event: give --event once")
-        found = analysis.series(
-            report.select(filters),
-            report.assessments,
-            report.numbers,
-            metric.strip().casefold(),
-            event=events[0] if events else None,
-            every=every.strip().casefold() if every else None,
-            claimant=claimant,
-        )
-        if as_json:
-            echo_json(series_json(found))
-        else:
-            console().print(render.series_view(found, console().width))
-        return
     groups = analysis.figures(report.select(filters), report.assessments)
     groups = limited(groups, limit, as_json, "metrics", FIGURES_LIMIT)
     if as_json:
         echo_json(figures_json(groups))
     else:
         console().print(render.figures_view(report, groups))
+
+
+def _series(
+    ctx: typer.Context, filters: Filters, metric: str, every: str | None, claimant: str | None, as_json: bool
+) -> None:
+    """``figures --metric``: weighs that metric's figures only, not every verdict."""
+    from .. import analysis, ops, render
+    from ..export.listing import series_json
+
+    events = sorted(filters.events)
+    if len(events) > 1:
+        raise UsageError("--metric follows one event: give --event once")
+    options = {
+        "event": events[0] if events else None,
+        "every": every.strip().casefold() if every else None,
+        "claimant": claimant,
+    }
+    name = metric.strip().casefold()
+    with env(ctx).reading() as store:
+        if filters.statuses:  # a status filter needs every verdict
+            report = ops.report(store)
+            found = analysis.series(
+                report.select(filters), report.assessments, report.numbers, name, **options
+            )
+        else:
+            sources, claims = store.sources(), store.claims()
+            chosen = [c for c in claims.values() if filters.admits(c, sources.get(c.source), None)]
+            found = analysis.series_of(
+                sources, claims, store.links(), name, chosen=chosen, levels=store.levels(), **options
+            )
+    if as_json:
+        echo_json(series_json(found))
+    else:
+        console().print(render.series_view(found, console().width))
 
 
 class ExportFormat(StrEnum):

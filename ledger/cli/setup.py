@@ -74,8 +74,7 @@ def _demo_example(ctx: typer.Context, name: str, every: str) -> None:
     mappings = paths.example_mappings(name)
     for mapping in mappings:
         ops.import_batch(store, wide.batch(wide.read_mapping(mapping)), now=env(ctx).now())
-    report = ops.report(store)
-    found = analysis.series(report.select(), report.assessments, report.numbers, "tank", every=every)
+    found = analysis.series_of(store.sources(), store.claims(), store.links(), "tank", every=every)
     console().print(render.series_view(found, console().width))
     done(
         f"This was {name}, in a throw-away ledger; data, sources, licences: sample_data/{name}/. "
