@@ -12,6 +12,7 @@ says what to type instead.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
@@ -664,17 +665,16 @@ def parse_figure_record(doc: Any) -> Figure:
     Checked as strictly as typed text; numbers keep their exact value.
     """
     hint = 'give {"metric": ..., "low": N, "high": N or null} (and "qualifier": "about" or "more")'
-    if not isinstance(doc, Mapping) or not {"metric", "low", "high"} <= set(doc) <= _FIGURE_KEYS:
+    if not isinstance(doc, Mapping) or not _FIGURE_NEEDS <= doc.keys() <= _FIGURE_KEYS:
         raise InvalidInput(f"bad figure {doc!r}: {hint}")
     metric, low, high = doc["metric"], doc["low"], doc["high"]
-    if not isinstance(metric, str) or not _METRIC.fullmatch(metric) or metric != metric.casefold():
+    if not isinstance(metric, str) or not _lowercase_metric(metric):
         raise InvalidInput(f"bad figure {doc!r}: the metric must be a lowercase word such as killed")
-    for bound in (low, high):
-        if bound is not None and (
-            isinstance(bound, bool) or not isinstance(bound, (int, float)) or not math.isfinite(bound)
-        ):
-            raise InvalidInput(f"bad figure {doc!r}: {hint}")
-    if low is None or low < 0 or (high is not None and high < low) or max(low, high or 0) > MAX_FIGURE:
+    if type(low) not in _NUMBER_TYPES or (high is not None and type(high) not in _NUMBER_TYPES):
+        raise InvalidInput(f"bad figure {doc!r}: {hint}")  # bool is a type of its own: refused
+    if not math.isfinite(low) or (high is not None and not math.isfinite(high)):
+        raise InvalidInput(f"bad figure {doc!r}: {hint}")
+    if low < 0 or (high is not None and high < low) or max(low, high or 0) > MAX_FIGURE:
         raise InvalidInput(f"bad figure {doc!r}: a figure runs from a non-negative low to its high")
     qualifier = doc.get("qualifier")
     if qualifier is not None and not (
@@ -685,6 +685,16 @@ def parse_figure_record(doc: Any) -> Figure:
             '"more" an open one (high null)'
         )
     return Figure(metric, low, high, qualifier)
+
+
+_FIGURE_NEEDS = frozenset(("metric", "low", "high"))
+_NUMBER_TYPES = (int, float)
+
+
+@functools.lru_cache(maxsize=4096)
+def _lowercase_metric(metric: str) -> bool:
+    """A metric as records hold it: a lowercase word (checked once per name)."""
+    return bool(_METRIC.fullmatch(metric)) and metric == metric.casefold()
 
 
 def parse_figures(values: Iterable[str | Figure | Mapping[str, Any]]) -> tuple[Figure, ...]:
