@@ -436,9 +436,11 @@ def findings(
     head: tuple[int, str | None] | None = None,
     levels: frozenset[str] = frozenset(),
     seal: str | None = None,
+    weighed: tuple[Mapping[int, Assessment], Mapping[int, StoryNumbers]] | None = None,
 ) -> list[Finding]:
-    """Every finding in the ledger: each claim's, then each link's, then the whole ledger's."""
-    assessments, numbers = weigh_all(sources, claims, links, levels)
+    """Every finding in the ledger: each claim's, then each link's, then the whole ledger's.
+    ``weighed``: the verdicts and figures' evidence already worked out for these records."""
+    assessments, numbers = weighed or weigh_all(sources, claims, links, levels)
     ledger = Ledger(sources, claims, links, history, head, assessments, levels, numbers)
     found = [f for claim in claims.values() for check in CLAIM_CHECKS for f in check(claim, ledger)]
     found += [f for lk in links for check in LINK_CHECKS for f in check(lk, ledger)]

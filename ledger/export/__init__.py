@@ -72,7 +72,13 @@ def write(
 
 
 def _markdown(report: Report, claims: Sequence[Claim], r: Request, redacted: bool) -> str:
-    found = findings(report.sources, report.claims, report.links, levels=r.levels)
+    found = findings(
+        report.sources,
+        report.claims,
+        report.links,
+        levels=r.levels,
+        weighed=(report.assessments, report.numbers),
+    )
     if r.filters.describe():  # a filtered report: the findings about its claims
         chosen = {c.id for c in claims}
         found = [f for f in found if chosen.intersection(f.claims)]
