@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from .analysis import LinkIndex, check_new_link
 from .analysis.links import update_across_sources
+from .analysis.replay import digest as replay_digest
 from .errors import (
     Conflict,
     ImportRejected,
@@ -633,6 +634,9 @@ def _store_import(work: _Import, links: list[Link], history: list[HistoryEntry],
         if claims:
             detail["claims"] = [claims[0][1].id, claims[-1][1].id]
         detail["links"] = len(links)
+        if links:
+            detail["link_ids"] = [links[0].id, links[-1].id]
+        detail["digest"] = replay_digest(work.new_sources.values(), [c for _, c in claims], links)
         if work.present:
             detail["present"] = len(work.present)
         store.record(work.now, "import", detail=detail)

@@ -101,9 +101,11 @@ def test_check_exits_0_silently_when_clean_and_1_with_findings(cli, db, sample_r
         ("duplicate-link", [7, 6], [1, 9]),
         ("circular-corroboration", [7, 6], [9]),
         ("dangling-link", [], [10]),
+        ("history-replay", [], [9]),  # and no history entry made either link: added by hand
+        ("history-replay", [], [10]),
     ]
     r = cli("check", ok=False)
-    assert r.exit_code == 1 and "circular-corroboration" in r.stdout and "3 findings" in r.stdout
+    assert r.exit_code == 1 and "circular-corroboration" in r.stdout and "5 findings" in r.stdout
     assert db.read_bytes() == before
 
 
@@ -114,20 +116,29 @@ def _edit(db, change):
 
 
 @pytest.mark.parametrize(
-    ("change", "message"),
+    ("change", "message", "replayed"),
     [
         (
             lambda d: d["history"]["3"]["detail"].update(new={"text": "forged"}),
             "history entry 3 (add) was changed",
+            "history entry 3: claim #2 is not as added: id, recorded_at, source, text changed without an "
+            "entry",
         ),
-        (lambda d: d["history"].pop("2"), "history entry 3 (add) does not follow the entry before it"),
+        (
+            lambda d: d["history"].pop("2"),
+            "history entry 3 (add) does not follow the entry before it",
+            "claim #1 is in the ledger, but no history entry added it",
+        ),
         (
             lambda d: d["history"].pop(max(d["history"], key=int)),
             "the ledger's history ends at entry 4, but its last recorded entry is 5: entries were removed",
+            "history entry 3: claim #2 is not as added: retracted_at, retraction_note changed without "
+            "an entry",
         ),
     ],
 )
-def test_a_history_edited_by_hand_breaks_the_chain(cli, db, change, message):
+def test_a_history_edited_by_hand_breaks_the_chain(cli, db, change, message, replayed):
+    """The chain shows the history was edited; the replay, what it no longer accounts for."""
     cli("init")
     cli("source", "add", "a", "--name", "A", "--kind", "press")
     cli("add", "one", "--source", "a")
@@ -137,7 +148,10 @@ def test_a_history_edited_by_hand_breaks_the_chain(cli, db, change, message):
     assert cli("check").stdout == ""
     _edit(db, change)
     r = cli("check", "--json", ok=False)
-    assert [(f["code"], f["message"]) for f in json.loads(r.stdout)] == [("history-chain", message)]
+    assert [(f["code"], f["message"]) for f in json.loads(r.stdout)] == [
+        ("history-chain", message),
+        ("history-replay", replayed),
+    ]
 
 
 def test_a_schema_1_ledger_is_migrated_on_first_write_after_a_backup(cli, db):
@@ -176,7 +190,8 @@ def test_a_chained_history_is_never_rechained_whatever_meta_says(cli, db):
     data["meta"]["1"]["schema"] = 1  # the lie that used to make the migration re-chain the forgery
     db.write_bytes(dump_json(data))
     r = cli("check", "--json", ok=False)
-    assert [f["code"] for f in json.loads(r.stdout)] == ["history-chain"]
+    # the chain shows the entry was edited; the replay, that the claim is not as it says
+    assert [f["code"] for f in json.loads(r.stdout)] == ["history-chain", "history-replay"]
     cli("add", "Another, after the lie", "--source", "press")  # the first write migrates the lie away
     assert "history-chain" in cli("check", ok=False).stdout  # and the forgery stays visible
 
@@ -215,8 +230,10 @@ def test_a_seal_proves_the_history_up_to_it_and_catches_a_rewrite(cli, db):
     prev = None
     for key in sorted(data["history"], key=int):
         entry = HistoryEntry.from_dict({**data["history"][key], "id": int(key)})
-        if key == "1":
-            entry = HistoryEntry(1, entry.at, entry.action, entry.claim, entry.source, {"file": "forged"})
+        if key == "1":  # what the import was called: nothing the records can contradict
+            entry = HistoryEntry(
+                1, entry.at, entry.action, entry.claim, entry.source, {**entry.detail, "file": "forged"}
+            )
         entry = entry.chained(prev)
         data["history"][key] = {k: v for k, v in entry.to_dict().items() if k != "id"}
         prev = entry.hash

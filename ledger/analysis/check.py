@@ -20,6 +20,8 @@ from ..words import amount
 from . import links as rules
 from .evidence import Stated, StoryNumbers, conflict
 from .figures import FigureValue, figures
+from .replay import REMEDY as REPLAY_REMEDY
+from .replay import replay
 from .verdicts import Assessment, weigh_all
 
 
@@ -58,6 +60,7 @@ class Ledger:
     assessments: Mapping[int, Assessment]
     levels: frozenset[str]
     numbers: Mapping[int, StoryNumbers]
+    last_ids: Mapping[str, int] | None = None  # the id counters, when the store gives them
     first_link: dict[frozenset[int], Link] = field(default_factory=dict)  # of each pair of claims
 
     def __post_init__(self) -> None:
@@ -222,6 +225,15 @@ def history_chain(ledger: Ledger) -> Iterator[Finding]:
             "entries were removed",
             _CHAIN_REMEDY,
         )
+
+
+def history_replay(ledger: Ledger) -> Iterator[Finding]:
+    """The records as the history says they should be: every difference (see :mod:`.replay`)."""
+    if not ledger.history:
+        return  # a ledger with no history at all (an old or a built one) has nothing to replay
+    found = replay(ledger.history, ledger.sources, ledger.claims, ledger.links, ledger.last_ids)
+    for message, claims, links in found:
+        yield Finding("history-replay", message, REPLAY_REMEDY, claims, links)
 
 
 def sealed(history: Sequence[HistoryEntry], seal: str) -> Finding | None:
@@ -423,6 +435,7 @@ LINK_CHECKS: tuple[Callable[[Link, Ledger], Iterator[Finding]], ...] = (
 LEDGER_CHECKS: tuple[Callable[[Ledger], Iterator[Finding]], ...] = (
     repeats_cycles,
     history_chain,
+    history_replay,
     relay_errors,
     self_corrections,
 )
@@ -437,11 +450,12 @@ def findings(
     levels: frozenset[str] = frozenset(),
     seal: str | None = None,
     weighed: tuple[Mapping[int, Assessment], Mapping[int, StoryNumbers]] | None = None,
+    last_ids: Mapping[str, int] | None = None,
 ) -> list[Finding]:
     """Every finding in the ledger: each claim's, then each link's, then the whole ledger's.
     ``weighed``: the verdicts and figures' evidence already worked out for these records."""
     assessments, numbers = weighed or weigh_all(sources, claims, links, levels)
-    ledger = Ledger(sources, claims, links, history, head, assessments, levels, numbers)
+    ledger = Ledger(sources, claims, links, history, head, assessments, levels, numbers, last_ids)
     found = [f for claim in claims.values() for check in CLAIM_CHECKS for f in check(claim, ledger)]
     found += [f for lk in links for check in LINK_CHECKS for f in check(lk, ledger)]
     found += [f for check in LEDGER_CHECKS for f in check(ledger)]

@@ -48,6 +48,7 @@ def check(
             store.history_head(),
             store.levels(),
             seal_,
+            last_ids=store.last_ids(),
         )
     if as_json:
         if found:
