@@ -20,9 +20,12 @@ from .conftest import installed_command
 def readonly(tmp_path: Path):
     folder = tmp_path / "ro"
     folder.mkdir()
-    if os.geteuid() != 0 or subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(folder)], capture_output=True
-    ).returncode:
+    if (
+        os.geteuid() != 0
+        or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(folder)], capture_output=True
+        ).returncode
+    ):
         pytest.skip("mounting a file system needs root: run as root (CI does) to test a read-only one")
     try:
         yield folder
@@ -34,7 +37,9 @@ def test_a_read_only_ledger_reads_and_refuses_writes_in_one_line(readonly):
     env = {**os.environ, "CLAIM_LEDGER_DB": str(readonly / "ledger.json"), "NO_COLOR": "1"}
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([installed_command(), *args], capture_output=True, text=True, env=env, timeout=60)
+        return subprocess.run(
+            [installed_command(), *args], capture_output=True, text=True, env=env, timeout=60
+        )
 
     assert run("init", "--sample").returncode == 0
     (readonly / "ledger.json.lock").unlink(missing_ok=True)  # no lock file yet
@@ -50,6 +55,8 @@ def test_a_read_only_ledger_reads_and_refuses_writes_in_one_line(readonly):
     ):
         done = run(*args)
         assert done.returncode == 1, (args, done.stderr)
-        assert done.stderr.count("\n") == 1 and cause in done.stderr and "Read-only file system" in done.stderr
+        assert (
+            done.stderr.count("\n") == 1 and cause in done.stderr and "Read-only file system" in done.stderr
+        )
         assert "Traceback" not in done.stderr
     assert (readonly / "ledger.json").read_bytes() == before
