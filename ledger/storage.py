@@ -20,6 +20,7 @@ import stat
 import tempfile
 import time
 from collections.abc import Iterator
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
 
@@ -193,17 +194,10 @@ _JSON_ESCAPE = "claim-ledger-json-escape"
 
 
 def _escape(error: UnicodeError) -> tuple[str, int]:
-    """``\\uXXXX`` escapes (surrogate pairs beyond the BMP) for a run of non-ASCII characters."""
+    """``\\uXXXX`` escapes (surrogate pairs beyond the BMP) for a run of non-ASCII characters,
+    written by the standard library's C encoder in one call per run."""
     assert isinstance(error, UnicodeEncodeError)
-    out = []
-    for ch in error.object[error.start : error.end]:
-        code = ord(ch)
-        if code > 0xFFFF:
-            code -= 0x10000
-            out.append(f"\\u{0xD800 | (code >> 10):04x}\\u{0xDC00 | (code & 0x3FF):04x}")
-        else:
-            out.append(f"\\u{code:04x}")
-    return "".join(out), error.end
+    return encode_basestring_ascii(error.object[error.start : error.end])[1:-1], error.end
 
 
 codecs.register_error(_JSON_ESCAPE, _escape)
