@@ -19,3 +19,8 @@ def loads(raw: bytes | str) -> Any:
 def dumps_pretty(data: Any) -> str:
     """JSON for people and scripts (``--json``, exports): indented by 2, UTF-8 text as is."""
     return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+
+
+def dumps_compact(data: Any) -> bytes:
+    """Compact JSON bytes with sorted keys: one text for one value, to compare records by."""
+    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)

@@ -841,7 +841,7 @@ def read_document(path: Path) -> dict[str, Any]:
 def load_document(store: Store, doc: Mapping[str, Any], *, now: str) -> tuple[int, int, int]:
     """Load a claim-ledger document into an empty ledger, ids kept (``init --sample``, the demo)."""
     if store.claims() or store.sources():
-        raise Conflict(f"ledger {store.path} is not empty: load a document into a new ledger")
+        raise Conflict(f"ledger {store.label} is not empty: load a document into a new ledger")
     from . import importer
 
     done = import_batch(store, importer.from_document(doc, str(doc.get("title") or "document")), now=now)

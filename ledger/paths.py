@@ -13,19 +13,40 @@ DEFAULT_NAME = "ledger.json"
 
 @dataclass(frozen=True, slots=True)
 class LedgerPath:
-    path: Path
+    """Where the ledger is: a file (``path``) or a PostgreSQL URL (``url``), and why that one."""
+
+    path: Path | None
     why: str  # "--db", "$CLAIM_LEDGER_DB" or "default"
+    url: str | None = None  # postgresql://user@host/db?ledger=NAME
+
+    @property
+    def shown(self) -> str:
+        """What messages print: the file, or the URL with its password hidden."""
+        if self.url is not None:
+            from .pgstore import parse
+
+            return parse(self.url).shown
+        return str(self.path)
 
 
 def resolve(db: str | os.PathLike[str] | None, environ: dict[str, str] | None = None) -> LedgerPath:
     env = os.environ if environ is None else environ
     if db is not None and str(db).strip():
-        return LedgerPath(_absolute(db), "--db")
+        return _located(db, "--db")
     if env.get(ENV_VAR, "").strip():
-        return LedgerPath(_absolute(env[ENV_VAR]), f"${ENV_VAR}")
+        return _located(env[ENV_VAR], f"${ENV_VAR}")
     from platformdirs import user_data_path
 
     return LedgerPath(user_data_path(APP_NAME, appauthor=False) / DEFAULT_NAME, "default")
+
+
+def _located(value: str | os.PathLike[str], why: str) -> LedgerPath:
+    """A PostgreSQL URL as given; anything else a file, made absolute."""
+    from .pgstore import is_url
+
+    if isinstance(value, str) and is_url(value.strip()):
+        return LedgerPath(None, why, value.strip())
+    return LedgerPath(_absolute(value), why)
 
 
 def _absolute(value: str | os.PathLike[str]) -> Path:

@@ -25,6 +25,7 @@ from tinydb.table import Document
 from . import storage
 from .errors import Conflict, Corrupt, LedgerExists, NotFound, StorageError, UnknownSource
 from .model import SCHEMA_VERSION, Claim, HistoryEntry, Link, Metric, Party, Source, parties_in_use
+from .paths import LedgerPath
 
 TABLES = ("sources", "claims", "links", "history", "meta", "parties", "metrics")
 APP = "claim-ledger"
@@ -48,8 +49,12 @@ class _MemoryStorage(Storage):
 class Store:
     """The ledger in memory for one command. Build it with :func:`open_ledger`."""
 
-    def __init__(self, path: Path, data: dict[str, Any]) -> None:
-        self.path = path
+    def __init__(
+        self, path: Path | None, data: dict[str, Any], *, label: str | None = None, stem: str | None = None
+    ) -> None:
+        self.path = path  # the file; None for a ledger in PostgreSQL
+        self.label = label or str(path)  # what messages name it by (a URL's password hidden)
+        self.stem = stem or (path.stem if path is not None else "ledger")  # its short name, for titles
         self._db = TinyDB(data, storage=_MemoryStorage)
         self._cache: dict[str, Any] = {}
 
@@ -69,7 +74,7 @@ class Store:
             return build(raw)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise Corrupt(
-                f"ledger {self.path} has a malformed {table!r} table ({type(exc).__name__}: "
+                f"ledger {self.label} has a malformed {table!r} table ({type(exc).__name__}: "
                 f"{exc}); it was left untouched"
             ) from None
 
@@ -342,7 +347,7 @@ def _chain_history(data: dict[str, Any], meta: dict[str, Any]) -> None:
     meta["history_head"] = {"id": _head_of(history)[0], "hash": prev}
 
 
-def _check(data: dict[str, Any], path: Path) -> None:
+def _check(data: dict[str, Any], path: Path | str) -> None:
     schema = _schema_of(data, path)
     if schema > SCHEMA_VERSION:
         raise Corrupt(
@@ -432,6 +437,63 @@ def open_ledger(
                 backup = path.with_name(f"{path.name}.schema{old_schema}.bak")
                 storage.atomic_write(backup, path.read_bytes(), what="backup")
             storage.atomic_write(path, storage.dump_json(store.data()))
+
+
+@contextlib.contextmanager
+def open_location(
+    where: LedgerPath,
+    *,
+    write: bool = False,
+    create: bool = False,
+    lock_timeout: float = storage.DEFAULT_LOCK_TIMEOUT,
+) -> Iterator[Store]:
+    """The ledger ``where`` names, in either home: a file, or a schema in PostgreSQL."""
+    if where.url is None:
+        assert where.path is not None
+        make_dirs = where.why == "default"
+        with open_ledger(
+            where.path, write=write, create=create, lock_timeout=lock_timeout, make_dirs=make_dirs
+        ) as store:
+            yield store
+        return
+    with _open_postgres(where.url, write=write or create, create=create, lock_timeout=lock_timeout) as store:
+        yield store
+
+
+def ledger_exists(where: LedgerPath) -> bool:
+    """Whether the ledger ``where`` names is there (asking the server, for PostgreSQL)."""
+    if where.url is None:
+        assert where.path is not None
+        return where.path.exists()
+    from . import pgstore
+
+    place = pgstore.parse(where.url)
+    with pgstore.connect(place, write=False, lock_timeout=0) as conn, conn.cursor() as cur:
+        return pgstore.exists(cur, place)
+
+
+@contextlib.contextmanager
+def _open_postgres(url: str, *, write: bool, create: bool, lock_timeout: float) -> Iterator[Store]:
+    """The PostgreSQL ledger for one command: its snapshot (a reader), or, for a writer, the
+    ledger's lock held and, at the end, only the changed records written, in one transaction."""
+    from . import pgstore
+
+    where = pgstore.parse(url)
+    with pgstore.connect(where, write=write, lock_timeout=lock_timeout) as conn, conn.cursor() as cur:
+        if create:
+            if pgstore.exists(cur, where):
+                raise Conflict(f"ledger {where.shown} exists already: choose another name with ?ledger=NAME")
+            pgstore.create(cur, where)
+            data, before = empty_ledger(), {}
+        else:
+            data = pgstore.load(cur, where)
+            _check(data, where.shown)
+            before = pgstore.snapshot(data)
+        migrated = _migrate(data)
+        store = Store(None, data, label=where.shown, stem=where.ledger)
+        yield store
+        if write and (create or store.dirty or migrated):
+            pgstore.save(cur, where, before, store.data())
 
 
 def memory_store(data: dict[str, Any] | None = None, path: Path | None = None) -> Store:

@@ -27,11 +27,11 @@ Items = list[tuple[str, str]]
 def _ledger(ctx: typer.Context | None) -> Store | None:
     from ..errors import LedgerError
     from ..paths import resolve
-    from ..store import open_ledger
+    from ..store import open_location
 
     db = ctx.find_root().params.get("db") if ctx is not None else None
     try:
-        with open_ledger(resolve(db).path) as store:
+        with open_location(resolve(db)) as store:
             store.sources()
             store.claims()  # read now: the file is closed when this returns
             return store

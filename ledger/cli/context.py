@@ -34,22 +34,17 @@ class Env:
 
     @contextmanager
     def reading(self) -> Iterator[Store]:
-        from ..store import open_ledger
+        from ..store import open_location
 
-        with open_ledger(self.location().path) as store:
+        with open_location(self.location()) as store:
             yield store
 
     @contextmanager
     def writing(self, *, create: bool = False) -> Iterator[Store]:
-        from ..store import open_ledger
+        from ..store import open_location
 
-        where = self.location()
-        with open_ledger(
-            where.path,
-            write=True,
-            create=create,
-            lock_timeout=self.lock_timeout,
-            make_dirs=where.why == "default",
+        with open_location(
+            self.location(), write=True, create=create, lock_timeout=self.lock_timeout
         ) as store:
             yield store
 

@@ -144,7 +144,7 @@ def session(e: Env, given: Mapping[str, Any], today: date) -> Entry:
         claims = store.claims()
         links = store.links()
         parties = store.parties()
-    say(f"New claim for {where.path}")
+    say(f"New claim for {where.shown}")
     say("Enter accepts [the default], '-' leaves it out, Tab completes; Ctrl-D leaves unsaved.")
     latest = max(claims.values(), key=lambda c: c.id, default=None)
     entry = Entry(text=ask("Claim", parse_text, required=True), source="")

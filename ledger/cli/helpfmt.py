@@ -19,7 +19,7 @@ from typer.core import TyperGroup
 SUMMARIES = {
     "demo": "Show what it does, on the bundled sample (writes nothing).",
     "init": "Create a new, empty ledger (never overwrites one).",
-    "path": "Print the ledger file in use, and why that one.",
+    "path": "Print the ledger in use (file or URL), and why that one.",
     "add": "Record a claim: one assertion by one source.",
     "link": "Link two claims: A corroborates, contradicts, repeats B.",
     "unlink": "Remove the link between two claims.",
@@ -34,6 +34,7 @@ SUMMARIES = {
     "figures": "Each event's figures: values by origin, range, conflicts.",
     "export": "Write a report, a backup, a spreadsheet or a standard form.",
     "import": "Add claims, sources and links from a file: all or none.",
+    "copy": "Copy a whole ledger to a new home: file or PostgreSQL.",
     "check": "Lint the ledger: broken link rules, a tampered history.",
     "seal": "Print the history's head hash, to prove it later.",
     "source": "Who speaks: add, edit, list and show sources.",

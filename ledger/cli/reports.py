@@ -5,15 +5,27 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ..errors import UsageError
 from ..words import and_more, plural
-from .context import DEFAULT_LIMIT, FIGURES_LIMIT, console, done, echo_json, env, filtered, limited, listing
+from .context import (
+    DEFAULT_LIMIT,
+    FIGURES_LIMIT,
+    Env,
+    console,
+    done,
+    echo_json,
+    env,
+    filtered,
+    limited,
+    listing,
+)
 
 if TYPE_CHECKING:
+    from ..export import Request
     from ..importer import Batch
     from ..model import Imported
     from ..report import Filters
@@ -24,6 +36,7 @@ def register(app: typer.Typer) -> None:
     app.command()(figures)
     app.command()(export)
     app.command("import")(import_)
+    app.command()(copy)
 
 
 MetricOpt = Annotated[
@@ -218,22 +231,17 @@ def export(
     target = None if output in (None, "-") else Path(output)
     e = env(ctx)
     with e.reading() as store:
-        if target is not None and _same_file(target, store.path):
+        if target is not None and store.path is not None and _same_file(target, store.path):
             raise UsageError(f"--output {target} is the ledger itself: choose another file")
-        request = writers.Request(
-            name=store.path.stem,
-            now=e.now(),
-            now_words=e.now_words(),
+        request = _request(
+            store,
+            e,
+            fmt,
             filters=filters,
             include_confidential=include_confidential,
             graph=graph,
             full=full,
             author=author,
-            history=store.history() if fmt is ExportFormat.json else (),
-            last_ids=store.last_ids(),
-            parties=list(store.parties().values()),
-            metrics=list(store.metrics().values()),
-            levels=store.levels(),
         )
         done_ = writers.write(fmt.value, store.sources(), store.claims(), store.links(), request)
     if target is None:
@@ -316,11 +324,11 @@ def import_(
     Example: claim-ledger import claims.csv --create-sources --dry-run
     """
     from .. import ops, render
-    from ..store import memory_store
+    from ..store import ledger_exists, memory_store
 
     e = env(ctx)
     name, batch = _read_batch(file, fmt)
-    exists = e.location().path.exists()
+    exists = ledger_exists(e.location())
     now = e.now()
 
     def run(store: Store) -> Imported:
@@ -347,6 +355,62 @@ def import_(
             done(f"Showing the first {len(shown)} of {len(added.claims):,} rows; every row was checked.")
         console().print(render.import_table(added, shown))
     done(_imported_words(added, name, dry_run))
+
+
+def _request(store: Store, e: Env, fmt: ExportFormat, **options: Any) -> Request:
+    """What an export of ``store`` in ``fmt`` is asked for: its name, the time, the registry."""
+    from ..export import Request
+
+    return Request(
+        name=store.stem,
+        now=e.now(),
+        now_words=e.now_words(),
+        history=store.history() if fmt is ExportFormat.json else (),
+        last_ids=store.last_ids(),
+        parties=list(store.parties().values()),
+        metrics=list(store.metrics().values()),
+        levels=store.levels(),
+        **options,
+    )
+
+
+def copy(
+    ctx: typer.Context,
+    source: Annotated[
+        str, typer.Argument(metavar="FROM", help="The ledger to copy: a file or a PostgreSQL URL.")
+    ],
+    target: Annotated[
+        str, typer.Argument(metavar="TO", help="Where to: a file or a PostgreSQL URL; it must not exist yet.")
+    ],
+) -> None:
+    """Copy a whole ledger to a new home: a file to PostgreSQL, or back.
+
+    Everything goes: sources (confidential ones whole), claims, links, parties,
+    metrics, the id counters and the history with its chain, as 'export json' and
+    'import' of a backup carry them; 'export json' of both is the same afterwards.
+    TO must not exist; FROM is only read.
+
+    \b
+    Example: claim-ledger copy ledger.json "postgresql://desk@db.example.org/news?ledger=kharkiv"
+    """
+    from .. import export as writers
+    from .. import importer, jsonio, ops
+    from ..paths import resolve
+    from ..store import open_location
+
+    e = env(ctx)
+    origin, destination = resolve(source), resolve(target)
+    with open_location(origin) as store:
+        request = _request(store, e, ExportFormat.json, include_confidential=True)
+        document = writers.write("json", store.sources(), store.claims(), store.links(), request).text
+    batch = importer.from_document(jsonio.loads(document), origin.shown)
+    with open_location(destination, create=True, lock_timeout=e.lock_timeout) as store:
+        added = ops.import_batch(store, batch, now=e.now())
+    done(
+        f"Copied {origin.shown} to {destination.shown}: {plural(len(added.sources), 'source')}, "
+        f"{plural(len(added.claims), 'claim')}, {plural(len(added.links), 'link')}, "
+        f"{plural(added.history, 'history entry', 'history entries')}."
+    )
 
 
 def _only_for(fmt: ExportFormat, **given: bool) -> None:

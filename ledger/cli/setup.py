@@ -101,7 +101,7 @@ def init(
 
     e = env(ctx)
     with e.writing(create=True) as store:
-        path = store.path
+        path = store.label
         if sample:
             n_sources, n_claims, n_links = ops.load_document(
                 store, ops.read_document(paths.sample_file()), now=e.now()
@@ -116,23 +116,25 @@ def init(
 
 
 def path(ctx: typer.Context) -> None:
-    """Print the ledger file in use (on stdout), and why that one (on stderr).
+    """Print the ledger in use (on stdout), and why that one (on stderr).
 
     --db wins, then $CLAIM_LEDGER_DB, then the user data folder. Both accept ~
-    and paths relative to the current folder.
+    and paths relative to the current folder, or a PostgreSQL URL
+    (postgresql://user@host/db?ledger=NAME), printed with its password hidden.
 
     \b
     Example: claim-ledger path
     A backup: cp "$(claim-ledger path)" ~/backups/ledger-$(date +%F).json
     """
     from ..paths import ENV_VAR
+    from ..store import ledger_exists
 
     where = env(ctx).location()
-    sys.stdout.write(f"{where.path}\n")
+    sys.stdout.write(f"{where.shown}\n")
     why = {
         "--db": "chosen with --db",
         f"${ENV_VAR}": f"from ${ENV_VAR}",
         "default": f"the default, in your user data folder (--db or ${ENV_VAR} choose another)",
     }[where.why]
-    state = "it exists" if where.path.exists() else "it does not exist yet: 'claim-ledger init' creates it"
+    state = "it exists" if ledger_exists(where) else "it does not exist yet: 'claim-ledger init' creates it"
     done(f"{why}; {state}.")

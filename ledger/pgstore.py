@@ -1,0 +1,176 @@
+"""A ledger in PostgreSQL, for a team: ``--db postgresql://user@host/db?ledger=NAME``.
+
+One schema per ledger (``ledger_NAME``; ``NAME`` defaults to ``main``), one table per
+ledger table, each row one record as the file store keeps it (``id``, ``doc``
+jsonb), so both homes hold the same documents and ``copy`` carries them as they
+are. Every command is one transaction:
+
+* a reader's is ``REPEATABLE READ``: one consistent snapshot, whatever writers do;
+* a writer first takes ``pg_advisory_xact_lock`` on the ledger (waiting at most
+  the lock timeout), so writers go one at a time, ids stay dense and the history
+  chain in order; when the command is done, only the records it changed, added or
+  removed are written, and the transaction commits, or nothing at all is written.
+
+The command itself runs on the same in-memory :class:`~ledger.store.Store` as the
+file store's: the same code gives the same answers in both homes. This is the
+only module that imports psycopg (an optional extra: ``pip install
+'claim-ledger[postgres]'``). Passwords never appear in any message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from . import jsonio
+from .errors import InvalidInput, Locked, NoLedger, StorageError
+
+SCHEMES = ("postgresql", "postgres")
+_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+# The tables of a ledger and the type of their keys (every other column is the record).
+_KEYS = {
+    "meta": "integer",
+    "sources": "integer",
+    "claims": "integer",
+    "links": "integer",
+    "history": "integer",
+    "parties": "integer",
+    "metrics": "integer",
+}
+MIGRATIONS = (  # each one a version; ``schema_migrations`` says which have run
+    [f"CREATE TABLE {table} (id {key} PRIMARY KEY, doc jsonb NOT NULL)" for table, key in _KEYS.items()],
+)
+
+
+def is_url(value: str) -> bool:
+    return value.split(":", 1)[0].casefold() in SCHEMES and "://" in value
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a PostgreSQL ledger is: the server's connection string and the ledger's schema."""
+
+    conninfo: str  # the URL without ``ledger=`` (and as given otherwise: psycopg reads it)
+    ledger: str
+    shown: str  # the URL with the password hidden: what messages say
+
+    @property
+    def schema(self) -> str:
+        return f"ledger_{self.ledger}"
+
+
+def parse(url: str) -> Location:
+    """A ``postgresql://`` URL with an optional ``?ledger=NAME`` (a lowercase word; ``main``)."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    names = [v for k, v in query if k == "ledger"]
+    ledger = names[-1] if names else "main"
+    if not _NAME.fullmatch(ledger):
+        raise InvalidInput(f"bad ledger name {ledger!r} in the URL: a lowercase word such as kharkiv")
+    rest = urlencode([(k, v) for k, v in query if k != "ledger"])
+    conninfo = urlunsplit((parts.scheme, parts.netloc, parts.path, rest, ""))
+    shown_netloc = parts.netloc
+    if parts.password is not None:
+        shown_netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    shown = urlunsplit((parts.scheme, shown_netloc, parts.path, urlencode([("ledger", ledger)]), ""))
+    return Location(conninfo, ledger, shown)
+
+
+def _psycopg() -> Any:
+    try:
+        import psycopg
+    except ImportError:
+        raise StorageError(
+            "a PostgreSQL ledger needs psycopg: pip install 'claim-ledger[postgres]'"
+        ) from None
+    return psycopg
+
+
+def _failure(where: Location, exc: Exception) -> StorageError:
+    """One line for a server's refusal or a lost connection, never the password."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return StorageError(f"PostgreSQL ledger {where.shown}: {text}; nothing was changed")
+
+
+@contextlib.contextmanager
+def connect(where: Location, *, write: bool, lock_timeout: float) -> Iterator[Any]:
+    """One transaction on the server: a snapshot to read, or the ledger's writer lock taken."""
+    psycopg = _psycopg()
+    try:
+        with psycopg.connect(where.conninfo, connect_timeout=10) as conn, conn.transaction():
+            with conn.cursor() as cur:
+                level = "READ COMMITTED" if write else "REPEATABLE READ"
+                cur.execute(f"SET TRANSACTION ISOLATION LEVEL {level}")
+                if write:
+                    cur.execute(f"SET LOCAL lock_timeout = '{int(lock_timeout * 1000)}ms'")
+                    cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (where.schema,))
+            yield conn
+    except psycopg.errors.LockNotAvailable:
+        raise Locked(Path(where.shown), lock_timeout) from None
+    except psycopg.Error as exc:
+        raise _failure(where, exc) from None
+
+
+def exists(cur: Any, where: Location) -> bool:
+    cur.execute("SELECT 1 FROM information_schema.schemata WHERE schema_name = %s", (where.schema,))
+    return cur.fetchone() is not None
+
+
+def create(cur: Any, where: Location) -> None:
+    """The ledger's schema and tables, each migration recorded."""
+    cur.execute(f'CREATE SCHEMA "{where.schema}"')
+    cur.execute(f'SET LOCAL search_path TO "{where.schema}"')
+    cur.execute("CREATE TABLE schema_migrations (version integer PRIMARY KEY)")
+    for version, steps in enumerate(MIGRATIONS, start=1):
+        for step in steps:
+            cur.execute(step)
+        cur.execute("INSERT INTO schema_migrations VALUES (%s)", (version,))
+
+
+def load(cur: Any, where: Location) -> dict[str, dict[str, Any]]:
+    """Every table of the ledger, as the file store's document holds it."""
+    if not exists(cur, where):
+        raise NoLedger(f"no ledger {where.shown}: run 'claim-ledger --db URL init' to create it")
+    data: dict[str, dict[str, Any]] = {}
+    for table in _KEYS:
+        cur.execute(f'SELECT id, doc::text FROM "{where.schema}".{table} ORDER BY id')
+        data[table] = {str(key): jsonio.loads(doc) for key, doc in cur.fetchall()}
+    return data
+
+
+def snapshot(data: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, bytes]]:
+    """Each record's bytes, to tell afterwards which the command changed."""
+    return {
+        table: {key: jsonio.dumps_compact(doc) for key, doc in rows.items()} for table, rows in data.items()
+    }
+
+
+def save(
+    cur: Any, where: Location, before: Mapping[str, Mapping[str, bytes]], after: Mapping[str, Any]
+) -> int:
+    """Write only what changed between ``before`` and ``after``: upserts and deletes. The number
+    of rows written."""
+    written = 0
+    for table in _KEYS:
+        old, new = before.get(table, {}), after.get(table, {})
+        gone = [int(key) for key in old if key not in new]
+        if gone:
+            cur.execute(f'DELETE FROM "{where.schema}".{table} WHERE id = ANY(%s)', (gone,))
+        changed = []
+        for key, doc in new.items():
+            raw = jsonio.dumps_compact(doc)
+            if old.get(key) != raw:
+                changed.append((int(key), raw.decode("utf-8")))
+        if changed:
+            cur.executemany(
+                f'INSERT INTO "{where.schema}".{table} (id, doc) VALUES (%s, %s::jsonb) '
+                "ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc",
+                changed,
+            )
+        written += len(gone) + len(changed)
+    return written
