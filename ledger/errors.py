@@ -130,7 +130,7 @@ class Corrupt(LedgerError):
 class Locked(LedgerError):
     """Another writer holds the ledger at ``path`` for longer than ``timeout`` seconds."""
 
-    def __init__(self, path: Path, timeout: float) -> None:
+    def __init__(self, path: Path | str, timeout: float) -> None:
         super().__init__(
             f"ledger {path} is busy: another claim-ledger command has been writing it for {timeout:g}s; "
             "try again"

@@ -1,9 +1,10 @@
 """A ledger in PostgreSQL, for a team: ``--db postgresql://user@host/db?ledger=NAME``.
 
 One schema per ledger (``ledger_NAME``; ``NAME`` defaults to ``main``), one table per
-ledger table, each row one record as the file store keeps it (``id``, ``doc``
-jsonb), so both homes hold the same documents and ``copy`` carries them as they
-are. Every command is one transaction:
+ledger table, each row one record as the file store keeps it (``id``, ``doc``: json,
+not jsonb, which would reorder a record's keys and so the order a history entry
+lists its changes in), so both homes hold the same documents and ``copy`` carries
+them as they are. Every command is one transaction:
 
 * a reader's is ``REPEATABLE READ``: one consistent snapshot, whatever writers do;
 * a writer first takes ``pg_advisory_xact_lock`` on the ledger (waiting at most
@@ -23,9 +24,10 @@ import contextlib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import orjson
 
 from . import jsonio
 from .errors import InvalidInput, Locked, NoLedger, StorageError
@@ -43,7 +45,7 @@ _KEYS = {
     "metrics": "integer",
 }
 MIGRATIONS = (  # each one a version; ``schema_migrations`` says which have run
-    [f"CREATE TABLE {table} (id {key} PRIMARY KEY, doc jsonb NOT NULL)" for table, key in _KEYS.items()],
+    [f"CREATE TABLE {table} (id {key} PRIMARY KEY, doc json NOT NULL)" for table, key in _KEYS.items()],
 )
 
 
@@ -111,7 +113,7 @@ def connect(where: Location, *, write: bool, lock_timeout: float) -> Iterator[An
                     cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (where.schema,))
             yield conn
     except psycopg.errors.LockNotAvailable:
-        raise Locked(Path(where.shown), lock_timeout) from None
+        raise Locked(where.shown, lock_timeout) from None
     except psycopg.Error as exc:
         raise _failure(where, exc) from None
 
@@ -163,12 +165,11 @@ def save(
             cur.execute(f'DELETE FROM "{where.schema}".{table} WHERE id = ANY(%s)', (gone,))
         changed = []
         for key, doc in new.items():
-            raw = jsonio.dumps_compact(doc)
-            if old.get(key) != raw:
-                changed.append((int(key), raw.decode("utf-8")))
+            if old.get(key) != jsonio.dumps_compact(doc):  # compared by value; kept in its own order
+                changed.append((int(key), orjson.dumps(doc).decode("utf-8")))
         if changed:
             cur.executemany(
-                f'INSERT INTO "{where.schema}".{table} (id, doc) VALUES (%s, %s::jsonb) '
+                f'INSERT INTO "{where.schema}".{table} (id, doc) VALUES (%s, %s::json) '
                 "ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc",
                 changed,
             )

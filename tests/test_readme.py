@@ -36,6 +36,6 @@ def test_a_changed_line_is_caught(tmp_path):
 
 
 def test_the_readme_stays_short():
-    """What it is, the two commands, five minutes of use, a real war's numbers, the rule,
-    where the rest is."""
-    assert len((ROOT / "README.md").read_text().encode()) < 15_000
+    """What it is, the two commands, five minutes of use, a real war's numbers, working as a
+    team, the rule, where the rest is."""
+    assert len((ROOT / "README.md").read_text().encode()) < 16_000

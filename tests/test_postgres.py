@@ -1,0 +1,233 @@
+"""The ledger in PostgreSQL: the same answers as the file, writes for a team, copy between homes.
+
+Against a real server (tests/pg.py: a database of its own per run, dropped after),
+never a mock. Without one these tests skip and say how to run them; `.ci/run`
+makes them fail instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from . import pg
+from .conftest import installed_command
+from .replay import normal
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture(scope="session")
+def server():
+    yield from pg.database()
+
+
+@pytest.fixture
+def url(server) -> str:
+    return f"{server}?ledger=t{uuid.uuid4().hex[:10]}"
+
+
+# Every kind of command, read and write, right and wrong, in the order a desk works.
+SESSION = [
+    ["init", "--sample"],
+    ["list"],
+    ["unconfirmed"],
+    ["disputed", "--json"],
+    ["figures"],
+    ["show", "8"],
+    ["add", "A wire report of the Kharkiv strikes", "--source", "press", "--figure", "killed=~3"],
+    ["add", "A wire report of the Kharkiv strikes", "--source", "press"],  # a near duplicate: refused
+    ["add", "Somebody said so", "--source", "nobody"],  # an unknown source: refused
+    ["link", "21", "corroborates", "2"],
+    ["link", "21", "repeats", "21"],  # refused
+    ["edit", "21", "--text", "A wire report of the strikes on Kharkiv", "--tag", "verify"],
+    ["retract", "21", "--note", "withdrawn"],
+    ["unlink", "21", "2"],
+    ["source", "add", "ngo", "--name", "An NGO", "--kind", "ngo"],
+    ["source", "edit", "press", "--reliability", "C"],
+    ["party", "add", "XX", "--alias", "Elsewhere"],
+    ["metric", "set", "sheltered", "--level"],
+    ["delete", "20", "--yes"],
+    ["history", "21"],
+    ["source", "list", "--json"],
+    ["source", "show", "press"],
+    ["party", "list"],
+    ["check", "--json"],
+    ["export", "markdown"],
+    ["export", "json"],
+    ["export", "csv"],
+    ["export", "claimreview", "--author", "Desk"],
+    ["export", "misp"],
+    ["list", "--json"],
+    ["figures", "--metric", "killed", "--json"],
+]
+
+
+def _run(cli, db: str, args: list[str]) -> tuple[int, str, str]:
+    done = cli("--db", db, *args, ok=False)
+    return done.exit_code, done.stdout, done.stderr
+
+
+def _same(text: str, db: str) -> str:
+    """Output with the ledger's name (quoted for a shell, or not) and clock times made alike."""
+    return normal(text.replace(shlex.quote(db), "<LEDGER>").replace(db, "<LEDGER>"))
+
+
+def test_every_command_answers_the_same_from_a_file_and_from_postgresql(cli, tmp_path, server):
+    """The same session on both homes: every exit code, every line of output, alike."""
+    file_db = str(tmp_path / "ledger.json")
+    pg_db = f"{server}?ledger=ledger"  # the same name: titles and exports say it
+    for args in SESSION:
+        on_file, on_pg = _run(cli, file_db, args), _run(cli, pg_db, args)
+        assert on_file[0] == on_pg[0], (args, on_file, on_pg)
+        assert _same(on_file[1], file_db) == _same(on_pg[1], pg_db), args
+        assert _same(on_file[2], file_db) == _same(on_pg[2], pg_db), args
+    mapping = Path(__file__).parents[1] / "sample_data" / "ua-losses" / "oryx.toml"
+    for db in (file_db, pg_db):
+        assert _run(cli, db, ["import", str(mapping)])[0] == 0
+    assert _same(_run(cli, file_db, ["export", "json"])[1], file_db) == _same(
+        _run(cli, pg_db, ["export", "json"])[1], pg_db
+    )
+
+
+def test_copy_carries_everything_from_a_file_to_postgresql_and_back(cli, tmp_path, url):
+    first, back = tmp_path / "desk.json", tmp_path / "back.json"
+    cli("--db", str(first), "init", "--sample")
+    cli("--db", str(first), "add", "Later", "--source", "press", "--figure", "killed>5")
+    cli("--db", str(first), "retract", "2", "--note", "withdrawn")
+    copied = cli("copy", str(first), url)
+    assert "21 claims, 5 links, 3 history entries" in copied.stderr
+    cli("copy", url, str(back))
+    exports = [cli("--db", db, "export", "json").stdout for db in (str(first), url, str(back))]
+    assert exports[0] == exports[1] == exports[2]
+    for db in (str(first), url, str(back)):
+        assert cli("--db", db, "check").stdout == ""
+    refused = cli("copy", str(first), url, ok=False)
+    assert refused.exit_code == 1 and "exists already" in refused.stderr
+
+
+def test_a_refused_write_leaves_the_ledger_as_it_was(cli, url):
+    cli("--db", url, "init", "--sample")
+    before = cli("--db", url, "export", "json").stdout
+    bad = cli(
+        "--db", url, "import", "-", "--format", "csv", input="text,source\nok,press\nbad,nobody\n", ok=False
+    )
+    assert bad.exit_code == 1 and "nobody" in bad.stderr
+    assert cli("--db", url, "export", "json").stdout == before
+
+
+def test_a_writer_waits_for_the_ledger_lock_and_gives_up_in_one_line(cli, url):
+    import psycopg
+
+    from ledger.pgstore import parse
+
+    cli("--db", url, "init")
+    where = parse(url)
+    with psycopg.connect(where.conninfo) as holder, holder.transaction():
+        holder.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (where.schema,))
+        started = time.monotonic()
+        done = cli(
+            "--db",
+            url,
+            "--lock-timeout",
+            "0.5",
+            "source",
+            "add",
+            "a",
+            "--name",
+            "A",
+            "--kind",
+            "press",
+            ok=False,
+        )
+        waited = time.monotonic() - started
+    assert done.exit_code == 1 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert "is busy" in done.stderr and "://" in done.stderr and 0.4 < waited < 5
+    assert cli("--db", url, "source", "list", "--json").stdout.strip() == "[]"
+
+
+def test_writers_on_many_processes_keep_ids_dense_and_the_history_whole(url):
+    """6 writers adding 8 claims each at once, a reader listing throughout: every acknowledged
+    id present, ids 1..48 with none twice, `check` clean, and each listing whole."""
+    env = {**os.environ, "CLAIM_LEDGER_DB": url, "NO_COLOR": "1"}
+    exe = installed_command()
+    subprocess.run([exe, "init"], env=env, check=True, capture_output=True)
+    subprocess.run([exe, "source", "add", "w", "--name", "W", "--kind", "press"], env=env, check=True)
+    script = (
+        "import subprocess, sys\n"
+        "for i in range(8):\n"
+        "    done = subprocess.run([sys.argv[1], '--lock-timeout', '60', 'add',"
+        " f'claim {sys.argv[2]}-{i}: ' + 'x' * (3 * i), '--source', 'w', '--force'],"
+        " capture_output=True, text=True)\n"
+        "    print(done.returncode, done.stdout.strip())\n"
+    )
+    listings: list[int] = []
+    stop = threading.Event()
+
+    def reader() -> None:
+        while not stop.is_set():
+            out = subprocess.run(
+                [exe, "list", "--json", "--limit", "0"], env=env, capture_output=True, text=True
+            )
+            listings.append(len(json.loads(out.stdout)))  # a partial write would not parse, or shrink
+
+    watcher = threading.Thread(target=reader)
+    watcher.start()
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, exe, str(w)], env=env, stdout=subprocess.PIPE, text=True
+        )
+        for w in range(6)
+    ]
+    acknowledged = []
+    for proc in writers:
+        out, _ = proc.communicate(timeout=300)
+        for line in out.splitlines():
+            code, claim_id = line.split()
+            assert code == "0"
+            acknowledged.append(int(claim_id))
+    stop.set()
+    watcher.join()
+    assert sorted(acknowledged) == list(range(1, 49))
+    listed = json.loads(
+        subprocess.run([exe, "list", "--json", "--limit", "0"], env=env, capture_output=True).stdout
+    )
+    assert sorted(c["id"] for c in listed) == list(range(1, 49))
+    assert subprocess.run([exe, "check"], env=env, capture_output=True, text=True).stdout == ""
+    assert listings and listings == sorted(listings)  # never fewer than before: no torn snapshot
+
+
+def test_path_names_the_server_and_hides_the_password(cli, server):
+    with_password = server.replace("://postgres@", "://postgres:s3cret@", 1) + "?ledger=nothere"
+    done = cli("--db", with_password, "path")
+    assert done.stdout.strip() == with_password.replace(":s3cret@", ":***@")
+    assert "s3cret" not in done.stdout + done.stderr and "does not exist yet" in done.stderr
+    failed = cli("--db", with_password, "list", ok=False)
+    assert failed.exit_code == 1 and "s3cret" not in failed.stderr and "no ledger" in failed.stderr
+
+
+def test_an_unreachable_server_is_one_line_without_the_password(cli):
+    done = cli("--db", "postgresql://desk:hunter2@127.0.0.1:9/news?ledger=k", "list", ok=False)
+    assert done.exit_code == 1 and len(done.stderr.strip().splitlines()) == 1
+    assert (
+        "hunter2" not in done.stderr and "127.0.0.1" in done.stderr and "nothing was changed" in done.stderr
+    )
+
+
+def test_without_psycopg_a_url_says_what_to_install(cli, monkeypatch):
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if the extra were not installed
+    done = cli("--db", "postgresql://desk@db.example.org/news", "list", ok=False)
+    assert done.exit_code == 1
+    assert (
+        done.stderr.strip()
+        == "Error: a PostgreSQL ledger needs psycopg: pip install 'claim-ledger[postgres]'"
+    )
