@@ -82,8 +82,13 @@ def _same(text: str, db: str) -> str:
     return normal(text.replace(shlex.quote(db), "<LEDGER>").replace(db, "<LEDGER>"))
 
 
-def test_every_command_answers_the_same_from_a_file_and_from_postgresql(cli, tmp_path, server):
-    """The same session on both homes: every exit code, every line of output, alike."""
+def test_every_command_answers_the_same_from_a_file_and_from_postgresql(cli, tmp_path, server, monkeypatch):
+    """The same session on both homes: every exit code, every line of output, alike. The clock
+    is stopped, so the history (whose hashes cover each entry's time) is alike too."""
+    from ledger.cli.context import Env
+
+    monkeypatch.setattr(Env, "now", staticmethod(lambda: "2026-01-01T09:00:00+00:00"))
+    monkeypatch.setattr(Env, "now_words", staticmethod(lambda: "2026-01-01 09:00 UTC"))
     file_db = str(tmp_path / "ledger.json")
     pg_db = f"{server}?ledger=ledger"  # the same name: titles and exports say it
     for args in SESSION:
