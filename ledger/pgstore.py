@@ -114,12 +114,19 @@ def connect(where: Location, *, write: bool, lock_timeout: float) -> Iterator[An
             yield conn
     except psycopg.errors.LockNotAvailable:
         raise Locked(where.shown, lock_timeout) from None
+    except psycopg.errors.InsufficientPrivilege as exc:
+        text = str(exc).strip().splitlines()[0]
+        raise StorageError(
+            f"PostgreSQL ledger {where.shown}: your role may not do this ({text}); nothing was changed; "
+            "a ledger admin gives levels with 'claim-ledger team grant'"
+        ) from None
     except psycopg.Error as exc:
         raise _failure(where, exc) from None
 
 
 def exists(cur: Any, where: Location) -> bool:
-    cur.execute("SELECT 1 FROM information_schema.schemata WHERE schema_name = %s", (where.schema,))
+    """Whether the ledger's schema is on the server (whether or not this role may read it)."""
+    cur.execute("SELECT 1 FROM pg_namespace WHERE nspname = %s", (where.schema,))
     return cur.fetchone() is not None
 
 
@@ -175,3 +182,78 @@ def save(
             )
         written += len(gone) + len(changed)
     return written
+
+
+# --------------------------------------------------------------------------- who may do what
+
+LEVELS = ("reader", "editor", "admin")
+_PRIVILEGES = {"reader": "SELECT", "editor": "SELECT, INSERT, UPDATE, DELETE"}
+
+
+def _group(cur: Any, where: Location, level: str) -> str:
+    """The ledger's group role of a level: ``cl_<database>_<ledger>_<level>`` (roles are the
+    server's, so the database is in the name), at most PostgreSQL's 63 characters."""
+    cur.execute("SELECT current_database()")
+    database = re.sub(r"[^a-z0-9_]", "_", cur.fetchone()[0].casefold())
+    return f"cl_{database}_{where.ledger}"[: 63 - len(level) - 1] + f"_{level}"
+
+
+def _ensure_groups(cur: Any, where: Location) -> dict[str, str]:
+    """The ledger's three group roles, made if missing, with their privileges: a reader may
+    read every table, an editor also write them, an admin also grant both to others."""
+    groups = {level: _group(cur, where, level) for level in LEVELS}
+    for role in groups.values():
+        cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
+        if cur.fetchone() is None:
+            cur.execute(f'CREATE ROLE "{role}" NOLOGIN')
+    schema = f'"{where.schema}"'
+    for level in ("reader", "editor"):
+        role = f'"{groups[level]}"'
+        cur.execute(f"GRANT USAGE ON SCHEMA {schema} TO {role}")
+        cur.execute(f"GRANT {_PRIVILEGES[level]} ON ALL TABLES IN SCHEMA {schema} TO {role}")
+    cur.execute(f'GRANT "{groups["editor"]}" TO "{groups["admin"]}"')
+    for level in ("reader", "editor"):
+        cur.execute(f'GRANT "{groups[level]}" TO "{groups["admin"]}" WITH ADMIN OPTION')
+    return groups
+
+
+def grant(cur: Any, where: Location, role: str, level: str) -> None:
+    """Give ``role`` (a server login) one level on the ledger, and no other."""
+    if level not in LEVELS:
+        raise InvalidInput(f"unknown level {level!r}: use reader, editor or admin")
+    _known_role(cur, role)
+    groups = _ensure_groups(cur, where)
+    for other in LEVELS:
+        if other != level:
+            cur.execute(f'REVOKE "{groups[other]}" FROM "{role}"')
+    option = " WITH ADMIN OPTION" if level == "admin" else ""
+    cur.execute(f'GRANT "{groups[level]}" TO "{role}"{option}')
+
+
+def revoke(cur: Any, where: Location, role: str) -> None:
+    """Take every level on the ledger from ``role``."""
+    _known_role(cur, role)
+    for level in LEVELS:
+        cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (_group(cur, where, level),))
+        if cur.fetchone() is not None:
+            cur.execute(f'REVOKE "{_group(cur, where, level)}" FROM "{role}"')
+
+
+def members(cur: Any, where: Location) -> list[tuple[str, str]]:
+    """(role, level) for each login given a level on the ledger, by role."""
+    found = []
+    for level in LEVELS:
+        cur.execute(
+            "SELECT member.rolname FROM pg_auth_members m "
+            "JOIN pg_roles grp ON grp.oid = m.roleid JOIN pg_roles member ON member.oid = m.member "
+            "WHERE grp.rolname = %s AND member.rolcanlogin ORDER BY member.rolname",
+            (_group(cur, where, level),),
+        )
+        found += [(name, level) for (name,) in cur.fetchall()]
+    return sorted(found)
+
+
+def _known_role(cur: Any, role: str) -> None:
+    cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
+    if cur.fetchone() is None:
+        raise InvalidInput(f"no role {role!r} on this server: the server's administrator creates logins")

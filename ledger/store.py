@@ -23,7 +23,16 @@ from tinydb.storages import Storage
 from tinydb.table import Document
 
 from . import storage
-from .errors import Conflict, Corrupt, LedgerExists, NotFound, StorageError, UnknownSource
+from .errors import (
+    Conflict,
+    Corrupt,
+    InvalidInput,
+    LedgerExists,
+    NoLedger,
+    NotFound,
+    StorageError,
+    UnknownSource,
+)
 from .model import SCHEMA_VERSION, Claim, HistoryEntry, Link, Metric, Party, Source, parties_in_use
 from .paths import LedgerPath
 
@@ -470,6 +479,24 @@ def ledger_exists(where: LedgerPath) -> bool:
     place = pgstore.parse(where.url)
     with pgstore.connect(place, write=False, lock_timeout=0) as conn, conn.cursor() as cur:
         return pgstore.exists(cur, place)
+
+
+@contextlib.contextmanager
+def team(where: LedgerPath, lock_timeout: float = storage.DEFAULT_LOCK_TIMEOUT) -> Iterator[tuple[Any, Any]]:
+    """A PostgreSQL ledger's roles, in one transaction holding the ledger's lock: yields
+    (cursor, location) for :mod:`ledger.pgstore`'s ``grant``, ``revoke`` and ``members``."""
+    if where.url is None:
+        raise InvalidInput(
+            f"ledger {where.shown} is a file: who may read or write it is its file permissions; "
+            "roles are for a ledger in PostgreSQL"
+        )
+    from . import pgstore
+
+    place = pgstore.parse(where.url)
+    with pgstore.connect(place, write=True, lock_timeout=lock_timeout) as conn, conn.cursor() as cur:
+        if not pgstore.exists(cur, place):
+            raise NoLedger(f"no ledger {place.shown}: create it first with init")
+        yield cur, place
 
 
 @contextlib.contextmanager

@@ -49,3 +49,22 @@ def database() -> Iterator[str]:
     finally:
         with psycopg.connect(SERVER, autocommit=True, connect_timeout=5) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            # roles are the server's, not the database's: the run's logins and group roles go too
+            for (role,) in conn.execute(
+                "SELECT rolname FROM pg_roles WHERE rolname LIKE %s OR rolname LIKE %s",
+                (f"{name}%", f"cl_{name}%"),
+            ).fetchall():
+                conn.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+def login(server_url: str, name: str) -> str:
+    """A login role on the server for this run (dropped with its database), and its URL."""
+    import psycopg
+
+    database = server_url.rsplit("/", 1)[1]
+    role = f"{database}_{name}"
+    with psycopg.connect(SERVER, autocommit=True, connect_timeout=5) as conn:
+        conn.execute(f'CREATE ROLE "{role}" LOGIN')
+    parts = urlsplit(server_url)
+    host = parts.netloc.split("@", 1)[-1]
+    return urlunsplit((parts.scheme, f"{role}@{host}", parts.path, "", ""))

@@ -16,6 +16,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -236,3 +237,37 @@ def test_without_psycopg_a_url_says_what_to_install(cli, monkeypatch):
         done.stderr.strip()
         == "Error: a PostgreSQL ledger needs psycopg: pip install 'claim-ledger[postgres]'"
     )
+
+
+def test_the_server_enforces_who_may_read_and_write(cli, server, url):
+    """A reader reads and is refused a write by the server in one line, changing nothing; an
+    editor writes; an admin grants; a revoked login reads nothing; a file has no team."""
+    ledger = url.rsplit("?", 1)[1]
+    cli("--db", url, "init", "--sample")
+    alice, bob, carol = (pg.login(server, name) for name in ("alice", "bob", "carol"))
+    role = {u: urlsplit(u).username for u in (alice, bob, carol)}
+    cli("--db", url, "team", "grant", role[alice], "reader")
+    cli("--db", url, "team", "grant", role[carol], "admin")
+    as_carol = cli("--db", f"{carol}?{ledger}", "team", "grant", role[bob], "editor")
+    assert f"{role[bob]} is now editor of" in as_carol.stderr
+    listed = json.loads(cli("--db", url, "team", "list", "--json").stdout)
+    assert listed == sorted(
+        [
+            {"role": role[alice], "level": "reader"},
+            {"role": role[bob], "level": "editor"},
+            {"role": role[carol], "level": "admin"},
+        ],
+        key=lambda r: r["role"],
+    )
+    before = cli("--db", url, "export", "json").stdout
+    assert len(json.loads(cli("--db", f"{alice}?{ledger}", "list", "--json", "--limit", "0").stdout)) == 20
+    refused = cli("--db", f"{alice}?{ledger}", "add", "Alice writes", "--source", "press", ok=False)
+    assert refused.exit_code == 1 and len(refused.stderr.strip().splitlines()) == 1
+    assert "your role may not do this (permission denied" in refused.stderr
+    assert cli("--db", url, "export", "json").stdout == before
+    assert cli("--db", f"{bob}?{ledger}", "add", "Bob writes", "--source", "press").stdout.strip() == "21"
+    cli("--db", url, "team", "revoke", role[alice])
+    gone = cli("--db", f"{alice}?{ledger}", "list", ok=False)
+    assert gone.exit_code == 1 and "permission denied for schema" in gone.stderr
+    as_file = cli("team", "list", ok=False)
+    assert as_file.exit_code == 1 and "roles are for a ledger in PostgreSQL" in as_file.stderr

@@ -210,12 +210,13 @@ def _global(
 
 
 def _register() -> None:
-    from . import checks, claims, corrections, registry, reports, setup, sources
+    from . import checks, claims, corrections, registry, reports, setup, sources, team
 
     setup.register(app)
     app.add_typer(registry.parties, name="party")
     app.add_typer(registry.metrics, name="metric")
     app.add_typer(sources.app, name="source")
+    app.add_typer(team.app, name="team")
     claims.register(app)
     corrections.register(app)
     reports.register(app)
