@@ -21,6 +21,7 @@ only module that imports psycopg (an optional extra: ``pip install
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -84,6 +85,9 @@ def parse(url: str) -> Location:
 
 
 def _psycopg() -> Any:
+    # psycopg logs what it ignores while closing a connection the server cut (a pipeline
+    # "[BAD]"); the command says what happened in its own one line, so those stay unprinted
+    logging.getLogger("psycopg").addHandler(logging.NullHandler())
     try:
         import psycopg
     except ImportError:
@@ -104,7 +108,10 @@ def connect(where: Location, *, write: bool, lock_timeout: float) -> Iterator[An
     """One transaction on the server: a snapshot to read, or the ledger's writer lock taken."""
     psycopg = _psycopg()
     try:
-        with psycopg.connect(where.conninfo, connect_timeout=10) as conn, conn.transaction():
+        with (
+            psycopg.connect(where.conninfo, connect_timeout=10, application_name="claim-ledger") as conn,
+            conn.transaction(),
+        ):
             with conn.cursor() as cur:
                 level = "READ COMMITTED" if write else "REPEATABLE READ"
                 cur.execute(f"SET TRANSACTION ISOLATION LEVEL {level}")

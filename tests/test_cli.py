@@ -583,7 +583,9 @@ def test_the_guide_lists_every_command(cli):
     readme = (Path(__file__).parents[1] / "docs" / "guide.md").read_text(encoding="utf-8")
     block = readme.split("## Commands at a glance", 1)[1].split("```", 2)[1]
     listed = {
-        " ".join(line.split()[:2]) if line.split()[0] in ("source", "party", "metric", "team") else line.split()[0]
+        " ".join(line.split()[:2])
+        if line.split()[0] in ("source", "party", "metric", "team")
+        else line.split()[0]
         for line in block.splitlines()[1:]
         if line.startswith("  ") and not line.startswith("    ")
     }

@@ -271,3 +271,54 @@ def test_the_server_enforces_who_may_read_and_write(cli, server, url):
     assert gone.exit_code == 1 and "permission denied for schema" in gone.stderr
     as_file = cli("team", "list", ok=False)
     assert as_file.exit_code == 1 and "roles are for a ledger in PostgreSQL" in as_file.stderr
+
+
+def test_writers_killed_or_cut_off_mid_write_leave_nothing_half_written(url, server):
+    """40 `add`s, each SIGKILLed or its server connection terminated at a random moment: no
+    traceback, every acknowledged claim there, ids dense, and the history chain whole."""
+    import random
+    import signal
+
+    import psycopg
+
+    env = {**os.environ, "CLAIM_LEDGER_DB": url, "NO_COLOR": "1"}
+    exe = installed_command()
+    subprocess.run([exe, "init"], env=env, check=True, capture_output=True)
+    subprocess.run([exe, "source", "add", "w", "--name", "W", "--kind", "press"], env=env, check=True)
+    rng = random.Random(14)
+    acknowledged = []
+    outcomes = []
+    with psycopg.connect(server, autocommit=True) as admin:
+        for i in range(40):
+            proc = subprocess.Popen(
+                [exe, "add", f"Claim number {i} " + "x" * i, "--source", "w", "--force"],
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            time.sleep(rng.uniform(0.0, 0.35))
+            if rng.random() < 0.5:
+                proc.send_signal(signal.SIGKILL)
+            else:
+                admin.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE application_name = 'claim-ledger' AND pid <> pg_backend_pid()"
+                )
+            out, err = proc.communicate(timeout=60)
+            outcomes.append(proc.returncode)
+            assert "Traceback" not in err and proc.returncode in (0, 1, -signal.SIGKILL), (
+                proc.returncode,
+                err,
+            )
+            if proc.returncode == 1:
+                assert len(err.strip().splitlines()) == 1 and "nothing was changed" in err, err
+            if proc.returncode == 0:
+                acknowledged.append(int(out.strip()))
+    listed = json.loads(
+        subprocess.run([exe, "list", "--json", "--limit", "0"], env=env, capture_output=True).stdout
+    )
+    ids = [c["id"] for c in listed]
+    assert set(acknowledged) <= set(ids) and ids == list(range(1, len(ids) + 1))
+    assert subprocess.run([exe, "check"], env=env, capture_output=True, text=True).stdout == ""
+    assert len(set(outcomes)) > 1  # the faults did land at different moments: some cut, some not
