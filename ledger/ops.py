@@ -651,12 +651,14 @@ def _import_links(work: _Import) -> list[Link]:
     first_link = work.store.first_free_id("links")
     links: list[Link] = []
 
-    dated: dict[tuple[str, str | None, str], Claim] = {}
+    dated: dict[tuple[str, str | None, str], Claim] | None = None
 
     def claim_of(source: str, event: str, day: str) -> Claim | None:
         """The claim a source made of an event on a day (the first, if several): in the
         ledger, or new in this batch."""
-        if not dated:
+        nonlocal dated
+        if dated is None:
+            dated = {}
             for claim in [*existing.values(), *work.by_ref.values()]:
                 if claim.date and not claim.retracted:
                     dated.setdefault((claim.source, claim.event, claim.date[:10]), claim)

@@ -197,18 +197,18 @@ LEVELS = ("reader", "editor", "admin")
 _PRIVILEGES = {"reader": "SELECT", "editor": "SELECT, INSERT, UPDATE, DELETE"}
 
 
-def _group(cur: Any, where: Location, level: str) -> str:
-    """The ledger's group role of a level: ``cl_<database>_<ledger>_<level>`` (roles are the
+def _groups(cur: Any, where: Location) -> dict[str, str]:
+    """The ledger's group role of each level: ``cl_<database>_<ledger>_<level>`` (roles are the
     server's, so the database is in the name), at most PostgreSQL's 63 characters."""
     cur.execute("SELECT current_database()")
     database = re.sub(r"[^a-z0-9_]", "_", cur.fetchone()[0].casefold())
-    return f"cl_{database}_{where.ledger}"[: 63 - len(level) - 1] + f"_{level}"
+    return {level: f"cl_{database}_{where.ledger}"[: 63 - len(level) - 1] + f"_{level}" for level in LEVELS}
 
 
 def _ensure_groups(cur: Any, where: Location) -> dict[str, str]:
     """The ledger's three group roles, made if missing, with their privileges: a reader may
     read every table, an editor also write them, an admin also grant both to others."""
-    groups = {level: _group(cur, where, level) for level in LEVELS}
+    groups = _groups(cur, where)
     for role in groups.values():
         cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
         if cur.fetchone() is None:
@@ -240,21 +240,21 @@ def grant(cur: Any, where: Location, role: str, level: str) -> None:
 def revoke(cur: Any, where: Location, role: str) -> None:
     """Take every level on the ledger from ``role``."""
     _known_role(cur, role)
-    for level in LEVELS:
-        cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (_group(cur, where, level),))
+    for group in _groups(cur, where).values():
+        cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (group,))
         if cur.fetchone() is not None:
-            cur.execute(f'REVOKE "{_group(cur, where, level)}" FROM "{role}"')
+            cur.execute(f'REVOKE "{group}" FROM "{role}"')
 
 
 def members(cur: Any, where: Location) -> list[tuple[str, str]]:
     """(role, level) for each login given a level on the ledger, by role."""
     found = []
-    for level in LEVELS:
+    for level, group in _groups(cur, where).items():
         cur.execute(
             "SELECT member.rolname FROM pg_auth_members m "
             "JOIN pg_roles grp ON grp.oid = m.roleid JOIN pg_roles member ON member.oid = m.member "
             "WHERE grp.rolname = %s AND member.rolcanlogin ORDER BY member.rolname",
-            (_group(cur, where, level),),
+            (group,),
         )
         found += [(name, level) for (name,) in cur.fetchall()]
     return sorted(found)

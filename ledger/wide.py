@@ -247,15 +247,15 @@ def batch(mapping: TableMapping) -> Batch:
     )
 
 
-def _day_of(value: Any, where: str, row: int, problems: list[Problem]) -> str | None:
-    """The date a cell gives (its day, for a timestamp), or None with the problem noted."""
+def _moment(value: Any, where: str, row: int, problems: list[Problem]) -> tuple[str, datetime] | None:
+    """The day a date cell gives (a timestamp's own day) and the moment, parsed once; or None
+    with the problem noted."""
     text = str(value or "").strip()
     try:
-        datetime.fromisoformat(text)
+        return text[:10], datetime.fromisoformat(text)
     except ValueError:
         problems.append(Problem(where, row, f"bad date {text!r}: use YYYY-MM-DD"))
         return None
-    return text[:10]
 
 
 def _wide_days(
@@ -266,9 +266,10 @@ def _wide_days(
     for name, records in tables:
         for i, record in enumerate(records, start=1):
             where = f"{name} record {i}"
-            day = _day_of(record.get(mapping.date), where, i, problems)
-            if day is None:
+            moment = _moment(record.get(mapping.date), where, i, problems)
+            if moment is None:
                 continue
+            day = moment[0]
             held = joined.get(day)
             cells = {**held.cells, **record} if held else dict(record)
             joined[day] = Day(held.where if held else where, held.row if held else i, day, cells)
@@ -291,9 +292,9 @@ def _long_days(
             if any(str(record.get(k)) != v for k, v in wanted.items()):
                 continue
             where = f"{name} record {i}"
-            day = _day_of(record.get(mapping.date), where, i, problems)
-            if day is not None:
-                at = datetime.fromisoformat(str(record[mapping.date]).strip())
+            moment = _moment(record.get(mapping.date), where, i, problems)
+            if moment is not None:
+                day, at = moment
                 stamp = (at if at.tzinfo else at.replace(tzinfo=UTC)).timestamp()
                 versions[day][stamp].append((where, i, record))
     days = []

@@ -164,26 +164,31 @@ def _sweep(
                 _pair(a, b, level, numbers, story_of[a.story], story_of[b.story])
     if level:
         return  # a level metric is compared only at one moment
+    dated = sorted((s for s in stated if s.date), key=_day)  # once, for every voice
     voices: dict[tuple[frozenset[str], frozenset[str]], list[Stated]] = defaultdict(list)
-    for one in stated:
-        if one.date:
-            story = story_of[one.story]
-            voices[(frozenset(story.origin), frozenset(story.parties))].append(one)
+    for one in dated:
+        story = story_of[one.story]
+        voices[(frozenset(story.origin), frozenset(story.parties))].append(one)
     for (origin, parties), series in voices.items():
-        _against_voice(stated, origin, parties, series, numbers, story_of)
+        _against_voice(dated, origin, parties, series, numbers, story_of)
+
+
+def _day(stated: Stated) -> str:
+    return stated.date[:10] if stated.date else ""
 
 
 def _against_voice(
-    stated: list[Stated],
+    dated: list[Stated],
     origin: frozenset[str],
     parties: frozenset[str],
     series: list[Stated],
     numbers: dict[int, StoryNumbers],
     story_of: Mapping[int, Story],
 ) -> None:
-    """What one voice's figures on other days say of every dated story of the group."""
-    series.sort(key=lambda s: (s.date[:10] if s.date else "", s.claim))
-    days = [s.date[:10] if s.date else "" for s in series]
+    """What one voice's figures on other days say of every dated story of the group (``dated``,
+    in day order; ``series``, the voice's own, among them)."""
+    series.sort(key=lambda s: (_day(s), s.claim))
+    days = [_day(s) for s in series]
     top: list[Stated] = []  # top[i]: the highest low among series[: i + 1]
     for one in series:
         top.append(
@@ -198,8 +203,8 @@ def _against_voice(
         least[i] = here if (here.figure.low, here.claim) < (under.figure.low, under.claim) else under
     earlier: list[tuple[int | float, int, int]] = []  # (low, -claim, index) of days passed, sorted
     passed = 0
-    for own in sorted((s for s in stated if s.date), key=lambda s: s.date[:10] if s.date else ""):
-        day, story = own.date[:10] if own.date else "", story_of[own.story]
+    for own in dated:
+        day, story = _day(own), story_of[own.story]
         mine = numbers[own.story]
         one_source = not origin.isdisjoint(story.origin)
         before, after = bisect_left(days, day), bisect_right(days, day)

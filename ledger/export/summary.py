@@ -26,13 +26,16 @@ GAPS = 10  # rows of the largest-gaps table
 def tracked(rep: Report, claims: Sequence[Claim]) -> list[Series]:
     """Each (event, metric) stated on at least :data:`TRACKED_DATES` dates, by month."""
     dates: dict[tuple[str, str], set[str]] = {}
+    stating: dict[tuple[str, str], list[Claim]] = {}  # each series reads only its own claims
     for claim in claims:
         if claim.event and claim.date and not claim.retracted:
             for figure in claim.figures:
-                dates.setdefault((claim.event, figure.metric), set()).add(claim.date[:10])
+                key = (claim.event, figure.metric)
+                dates.setdefault(key, set()).add(claim.date[:10])
+                stating.setdefault(key, []).append(claim)
     keys = sorted(key for key, days in dates.items() if len(days) >= TRACKED_DATES)
     return [
-        series(claims, rep.assessments, rep.numbers, metric, event=event, every="month")
+        series(stating[(event, metric)], rep.assessments, rep.numbers, metric, event=event, every="month")
         for event, metric in keys
     ]
 
