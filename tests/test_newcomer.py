@@ -229,6 +229,27 @@ def test_ctrl_c_after_the_ledger_is_saved_says_it_is_saved(cli, db, monkeypatch)
     assert "Saved just before Ctrl-C" in cli("list", "--search", "Ctrl-C").stdout
 
 
+def test_ctrl_c_wrapped_by_python_is_still_an_interrupt(cli, db, monkeypatch):
+    """Ctrl-C landing while a library builds a class reaches us as ``RuntimeError: Error calling
+    __set_name__`` with the interrupt as its cause (seen in CI, in Typer loading pydantic): the
+    user pressed Ctrl-C, so it is the interrupt's one line and exit 130, not an internal error."""
+    from ledger import storage
+
+    cli("init", "--sample")
+    before = db.read_bytes()
+
+    def wrapped_ctrl_c(*args, **kwargs):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as interrupt:
+            raise RuntimeError("Error calling __set_name__ on 'cached_property'") from interrupt
+
+    monkeypatch.setattr(storage, "atomic_write", wrapped_ctrl_c)
+    r = cli("add", "Never saved", "--source", "press", ok=False)
+    assert r.exit_code == 130 and r.stderr.strip() == "Error: interrupted: nothing was changed", r.stderr
+    assert db.read_bytes() == before
+
+
 @pytest.mark.e2e
 def test_ctrl_c_while_starting_up_prints_no_traceback(tmp_path):
     """From the moment our code runs (the interpreter's own first milliseconds, its site

@@ -64,7 +64,11 @@ class LedgerGroup(PlainHelpGroup):
         except Exception as exc:
             if debug:
                 raise
-            code = _help_asked(exc) if _is_help_asked(exc) else _fail(*_describe(exc))
+            if _was_interrupted(exc):
+                sys.stderr.write("\n")
+                code = _interrupted()
+            else:
+                code = _help_asked(exc) if _is_help_asked(exc) else _fail(*_describe(exc))
         else:
             code = rv if isinstance(rv, int) else 0
         if standalone_mode:
@@ -81,6 +85,20 @@ def _interrupted() -> int:
         done(f"Interrupted after the change was saved to {saved[-1]}: it is in the ledger.")
         return 0
     return _fail(["interrupted: nothing was changed"], 130)
+
+
+def _was_interrupted(exc: BaseException) -> bool:
+    """Whether Ctrl-C caused this failure: Python wraps an interrupt that lands in some places
+    (a class being built while a library loads: ``RuntimeError: Error calling __set_name__``)
+    in another exception, with the interrupt as its cause."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def _not_text(argv: list[str]) -> str | None:
