@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -149,46 +149,50 @@ def create(cur: Any, where: Location) -> None:
 
 
 def load(cur: Any, where: Location) -> dict[str, dict[str, Any]]:
-    """Every table of the ledger, as the file store's document holds it."""
+    """Every table of the ledger, as the file store's document holds it: each table comes as
+    one JSON object the server puts together (``json``, so the records' own text, unparsed
+    there), read with one parse, as the file store reads its file."""
     if not exists(cur, where):
         raise NoLedger(f"no ledger {where.shown}: run 'claim-ledger --db URL init' to create it")
     data: dict[str, dict[str, Any]] = {}
     for table in _KEYS:
-        cur.execute(f'SELECT id, doc::text FROM "{where.schema}".{table} ORDER BY id')
-        data[table] = {str(key): jsonio.loads(doc) for key, doc in cur.fetchall()}
+        cur.execute(f'SELECT json_object_agg(id, doc ORDER BY id)::text FROM "{where.schema}".{table}')
+        text = cur.fetchone()[0]
+        data[table] = jsonio.loads(text) if text is not None else {}
     return data
 
 
-def snapshot(data: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, bytes]]:
-    """Each record's bytes, to tell afterwards which the command changed."""
-    return {
-        table: {key: jsonio.dumps_compact(doc) for key, doc in rows.items()} for table, rows in data.items()
-    }
-
-
 def save(
-    cur: Any, where: Location, before: Mapping[str, Mapping[str, bytes]], after: Mapping[str, Any]
+    cur: Any,
+    where: Location,
+    data: Mapping[str, Mapping[str, Any]],
+    written: Mapping[str, set[str]] | None = None,
+    *,
+    whole: bool = False,
 ) -> int:
-    """Write only what changed between ``before`` and ``after``: upserts and deletes. The number
-    of rows written."""
-    written = 0
+    """Write what the command wrote: each key in ``written`` is upserted from ``data``, or deleted
+    where ``data`` no longer has it; ``whole`` rewrites every table (a new or migrated ledger).
+    The number of rows written."""
+    count = 0
     for table in _KEYS:
-        old, new = before.get(table, {}), after.get(table, {})
-        gone = [int(key) for key in old if key not in new]
+        rows = data.get(table, {})
+        if whole:
+            cur.execute(f'DELETE FROM "{where.schema}".{table}')
+            keys: Iterable[str] = rows.keys()
+        else:
+            keys = (written or {}).get(table, ())
+        gone = [int(key) for key in keys if key not in rows]
+        kept = [(int(key), orjson.dumps(rows[key]).decode("utf-8")) for key in keys if key in rows]
         if gone:
             cur.execute(f'DELETE FROM "{where.schema}".{table} WHERE id = ANY(%s)', (gone,))
-        changed = []
-        for key, doc in new.items():
-            if old.get(key) != jsonio.dumps_compact(doc):  # compared by value; kept in its own order
-                changed.append((int(key), orjson.dumps(doc).decode("utf-8")))
-        if changed:
+        if kept:
             cur.executemany(
                 f'INSERT INTO "{where.schema}".{table} (id, doc) VALUES (%s, %s::json) '
                 "ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc",
-                changed,
+                kept,
             )
-        written += len(gone) + len(changed)
-    return written
+        count += len(gone) + len(kept)
+    return count
 
 
 # --------------------------------------------------------------------------- who may do what

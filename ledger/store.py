@@ -66,6 +66,7 @@ class Store:
         self.stem = stem or (path.stem if path is not None else "ledger")  # its short name, for titles
         self._db = TinyDB(data, storage=_MemoryStorage)
         self._cache: dict[str, Any] = {}
+        self._wrote: dict[str, set[str]] = {}  # table -> keys this command inserted, changed or removed
 
     # ----------------------------------------------------------------- reading
 
@@ -120,9 +121,11 @@ class Store:
     def _put(self, table: str, key: str, value: str, doc: dict[str, Any]) -> None:
         found = [int(k) for k, d in self._raw(table).items() if d.get(key) == value]
         if found:
-            self._db.table(table).update(lambda d: (d.clear(), d.update(doc)), doc_ids=found[:1])
+            self._note(
+                table, self._db.table(table).update(lambda d: (d.clear(), d.update(doc)), doc_ids=found[:1])
+            )
         else:
-            self._db.table(table).insert(doc)
+            self._note(table, [self._db.table(table).insert(doc)])
         self._invalidate(table, "sources")
 
     def claims(self) -> dict[int, Claim]:
@@ -172,7 +175,7 @@ class Store:
         self._update_meta(last_ids={**(self._meta().get("last_ids") or {}), **last})
 
     def _update_meta(self, **fields: Any) -> None:
-        self._db.table("meta").update(fields, doc_ids=[self._meta_id()])
+        self._note("meta", self._db.table("meta").update(fields, doc_ids=[self._meta_id()]))
 
     def _meta(self) -> Mapping[str, Any]:
         return self._raw("meta")[str(self._meta_id())]
@@ -187,7 +190,7 @@ class Store:
     def insert_source(self, source: Source) -> None:
         if source.id in self.sources():
             raise Conflict(f"source {source.id!r} already exists: 'claim-ledger source show {source.id}'")
-        self._db.table("sources").insert(source.to_dict())
+        self._note("sources", [self._db.table("sources").insert(source.to_dict())])
         self._invalidate("sources")
 
     def replace_source(self, source: Source) -> None:
@@ -199,7 +202,7 @@ class Store:
             doc.clear()
             doc.update(new)
 
-        self._db.table("sources").update(replace_doc, doc_ids=[doc_id])
+        self._note("sources", self._db.table("sources").update(replace_doc, doc_ids=[doc_id]))
         self._invalidate("sources")
 
     def insert_claim(self, claim: Claim) -> Claim:
@@ -208,13 +211,13 @@ class Store:
 
     def _insert_new(self, table: str, record: Any) -> Any:
         record = replace(record, id=self._next_id(table))
-        self._db.table(table).insert(Document(_doc(record), doc_id=record.id))
+        self._note(table, [self._db.table(table).insert(Document(_doc(record), doc_id=record.id))])
         self._invalidate(table)
         return record
 
     def replace_claim(self, claim: Claim) -> None:
         self.claim(claim.id)  # raises NotFound
-        self._db.table("claims").update(_doc(claim), doc_ids=[claim.id])
+        self._note("claims", self._db.table("claims").update(_doc(claim), doc_ids=[claim.id]))
         self._invalidate("claims")
 
     def insert_link(self, link: Link) -> Link:
@@ -224,14 +227,14 @@ class Store:
     def remove_claim(self, claim_id: int, link_ids: Iterable[int] = ()) -> None:
         """Remove a claim and the given links (its own); ids are never given out again."""
         self.claim(claim_id)  # raises NotFound
-        self._db.table("claims").remove(doc_ids=[claim_id])
+        self._note("claims", self._db.table("claims").remove(doc_ids=[claim_id]))
         links = list(link_ids)
         if links:
-            self._db.table("links").remove(doc_ids=links)
+            self._note("links", self._db.table("links").remove(doc_ids=links))
         self._invalidate("claims", "links")
 
     def remove_link(self, link_id: int) -> None:
-        self._db.table("links").remove(doc_ids=[link_id])
+        self._note("links", self._db.table("links").remove(doc_ids=[link_id]))
         self._invalidate("links")
 
     def record(
@@ -245,7 +248,7 @@ class Store:
     ) -> None:
         head_id, head_hash = self.history_head()
         entry = HistoryEntry(head_id + 1, at, action, claim, source, dict(detail or {})).chained(head_hash)
-        self._db.table("history").insert(Document(_doc(entry), doc_id=entry.id))
+        self._note("history", [self._db.table("history").insert(Document(_doc(entry), doc_id=entry.id))])
         self._update_meta(history_head={"id": entry.id, "hash": entry.hash})
         self._invalidate("history")
 
@@ -269,9 +272,11 @@ class Store:
         The id counters move past every id now in use, or to ``last_ids`` (a
         restored backup's) where that is higher, so ids stay unique forever.
         """
-        self._db.table("sources").insert_multiple(s.to_dict() for s in sources)
+        self._note("sources", self._db.table("sources").insert_multiple(s.to_dict() for s in sources))
         for table, records in (("claims", claims), ("links", links), ("history", history)):
-            self._db.table(table).insert_multiple(Document(_doc(r), doc_id=r.id) for r in records)
+            self._note(
+                table, self._db.table(table).insert_multiple(Document(_doc(r), doc_id=r.id) for r in records)
+            )
         given = last_ids or {}
         self._set_last_ids({t: max(self.first_free_id(t) - 1, given.get(t, 0)) for t in ("claims", "links")})
         head_id, head_hash = _head_of(self._raw("history"))
@@ -281,9 +286,17 @@ class Store:
     def last_ids(self) -> dict[str, int]:
         return {t: self.first_free_id(t) - 1 for t in ("claims", "links")}
 
+    def _note(self, table: str, ids: Iterable[int]) -> None:
+        self._wrote.setdefault(table, set()).update(map(str, ids))
+
     @property
     def dirty(self) -> bool:
         return self._db.storage.dirty
+
+    def written(self) -> dict[str, set[str]]:
+        """The keys of each table this command inserted, changed or removed (every write goes
+        through the methods above): all a store that keeps records one by one has to write."""
+        return {table: set(keys) for table, keys in self._wrote.items() if keys}
 
     def data(self) -> dict[str, Any]:
         return self._db.storage.read()
@@ -511,16 +524,17 @@ def _open_postgres(url: str, *, write: bool, create: bool, lock_timeout: float) 
             if pgstore.exists(cur, where):
                 raise Conflict(f"ledger {where.shown} exists already: choose another name with ?ledger=NAME")
             pgstore.create(cur, where)
-            data, before = empty_ledger(), {}
+            data = empty_ledger()
         else:
             data = pgstore.load(cur, where)
             _check(data, where.shown)
-            before = pgstore.snapshot(data)
         migrated = _migrate(data)
         store = Store(None, data, label=where.shown, stem=where.ledger)
         yield store
-        if write and (create or store.dirty or migrated):
-            pgstore.save(cur, where, before, store.data())
+        if write and (create or migrated):
+            pgstore.save(cur, where, store.data(), whole=True)
+        elif write and store.dirty:
+            pgstore.save(cur, where, store.data(), store.written())
 
 
 def memory_store(data: dict[str, Any] | None = None, path: Path | None = None) -> Store:
