@@ -478,11 +478,27 @@ def same_content(held: Claim, row: Claim, *, whole: bool = True) -> bool:
     return all(have[k] == v for k, v in given.items() if k not in skip and (whole or v not in (None, [])))
 
 
-def chain_break(entries: Iterable[HistoryEntry]) -> tuple[HistoryEntry, str] | None:
-    """The first entry (in id order) whose hash does not follow, and how; None if the chain holds."""
+# What a history entry about a confidential source says to a reader without the confidential
+# level of a team ledger (ledger.privacy.withheld): the chain still runs through it.
+WITHHELD_DETAIL = {"withheld": "it concerns a confidential source"}
+
+
+def is_withheld(entry: HistoryEntry) -> bool:
+    return dict(entry.detail) == WITHHELD_DETAIL
+
+
+def chain_break(
+    entries: Iterable[HistoryEntry], *, withheld: bool = False
+) -> tuple[HistoryEntry, str] | None:
+    """The first entry (in id order) whose hash does not follow, and how; None if the chain holds.
+
+    ``withheld``: the history was read without the confidential level, so an entry whose
+    content was withheld (:func:`is_withheld`) is taken at its stored hash; that it follows
+    the entry before it is still checked. Anywhere else such an entry is a changed one."""
     prev = None
     for entry in sorted(entries, key=lambda e: e.id):
-        if entry.prev != prev or entry.hash != chain_hash(entry, entry.prev):
+        taken = withheld and is_withheld(entry)
+        if entry.prev != prev or (not taken and entry.hash != chain_hash(entry, entry.prev)):
             return entry, ("was changed" if entry.prev == prev else "does not follow the entry before it")
         prev = entry.hash
     return None

@@ -23,14 +23,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import orjson
 
-from . import jsonio
+from . import jsonio, privacy
 from .errors import InvalidInput, Locked, NoLedger, StorageError
 
 SCHEMES = ("postgresql", "postgres")
@@ -47,6 +47,11 @@ _KEYS = {
 }
 MIGRATIONS = (  # each one a version; ``schema_migrations`` says which have run
     [f"CREATE TABLE {table} (id {key} PRIMARY KEY, doc json NOT NULL)" for table, key in _KEYS.items()],
+    # 2: what confidential sources' rows hold in full, readable by the confidential level only
+    [
+        "CREATE TABLE secrets (tbl text NOT NULL, id integer NOT NULL, doc json NOT NULL, "
+        "PRIMARY KEY (tbl, id))"
+    ],
 )
 
 
@@ -140,18 +145,40 @@ def exists(cur: Any, where: Location) -> bool:
 def create(cur: Any, where: Location) -> None:
     """The ledger's schema and tables, each migration recorded."""
     cur.execute(f'CREATE SCHEMA "{where.schema}"')
+    cur.execute(f'CREATE TABLE "{where.schema}".schema_migrations (version integer PRIMARY KEY)')
+    upgrade(cur, where)
+
+
+def upgrade(cur: Any, where: Location) -> None:
+    """Run the migrations this ledger has not had yet (a writer does, before anything else)."""
+    cur.execute(f'SELECT coalesce(max(version), 0) FROM "{where.schema}".schema_migrations')
+    done = cur.fetchone()[0]
+    if done >= len(MIGRATIONS):
+        return
     cur.execute(f'SET LOCAL search_path TO "{where.schema}"')
-    cur.execute("CREATE TABLE schema_migrations (version integer PRIMARY KEY)")
-    for version, steps in enumerate(MIGRATIONS, start=1):
+    for version, steps in enumerate(MIGRATIONS[done:], start=done + 1):
         for step in steps:
             cur.execute(step)
         cur.execute("INSERT INTO schema_migrations VALUES (%s)", (version,))
+    cur.execute("SET LOCAL search_path TO DEFAULT")
 
 
-def load(cur: Any, where: Location) -> dict[str, dict[str, Any]]:
+@dataclass
+class Loaded:
+    """A ledger as this role may read it."""
+
+    data: dict[str, dict[str, Any]]
+    withheld: bool  # this role may not read confidential sources' rows in full (``secrets``)
+    secret: set[tuple[str, str]]  # (table, key) of the rows read in full from ``secrets``
+    stored: dict[tuple[str, str], Any] = field(default_factory=dict)  # those rows as their table has them
+
+
+def load(cur: Any, where: Location) -> Loaded:
     """Every table of the ledger, as the file store's document holds it: each table comes as
     one JSON object the server puts together (``json``, so the records' own text, unparsed
-    there), read with one parse, as the file store reads its file."""
+    there), read with one parse, as the file store reads its file. A role with the
+    confidential level gets the full rows of confidential sources (``secrets``); any other
+    gets them as :func:`ledger.privacy.public_rows` made them."""
     if not exists(cur, where):
         raise NoLedger(f"no ledger {where.shown}: run 'claim-ledger --db URL init' to create it")
     data: dict[str, dict[str, Any]] = {}
@@ -159,45 +186,125 @@ def load(cur: Any, where: Location) -> dict[str, dict[str, Any]]:
         cur.execute(f'SELECT json_object_agg(id, doc ORDER BY id)::text FROM "{where.schema}".{table}')
         text = cur.fetchone()[0]
         data[table] = jsonio.loads(text) if text is not None else {}
-    return data
+    secret: set[tuple[str, str]] = set()
+    stored: dict[tuple[str, str], Any] = {}
+    if not _may_read_secrets(cur, where):
+        return Loaded(data, withheld=True, secret=secret)  # has it any now or not: it may not write one
+    cur.execute(f'SELECT tbl, id, doc::text FROM "{where.schema}".secrets')
+    for table, key, doc in cur.fetchall():
+        rows = data.setdefault(table, {})
+        stored[(table, str(key))] = rows.get(str(key))
+        rows[str(key)] = jsonio.loads(doc)
+        secret.add((table, str(key)))
+    return Loaded(data, False, secret, stored)
+
+
+def _may_read_secrets(cur: Any, where: Location) -> bool:
+    cur.execute("SELECT to_regclass(%s)", (f'"{where.schema}".secrets',))
+    if cur.fetchone()[0] is None:
+        return True  # a ledger from before confidential rows were kept apart: nothing is
+    cur.execute("SELECT has_table_privilege(%s, 'SELECT')", (f'"{where.schema}".secrets',))
+    return bool(cur.fetchone()[0])
 
 
 def save(
     cur: Any,
     where: Location,
-    data: Mapping[str, Mapping[str, Any]],
+    loaded: Loaded,
     written: Mapping[str, set[str]] | None = None,
     *,
     whole: bool = False,
 ) -> int:
-    """Write what the command wrote: each key in ``written`` is upserted from ``data``, or deleted
-    where ``data`` no longer has it; ``whole`` rewrites every table (a new or migrated ledger).
-    The number of rows written."""
+    """Write what the command wrote: each key in ``written`` is upserted from the data, or
+    deleted where the data no longer has it; ``whole`` rewrites every table (a new or
+    migrated ledger). A confidential source's rows go in full to ``secrets`` and as anyone
+    may see them to their tables. The number of rows written."""
+    data = loaded.data
+    public = privacy.public_rows(data)
+    if loaded.withheld:
+        _refuse_withheld(where, public, written or {})
     count = 0
     for table in _KEYS:
-        rows = data.get(table, {})
+        rows, shown = data.get(table, {}), public.get(table, {})
         if whole:
             cur.execute(f'DELETE FROM "{where.schema}".{table}')
-            keys: Iterable[str] = rows.keys()
-        else:
-            keys = (written or {}).get(table, ())
-        gone = [int(key) for key in keys if key not in rows]
-        kept = [(int(key), orjson.dumps(rows[key]).decode("utf-8")) for key in keys if key in rows]
-        if gone:
-            cur.execute(f'DELETE FROM "{where.schema}".{table} WHERE id = ANY(%s)', (gone,))
-        if kept:
-            cur.executemany(
-                f'INSERT INTO "{where.schema}".{table} (id, doc) VALUES (%s, %s::json) '
-                "ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc",
-                kept,
-            )
-        count += len(gone) + len(kept)
+            if not loaded.withheld:
+                cur.execute(f'DELETE FROM "{where.schema}".secrets WHERE tbl = %s', (table,))
+        keys, secret = _plan(table, loaded, shown, set(rows) if whole else (written or {}).get(table, set()))
+        count += _write(cur, f'"{where.schema}".{table}', keys, rows, shown)
+        count += _write_secrets(cur, where, table, secret, rows, shown)
     return count
+
+
+def _plan(table: str, loaded: Loaded, shown: Mapping[str, Any], wrote: set[str]) -> tuple[set[str], set[str]]:
+    """Which keys of a table to write to it (or delete, where the data no longer has them),
+    and which to write to ``secrets`` or delete there (:func:`_write_secrets`)."""
+    if loaded.withheld:  # only what it wrote, none of it confidential (_refuse_withheld)
+        return set(wrote), set()
+    was = {key for t, key in loaded.secret if t == table}
+    # the rule may have moved (a source made confidential, or no longer): each row it reaches
+    keys = set(wrote) | {k for k in shown if shown[k] != loaded.stored.get((table, k))} | (was - set(shown))
+    secret = {k for k in shown if k in wrote or k not in was} | (was - set(shown))
+    return keys, secret
+
+
+def _write(cur: Any, into: str, keys: set[str], rows: Mapping[str, Any], shown: Mapping[str, Any]) -> int:
+    """Upsert each of ``keys`` into a ledger table as ``shown`` has it, or else as ``rows`` has
+    it; delete those ``rows`` no longer has."""
+    gone = [int(k) for k in keys if k not in rows]
+    kept = [(int(k), _text(shown.get(k, rows[k]))) for k in keys if k in rows]
+    if gone:
+        cur.execute(f"DELETE FROM {into} WHERE id = ANY(%s)", (gone,))
+    if kept:
+        cur.executemany(
+            f"INSERT INTO {into} (id, doc) VALUES (%s, %s::json) "
+            "ON CONFLICT (id) DO UPDATE SET doc = EXCLUDED.doc",
+            kept,
+        )
+    return len(gone) + len(kept)
+
+
+def _write_secrets(
+    cur: Any, where: Location, table: str, keys: set[str], rows: Mapping[str, Any], shown: Mapping[str, Any]
+) -> int:
+    """Upsert the full row of each of ``keys`` that the ledger table shows otherwise; delete
+    the others from ``secrets``."""
+    gone = [int(k) for k in keys if k not in rows or k not in shown]
+    kept = [(table, int(k), _text(rows[k])) for k in keys if k in rows and k in shown]
+    secrets = f'"{where.schema}".secrets'
+    if gone:
+        cur.execute(f"DELETE FROM {secrets} WHERE tbl = %s AND id = ANY(%s)", (table, gone))
+    if kept:
+        cur.executemany(
+            f"INSERT INTO {secrets} (tbl, id, doc) VALUES (%s, %s, %s::json) "
+            "ON CONFLICT (tbl, id) DO UPDATE SET doc = EXCLUDED.doc",
+            kept,
+        )
+    return len(gone) + len(kept)
+
+
+def _refuse_withheld(
+    where: Location, public: Mapping[str, Mapping[str, Any]], written: Mapping[str, set[str]]
+) -> None:
+    """A role without the confidential level sees a confidential source's rows only as anyone
+    may: it must not write them back so (it would erase what it cannot see)."""
+    for table, keys in written.items():
+        if set(keys) & set(public.get(table, {})):
+            raise StorageError(
+                f"PostgreSQL ledger {where.shown}: this touches a confidential source or its claims, "
+                "which your role may not read; nothing was changed; a ledger admin gives the "
+                "confidential level with 'claim-ledger team grant ROLE confidential'"
+            )
+
+
+def _text(doc: Any) -> str:
+    return orjson.dumps(doc).decode("utf-8")
 
 
 # --------------------------------------------------------------------------- who may do what
 
-LEVELS = ("reader", "editor", "admin")
+LEVELS = ("reader", "editor", "admin")  # a login has at most one of these on a ledger
+CONFIDENTIAL = "confidential"  # and, besides it, may have this one
 _PRIVILEGES = {"reader": "SELECT", "editor": "SELECT, INSERT, UPDATE, DELETE"}
 
 
@@ -206,22 +313,32 @@ def _groups(cur: Any, where: Location) -> dict[str, str]:
     server's, so the database is in the name), at most PostgreSQL's 63 characters."""
     cur.execute("SELECT current_database()")
     database = re.sub(r"[^a-z0-9_]", "_", cur.fetchone()[0].casefold())
-    return {level: f"cl_{database}_{where.ledger}"[: 63 - len(level) - 1] + f"_{level}" for level in LEVELS}
+    return {
+        level: f"cl_{database}_{where.ledger}"[: 63 - len(level) - 1] + f"_{level}"
+        for level in (*LEVELS, CONFIDENTIAL)
+    }
 
 
 def _ensure_groups(cur: Any, where: Location) -> dict[str, str]:
-    """The ledger's three group roles, made if missing, with their privileges: a reader may
-    read every table, an editor also write them, an admin also grant both to others."""
+    """The ledger's group roles, made if missing, with their privileges: a reader may read
+    every table but ``secrets``, an editor also write them (``secrets`` too, without reading
+    it), an admin also grant both to others; the confidential level may read ``secrets``, and
+    only the ledger's owner (who made the groups) may give it."""
     groups = _groups(cur, where)
     for role in groups.values():
         cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
         if cur.fetchone() is None:
             cur.execute(f'CREATE ROLE "{role}" NOLOGIN')
     schema = f'"{where.schema}"'
+    tables = ", ".join(f"{schema}.{table}" for table in (*_KEYS, "schema_migrations"))
+    for level in ("reader", "editor", CONFIDENTIAL):
+        cur.execute(f'GRANT USAGE ON SCHEMA {schema} TO "{groups[level]}"')
     for level in ("reader", "editor"):
         role = f'"{groups[level]}"'
-        cur.execute(f"GRANT USAGE ON SCHEMA {schema} TO {role}")
-        cur.execute(f"GRANT {_PRIVILEGES[level]} ON ALL TABLES IN SCHEMA {schema} TO {role}")
+        cur.execute(f"GRANT {_PRIVILEGES[level]} ON {tables} TO {role}")
+        cur.execute(f"REVOKE ALL ON {schema}.secrets FROM {role}")  # a grant on ALL TABLES once
+    cur.execute(f'GRANT INSERT, UPDATE, DELETE ON {schema}.secrets TO "{groups["editor"]}"')
+    cur.execute(f'GRANT SELECT ON {schema}.secrets TO "{groups[CONFIDENTIAL]}"')
     cur.execute(f'GRANT "{groups["editor"]}" TO "{groups["admin"]}"')
     for level in ("reader", "editor"):
         cur.execute(f'GRANT "{groups[level]}" TO "{groups["admin"]}" WITH ADMIN OPTION')
@@ -229,22 +346,30 @@ def _ensure_groups(cur: Any, where: Location) -> dict[str, str]:
 
 
 def grant(cur: Any, where: Location, role: str, level: str) -> None:
-    """Give ``role`` (a server login) one level on the ledger, and no other."""
-    if level not in LEVELS:
-        raise InvalidInput(f"unknown level {level!r}: use reader, editor or admin")
+    """Give ``role`` (a server login) one level on the ledger and no other, or the
+    confidential level besides the one it has."""
+    if level not in (*LEVELS, CONFIDENTIAL):
+        raise InvalidInput(f"unknown level {level!r}: use reader, editor, admin or confidential")
     _known_role(cur, role)
+    upgrade(cur, where)
     groups = _ensure_groups(cur, where)
-    for other in LEVELS:
-        if other != level:
-            cur.execute(f'REVOKE "{groups[other]}" FROM "{role}"')
+    if level != CONFIDENTIAL:
+        for other in LEVELS:
+            if other != level:
+                cur.execute(f'REVOKE "{groups[other]}" FROM "{role}"')
     option = " WITH ADMIN OPTION" if level == "admin" else ""
     cur.execute(f'GRANT "{groups[level]}" TO "{role}"{option}')
 
 
-def revoke(cur: Any, where: Location, role: str) -> None:
-    """Take every level on the ledger from ``role``."""
+def revoke(cur: Any, where: Location, role: str, level: str | None = None) -> None:
+    """Take every level on the ledger from ``role``, or only ``level``."""
     _known_role(cur, role)
-    for group in _groups(cur, where).values():
+    groups = _groups(cur, where)
+    if level is not None and level not in groups:
+        raise InvalidInput(f"unknown level {level!r}: use reader, editor, admin or confidential")
+    for name, group in groups.items():
+        if level not in (None, name):
+            continue
         cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (group,))
         if cur.fetchone() is not None:
             cur.execute(f'REVOKE "{group}" FROM "{role}"')

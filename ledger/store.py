@@ -59,9 +59,18 @@ class Store:
     """The ledger in memory for one command. Build it with :func:`open_ledger`."""
 
     def __init__(
-        self, path: Path | None, data: dict[str, Any], *, label: str | None = None, stem: str | None = None
+        self,
+        path: Path | None,
+        data: dict[str, Any],
+        *,
+        label: str | None = None,
+        stem: str | None = None,
+        withheld: bool = False,
     ) -> None:
         self.path = path  # the file; None for a ledger in PostgreSQL
+        # read without the confidential level (a team ledger): its confidential sources' rows
+        # are as anyone may see them (ledger.privacy.public_rows)
+        self.withheld = withheld
         self.label = label or str(path)  # what messages name it by (a URL's password hidden)
         self.stem = stem or (path.stem if path is not None else "ledger")  # its short name, for titles
         self._db = TinyDB(data, storage=_MemoryStorage)
@@ -524,17 +533,19 @@ def _open_postgres(url: str, *, write: bool, create: bool, lock_timeout: float) 
             if pgstore.exists(cur, where):
                 raise Conflict(f"ledger {where.shown} exists already: choose another name with ?ledger=NAME")
             pgstore.create(cur, where)
-            data = empty_ledger()
+            loaded = pgstore.Loaded(empty_ledger(), withheld=False, secret=set())
         else:
-            data = pgstore.load(cur, where)
-            _check(data, where.shown)
-        migrated = _migrate(data)
-        store = Store(None, data, label=where.shown, stem=where.ledger)
+            if write and pgstore.exists(cur, where):
+                pgstore.upgrade(cur, where)
+            loaded = pgstore.load(cur, where)
+            _check(loaded.data, where.shown)
+        migrated = _migrate(loaded.data)
+        store = Store(None, loaded.data, label=where.shown, stem=where.ledger, withheld=loaded.withheld)
         yield store
         if write and (create or migrated):
-            pgstore.save(cur, where, store.data(), whole=True)
+            pgstore.save(cur, where, loaded, whole=True)
         elif write and store.dirty:
-            pgstore.save(cur, where, store.data(), store.written())
+            pgstore.save(cur, where, loaded, store.written())
 
 
 def memory_store(data: dict[str, Any] | None = None, path: Path | None = None) -> Store:

@@ -121,3 +121,46 @@ def test_filters_and_retraction_notes_name_no_confidential_source(cli, desk, fmt
         "claimreview",
         "markdown",
     )
+
+
+def _rows(db) -> dict:
+    return json.loads(db.read_text(encoding="utf-8"))
+
+
+def _as_public(data: dict) -> dict:
+    from ledger import privacy
+
+    public = privacy.public_rows(data)
+    return {table: {**rows, **public.get(table, {})} for table, rows in data.items()}
+
+
+def test_a_team_ledger_s_rows_for_readers_hold_nothing_that_identifies(cli, desk):
+    """What a PostgreSQL reader without the confidential level is given (ledger.privacy.public_rows,
+    the rule pgstore applies): none of the source's secrets in any table, the history still one
+    chain, and the rule applied again changes nothing (an editor's refusal relies on it)."""
+    from ledger import privacy
+    from ledger.model import HistoryEntry, chain_break
+
+    cli("add", "The wire again", "--source", "wire", "--event", "izium")
+    cli("link", "3", "repeats", "1", "--note", "the wire had it from Major K.")
+    cli("retract", "1", "--note", "Major K., Kharkiv garrison took it back")
+    cli("source", "edit", "informant-k", "--notes", "met twice in Izium, once in Balakliia")
+    data = _rows(desk)
+    public = _as_public(data)
+    text = json.dumps(public, ensure_ascii=False)
+    assert not [s for s in [*SECRET, "Balakliia", "Major K."] if s in text]
+    assert "Launchers were hit near Izium" in text  # another source's claim is as it was
+    history = [HistoryEntry.from_dict({**doc, "id": int(k)}) for k, doc in public["history"].items()]
+    assert chain_break(history, withheld=True) is None
+    broken = chain_break(history)  # in a file, or for a reader who may see it all: a changed entry
+    assert broken is not None and broken[1] == "was changed"
+    again = privacy.public_rows(public)
+    assert all(again[t][k] == public[t][k] for t in again for k in again[t])
+    assert set(again["claims"]) == set(privacy.public_rows(data)["claims"]) == {"1"}
+
+
+def test_a_ledger_without_confidential_sources_has_nothing_to_withhold(cli, db):
+    from ledger import privacy
+
+    cli("init", "--sample")
+    assert privacy.public_rows(_rows(db)) == {}

@@ -14,7 +14,7 @@ linear in claims + links. Nothing here reads a file, a clock or a terminal.
 
 from __future__ import annotations
 
-from .check import Finding, findings
+from .check import Finding, findings, withheld_entries
 from .evidence import StoryNumbers
 from .figures import FigureValue, MetricFigures, figures
 from .links import Broken, LinkIndex, check_new_link, may_update
@@ -44,4 +44,5 @@ __all__ = [
     "series",
     "series_of",
     "weigh_all",
+    "withheld_entries",
 ]

@@ -15,7 +15,17 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..model import Claim, Figure, HistoryEntry, Link, Relation, Source, chain_break, moment_order
+from ..model import (
+    Claim,
+    Figure,
+    HistoryEntry,
+    Link,
+    Relation,
+    Source,
+    chain_break,
+    is_withheld,
+    moment_order,
+)
 from ..words import amount
 from . import links as rules
 from .evidence import Stated, StoryNumbers, conflict
@@ -61,6 +71,7 @@ class Ledger:
     levels: frozenset[str]
     numbers: Mapping[int, StoryNumbers]
     last_ids: Mapping[str, int] | None = None  # the id counters, when the store gives them
+    withheld: bool = False  # read without the confidential level: see model.chain_break
     first_link: dict[frozenset[int], Link] = field(default_factory=dict)  # of each pair of claims
 
     def __post_init__(self) -> None:
@@ -210,7 +221,7 @@ _CHAIN_REMEDY = (
 
 def history_chain(ledger: Ledger) -> Iterator[Finding]:
     """The first history entry whose hash does not follow (later ones follow from it)."""
-    broken = chain_break(ledger.history)
+    broken = chain_break(ledger.history, withheld=ledger.withheld)
     if broken is not None:
         entry, what = broken
         yield Finding("history-chain", f"history entry {entry.id} ({entry.action}) {what}", _CHAIN_REMEDY)
@@ -231,12 +242,19 @@ def history_replay(ledger: Ledger) -> Iterator[Finding]:
     """The records as the history says they should be: every difference (see :mod:`.replay`)."""
     if not ledger.history:
         return  # a ledger with no history at all (an old or a built one) has nothing to replay
+    if ledger.withheld and any(is_withheld(e) for e in ledger.history):
+        return  # what those entries did is not known here: withheld_entries says so
     found = replay(ledger.history, ledger.sources, ledger.claims, ledger.links, ledger.last_ids)
     for message, claims, links in found:
         yield Finding("history-replay", message, REPLAY_REMEDY, claims, links)
 
 
-def sealed(history: Sequence[HistoryEntry], seal: str) -> Finding | None:
+def withheld_entries(history: Sequence[HistoryEntry], withheld: bool) -> int:
+    """How many history entries ``check`` could not read (confidential: see chain_break)."""
+    return sum(1 for e in history if is_withheld(e)) if withheld else 0
+
+
+def sealed(history: Sequence[HistoryEntry], seal: str, withheld: bool = False) -> Finding | None:
     """Whether the history still holds, intact, the entry a seal (its hash, kept elsewhere) names."""
     seal = seal.strip().casefold()
     upto = next((e for e in history if e.hash == seal), None)
@@ -248,7 +266,7 @@ def sealed(history: Sequence[HistoryEntry], seal: str) -> Finding | None:
             "rewritten or cut",
             remedy,
         )
-    broken = chain_break([e for e in history if e.id <= upto.id])
+    broken = chain_break([e for e in history if e.id <= upto.id], withheld=withheld)
     if broken is not None:
         entry, what = broken
         return Finding("seal", f"history entry {entry.id} ({entry.action}), before the seal, {what}", remedy)
@@ -451,13 +469,15 @@ def findings(
     seal: str | None = None,
     weighed: tuple[Mapping[int, Assessment], Mapping[int, StoryNumbers]] | None = None,
     last_ids: Mapping[str, int] | None = None,
+    withheld: bool = False,
 ) -> list[Finding]:
     """Every finding in the ledger: each claim's, then each link's, then the whole ledger's.
-    ``weighed``: the verdicts and figures' evidence already worked out for these records."""
+    ``weighed``: the verdicts and figures' evidence already worked out for these records.
+    ``withheld``: the records were read without the confidential level (a team ledger)."""
     assessments, numbers = weighed or weigh_all(sources, claims, links, levels)
-    ledger = Ledger(sources, claims, links, history, head, assessments, levels, numbers, last_ids)
+    ledger = Ledger(sources, claims, links, history, head, assessments, levels, numbers, last_ids, withheld)
     found = [f for claim in claims.values() for check in CLAIM_CHECKS for f in check(claim, ledger)]
     found += [f for lk in links for check in LINK_CHECKS for f in check(lk, ledger)]
     found += [f for check in LEDGER_CHECKS for f in check(ledger)]
-    broken_seal = sealed(history, seal) if seal else None
+    broken_seal = sealed(history, seal, withheld) if seal else None
     return [*found, broken_seal] if broken_seal else found

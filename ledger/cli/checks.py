@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from ..words import plural
 from .context import console, done, echo_json, env
 
 
@@ -49,6 +50,14 @@ def check(
             store.levels(),
             seal_,
             last_ids=store.last_ids(),
+            withheld=store.withheld,
+        )
+        unread = analysis.withheld_entries(store.history(), store.withheld)
+    if unread:
+        done(
+            f"Note: {plural(unread, 'history entry', 'history entries')} about confidential sources "
+            "your role may not read were checked for their place in the chain, not for their content, "
+            "and the history was not replayed; a member of the confidential level can check it all."
         )
     if as_json:
         if found:

@@ -31,16 +31,19 @@ def grant(
         str,
         typer.Argument(
             metavar="LEVEL",
-            help="reader (read everything), editor (also write) or admin (also grant both).",
+            help="reader (read all but confidential sources' details), editor (also write), admin (also "
+            "grant both), or confidential (besides any of those: read confidential sources in full).",
         ),
     ],
 ) -> None:
-    """Give a server login one level on the ledger (and no other).
+    """Give a server login one level on the ledger (and no other), or the confidential level.
 
     The ledger's group roles are made on the first grant, which needs a role that may
-    create roles; an admin of the ledger may then grant reader and editor.
+    create roles; an admin of the ledger may then grant reader and editor. Only the
+    ledger's owner may grant confidential: without it, the name, URL and notes of a
+    confidential source, its claims' provenance and its history stay on the server.
 
-    \\b
+    \b
     Example: claim-ledger team grant alice editor
     """
     from .. import pgstore
@@ -53,19 +56,30 @@ def grant(
 
 
 @app.command("revoke")
-def revoke(ctx: typer.Context, role: RoleArg) -> None:
-    """Take every level on the ledger from a server login.
+def revoke(
+    ctx: typer.Context,
+    role: RoleArg,
+    level: Annotated[
+        str | None,
+        typer.Argument(metavar="LEVEL", help="Only this level (e.g. confidential); without it, every level."),
+    ] = None,
+) -> None:
+    """Take every level on the ledger from a server login, or only one.
 
-    \\b
-    Example: claim-ledger team revoke alice
+    \b
+    Example: claim-ledger team revoke alice confidential
     """
     from .. import pgstore
     from ..store import team
 
     e = env(ctx)
+    only = level.strip().casefold() if level else None
     with team(e.location(), e.lock_timeout) as (cur, where):
-        pgstore.revoke(cur, where, role)
-    done(f"{role} may no longer read or write {where.shown}.")
+        pgstore.revoke(cur, where, role, only)
+    if only:
+        done(f"{role} is no longer {only} of {where.shown}.")
+    else:
+        done(f"{role} may no longer read or write {where.shown}.")
 
 
 @app.command("list")
@@ -74,7 +88,7 @@ def list_(
 ) -> None:
     """List the logins given a level on the ledger.
 
-    \\b
+    \b
     Example: claim-ledger team list
     """
     from .. import pgstore
