@@ -45,7 +45,7 @@ SUMMARIES = {
     "metric set": "Declare a metric a level, or cumulative.",
     "metric list": "List the metrics, and how each counts.",
     "team": "Who may read or write a ledger in PostgreSQL.",
-    "team grant": "Give a server login reader, editor or admin, or confidential besides.",
+    "team grant": "Give a login reader, editor or admin; or confidential.",
     "team revoke": "Take every level on the ledger from a login, or only one.",
     "team list": "List the logins given a level on the ledger.",
     "source add": "Add a source.",
