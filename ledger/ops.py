@@ -223,7 +223,7 @@ def add_claim(
     )
     targets = {n: store.claim(n) for _, n in wanted}  # every target exists, or nothing changes
     if not force:
-        matches = near_duplicates(draft.text, store.claims().values(), skip=targets)
+        matches = near_duplicates(draft.text, store.near_duplicate_candidates(draft.text), skip=targets)
         if matches:
             raise NearDuplicate(_near_duplicate_message(matches), matches, draft.source)
     claim = store.insert_claim(draft)

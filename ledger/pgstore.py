@@ -23,14 +23,15 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Iterator, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import orjson
 
-from . import jsonio, privacy
+from . import jsonio, privacy, similar
 from .errors import InvalidInput, Locked, NoLedger, StorageError
 
 SCHEMES = ("postgresql", "postgres")
@@ -45,12 +46,19 @@ _KEYS = {
     "parties": "integer",
     "metrics": "integer",
 }
-MIGRATIONS = (  # each one a version; ``schema_migrations`` says which have run
+MIGRATIONS: tuple[list[Any], ...] = (  # each a version (SQL, or a step in Python); see upgrade
     [f"CREATE TABLE {table} (id {key} PRIMARY KEY, doc json NOT NULL)" for table, key in _KEYS.items()],
     # 2: what confidential sources' rows hold in full, readable by the confidential level only
     [
         "CREATE TABLE secrets (tbl text NOT NULL, id integer NOT NULL, doc json NOT NULL, "
         "PRIMARY KEY (tbl, id))"
+    ],
+    # 3: each claim's words, and how many claims hold each word, for the near-duplicate check
+    [
+        "CREATE TABLE claim_words (id integer PRIMARY KEY, words text[] NOT NULL)",
+        "CREATE INDEX claim_words_words ON claim_words USING gin (words)",
+        "CREATE TABLE word_counts (word text PRIMARY KEY, claims integer NOT NULL)",
+        lambda cur: _index_every_claim(cur),
     ],
 )
 
@@ -155,12 +163,23 @@ def upgrade(cur: Any, where: Location) -> None:
     done = cur.fetchone()[0]
     if done >= len(MIGRATIONS):
         return
+    cur.execute("SELECT has_schema_privilege(%s, 'CREATE')", (where.schema,))
+    if not cur.fetchone()[0]:
+        raise StorageError(
+            f"PostgreSQL ledger {where.shown} was made by an older claim-ledger and must be brought up "
+            "to date by its owner first (any write of theirs does, or 'claim-ledger team list'); "
+            "nothing was changed"
+        )
     cur.execute(f'SET LOCAL search_path TO "{where.schema}"')
     for version, steps in enumerate(MIGRATIONS[done:], start=done + 1):
         for step in steps:
-            cur.execute(step)
+            if callable(step):
+                step(cur)
+            else:
+                cur.execute(step)
         cur.execute("INSERT INTO schema_migrations VALUES (%s)", (version,))
     cur.execute("SET LOCAL search_path TO DEFAULT")
+    _ensure_groups(cur, where, create=False)  # the new tables to the levels given so far
 
 
 @dataclass
@@ -173,30 +192,41 @@ class Loaded:
     stored: dict[tuple[str, str], Any] = field(default_factory=dict)  # those rows as their table has them
 
 
-def load(cur: Any, where: Location) -> Loaded:
+LAZY = ("claims", "links", "history")
+_INDEX = (
+    "claim_words",
+    "word_counts",
+)  # migration 3: the claims' words  # a writer reads these only as far as it needs (Rows)
+
+
+def load(cur: Any, where: Location, *, lazy: bool = False) -> Loaded:
     """Every table of the ledger, as the file store's document holds it: each table comes as
     one JSON object the server puts together (``json``, so the records' own text, unparsed
-    there), read with one parse, as the file store reads its file. A role with the
+    there), read with one parse, as the file store reads its file; with ``lazy`` (a writer),
+    the big tables only as the command reads them (:class:`Rows`). A role with the
     confidential level gets the full rows of confidential sources (``secrets``); any other
     gets them as :func:`ledger.privacy.public_rows` made them."""
     if not exists(cur, where):
         raise NoLedger(f"no ledger {where.shown}: run 'claim-ledger --db URL init' to create it")
-    data: dict[str, dict[str, Any]] = {}
+    data: dict[str, Any] = {}
     for table in _KEYS:
+        if lazy and table in LAZY:
+            data[table] = Rows(cur, where, table)
+            continue
         cur.execute(f'SELECT json_object_agg(id, doc ORDER BY id)::text FROM "{where.schema}".{table}')
         text = cur.fetchone()[0]
         data[table] = jsonio.loads(text) if text is not None else {}
-    secret: set[tuple[str, str]] = set()
-    stored: dict[tuple[str, str], Any] = {}
     if not _may_read_secrets(cur, where):
-        return Loaded(data, withheld=True, secret=secret)  # has it any now or not: it may not write one
+        return Loaded(data, withheld=True, secret=set())  # has it any now or not: it may not write one
     cur.execute(f'SELECT tbl, id, doc::text FROM "{where.schema}".secrets')
-    for table, key, doc in cur.fetchall():
-        rows = data.setdefault(table, {})
-        stored[(table, str(key))] = rows.get(str(key))
-        rows[str(key)] = jsonio.loads(doc)
-        secret.add((table, str(key)))
-    return Loaded(data, False, secret, stored)
+    found = [(table, str(key), jsonio.loads(doc)) for table, key, doc in cur.fetchall()]
+    for table, rows in data.items():
+        if isinstance(rows, Rows):
+            rows.fetch([key for t, key, _ in found if t == table])
+    stored = {(table, key): data.setdefault(table, {}).get(key) for table, key, _ in found}
+    for table, key, doc in found:
+        data[table][key] = doc  # the full row, over the one anyone may see
+    return Loaded(data, False, set(stored), stored)
 
 
 def _may_read_secrets(cur: Any, where: Location) -> bool:
@@ -233,6 +263,8 @@ def save(
         keys, secret = _plan(table, loaded, shown, set(rows) if whole else (written or {}).get(table, set()))
         count += _write(cur, f'"{where.schema}".{table}', keys, rows, shown)
         count += _write_secrets(cur, where, table, secret, rows, shown)
+        if table == "claims":
+            _index_claims(cur, where, keys, rows, whole)
     return count
 
 
@@ -283,6 +315,67 @@ def _write_secrets(
     return len(gone) + len(kept)
 
 
+def _index_claims(cur: Any, where: Location, keys: set[str], rows: Mapping[str, Any], whole: bool) -> None:
+    """Keep ``claim_words`` (each claim's words) and ``word_counts`` (claims per word) as the
+    claims are: the near-duplicate check reads only the claims holding a rare word of the new
+    text (``ledger.similar.must_share``)."""
+    schema = f'"{where.schema}"'
+    if whole:
+        cur.execute(f"DELETE FROM {schema}.claim_words")
+        cur.execute(f"DELETE FROM {schema}.word_counts")
+        _index_all(cur, schema, ((int(k), _text_of(doc)) for k, doc in rows.items()))
+        return
+    cur.execute(f"SELECT id, words FROM {schema}.claim_words WHERE id = ANY(%s)", ([int(k) for k in keys],))
+    old = dict(cur.fetchall())
+    new = {int(k): similar.index_words(_text_of(rows[k])) for k in keys if k in rows}
+    delta: Counter[str] = Counter()
+    for key in set(old) | set(new):
+        delta.update(new.get(key, []))
+        delta.subtract(old.get(key, []))
+    gone = [key for key in old if key not in new]
+    if gone:
+        cur.execute(f"DELETE FROM {schema}.claim_words WHERE id = ANY(%s)", (gone,))
+    changed = [(key, words) for key, words in new.items() if old.get(key) != words]
+    if changed:
+        cur.executemany(
+            f"INSERT INTO {schema}.claim_words (id, words) VALUES (%s, %s) "
+            "ON CONFLICT (id) DO UPDATE SET words = EXCLUDED.words",
+            changed,
+        )
+    moved = [(word, n) for word, n in delta.items() if n]
+    if moved:
+        cur.executemany(
+            f"INSERT INTO {schema}.word_counts (word, claims) VALUES (%s, %s) "
+            "ON CONFLICT (word) DO UPDATE SET claims = word_counts.claims + EXCLUDED.claims",
+            moved,
+        )
+
+
+def _text_of(doc: Any) -> str:
+    text = doc.get("text") if isinstance(doc, Mapping) else None
+    return text if isinstance(text, str) else ""
+
+
+def _index_every_claim(cur: Any) -> None:
+    """Migration 3's step: index the claims a ledger already holds (search_path: its schema)."""
+    cur.execute("SELECT id, doc::text FROM claims")
+    _index_all(cur, "", ((key, _text_of(jsonio.loads(doc))) for key, doc in cur.fetchall()))
+
+
+def _index_all(cur: Any, schema: str, texts: Iterable[tuple[int, str]]) -> None:
+    """Fill the empty index with these claims, in two COPYs."""
+    counts: Counter[str] = Counter()
+    at = f"{schema}." if schema else ""
+    with cur.copy(f"COPY {at}claim_words (id, words) FROM STDIN") as copy:
+        for key, text in texts:
+            words = similar.index_words(text)
+            counts.update(words)
+            copy.write_row((key, words))
+    with cur.copy(f"COPY {at}word_counts (word, claims) FROM STDIN") as copy:
+        for row in counts.items():
+            copy.write_row(row)
+
+
 def _refuse_withheld(
     where: Location, public: Mapping[str, Mapping[str, Any]], written: Mapping[str, set[str]]
 ) -> None:
@@ -299,6 +392,131 @@ def _refuse_withheld(
 
 def _text(doc: Any) -> str:
     return orjson.dumps(doc).decode("utf-8")
+
+
+class Rows(MutableMapping[str, Any]):
+    """A big table of a PostgreSQL ledger (claims, links, history), read from the server only
+    as far as the command reads it: one row by its key, the rows holding a word (claims, from
+    the index ``claim_words``), or, the first time it is read whole, every row. What the
+    command writes is kept here and wins over the server's rows; the transaction's snapshot
+    (the writer's lock, or a reader's REPEATABLE READ) keeps those the same meanwhile."""
+
+    def __init__(self, cur: Any, where: Location, table: str) -> None:
+        self._cur, self._where, self._table = cur, where, table
+        self._rows: dict[str, Any] = {}
+        self._written: set[str] = set()  # set by the command
+        self._gone: set[str] = set()  # deleted by the command
+        self._absent: set[str] = set()  # asked for, not on the server
+        self._whole = False
+
+    @property
+    def _name(self) -> str:
+        return f'"{self._where.schema}".{self._table}'
+
+    def _load(self) -> dict[str, Any]:
+        if not self._whole:
+            self._cur.execute(f"SELECT json_object_agg(id, doc ORDER BY id)::text FROM {self._name}")
+            text = self._cur.fetchone()[0]
+            rows = jsonio.loads(text) if text is not None else {}
+            for key in self._gone:
+                rows.pop(key, None)
+            rows.update((key, self._rows[key]) for key in self._written)
+            self._rows, self._whole = rows, True
+        return self._rows
+
+    def __getitem__(self, key: str) -> Any:
+        if key in self._rows:
+            return self._rows[key]
+        if self._whole or key in self._gone or key in self._absent or not key.isdigit():
+            raise KeyError(key)
+        self.fetch([key])
+        if key not in self._rows:
+            self._absent.add(key)
+            raise KeyError(key)
+        return self._rows[key]
+
+    def fetch(self, keys: list[str]) -> None:
+        """Read these rows (those not read yet) in one query."""
+        wanted = [int(k) for k in keys if k not in self._rows and k not in self._gone]
+        if wanted:
+            self._cur.execute(f"SELECT id, doc::text FROM {self._name} WHERE id = ANY(%s)", (wanted,))
+            self._rows.update((str(key), jsonio.loads(doc)) for key, doc in self._cur.fetchall())
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            self[key]  # type: ignore[index]
+        except KeyError:
+            return False
+        return True
+
+    def __setitem__(self, key: str, doc: Any) -> None:
+        self._rows[key] = doc
+        self._written.add(key)
+        self._gone.discard(key)
+        self._absent.discard(key)
+
+    def __delitem__(self, key: str) -> None:
+        self[key]  # KeyError if it is not there
+        del self._rows[key]
+        self._written.discard(key)
+        self._gone.add(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+    def keys(self) -> Any:
+        return self._load().keys()
+
+    def values(self) -> Any:
+        return self._load().values()
+
+    def items(self) -> Any:
+        return self._load().items()
+
+    def max_key(self) -> int:
+        """The highest key, without reading every row (unless the command deleted it)."""
+        if self._whole:
+            return max(map(int, self._rows), default=0)
+        self._cur.execute(f"SELECT max(id) FROM {self._name}")
+        top = self._cur.fetchone()[0]
+        if top is not None and str(top) in self._gone:
+            return max(map(int, self._load()), default=0)
+        return max([top or 0, *map(int, self._written)])
+
+    def word_counts(self, words: list[str]) -> dict[str, int]:
+        """How many claims hold each word (claims only: the index ``claim_words``)."""
+        self._cur.execute(
+            f'SELECT word, claims FROM "{self._where.schema}".word_counts WHERE word = ANY(%s)', (words,)
+        )
+        return dict(self._cur.fetchall())
+
+    def holding_any(self, needs: similar.Needs, index: Callable[[str], list[str]]) -> dict[str, Any]:
+        """The claims that meet ``needs``: those the index names (the server weighs each one's
+        words), and those this command wrote (the index is as the command found it), each
+        checked again on its own words by ``index``."""
+        if self._whole:
+            found = list(self._rows)
+        else:
+            words, weights = zip(*needs.weights.items(), strict=True)
+            self._cur.execute(
+                f'SELECT id FROM "{self._where.schema}".claim_words c WHERE c.words && %s::text[] '
+                "AND (SELECT sum(w.n) FROM unnest(%s::text[], %s::int[]) AS w(word, n) "
+                "WHERE w.word = ANY(c.words)) >= %s",
+                (sorted(needs.any_of), list(words), list(weights), needs.needed),
+            )
+            found = [str(key) for (key,) in self._cur.fetchall()]
+            self.fetch(found)
+        keys = {k for k in found if k in self._rows} | self._written
+        return {k: self._rows[k] for k in sorted(keys, key=int) if _holds(self._rows[k], needs, index)}
+
+
+def _holds(doc: Any, needs: similar.Needs, index: Callable[[str], list[str]]) -> bool:
+    """Whether a claim's text meets ``needs`` (a malformed one: yes, to be reported)."""
+    text = doc.get("text") if isinstance(doc, Mapping) else None
+    return not isinstance(text, str) or needs.met_by(index(text))
 
 
 # --------------------------------------------------------------------------- who may do what
@@ -319,7 +537,7 @@ def _groups(cur: Any, where: Location) -> dict[str, str]:
     }
 
 
-def _ensure_groups(cur: Any, where: Location) -> dict[str, str]:
+def _ensure_groups(cur: Any, where: Location, *, create: bool = True) -> dict[str, str]:
     """The ledger's group roles, made if missing, with their privileges: a reader may read
     every table but ``secrets``, an editor also write them (``secrets`` too, without reading
     it), an admin also grant both to others; the confidential level may read ``secrets``, and
@@ -328,9 +546,11 @@ def _ensure_groups(cur: Any, where: Location) -> dict[str, str]:
     for role in groups.values():
         cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
         if cur.fetchone() is None:
+            if not create:
+                return groups  # none given yet: the first grant makes them
             cur.execute(f'CREATE ROLE "{role}" NOLOGIN')
     schema = f'"{where.schema}"'
-    tables = ", ".join(f"{schema}.{table}" for table in (*_KEYS, "schema_migrations"))
+    tables = ", ".join(f"{schema}.{table}" for table in (*_KEYS, *_INDEX, "schema_migrations"))
     for level in ("reader", "editor", CONFIDENTIAL):
         cur.execute(f'GRANT USAGE ON SCHEMA {schema} TO "{groups[level]}"')
     for level in ("reader", "editor"):

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -103,3 +104,60 @@ def _one_word_apart(words: list[str], other: list[str]) -> bool:
     if len(short) == len(long_):
         return i < len(short) and short[i + 1 :] == long_[i + 1 :]  # replaced
     return short[i:] == long_[i + 1 :]  # added or removed
+
+
+def index_words(text: str) -> list[str]:
+    """The distinct words of a text once normalised, sorted: what a store keeps beside each
+    claim so that :func:`must_share` can spare it reading every claim."""
+    new = normalise(text)
+    return sorted(set(new.split(" "))) if new else []
+
+
+@dataclass(frozen=True, slots=True)
+class Needs:
+    """What every near duplicate of a text holds (see :func:`must_share`)."""
+
+    any_of: frozenset[str]  # one of these words, at least
+    weights: Mapping[str, int]  # the text's words (its first LONGEST), each as often as it says it
+    needed: float  # and words of these weighing this much, at least
+
+    def met_by(self, words: Iterable[str]) -> bool:
+        """Whether a claim holding ``words`` may be a near duplicate (if not: it is not one)."""
+        held = set(words)
+        if held.isdisjoint(self.any_of):
+            return False
+        return sum(n for word, n in self.weights.items() if word in held) >= self.needed
+
+
+def must_share(text: str, frequency: Callable[[list[str]], Mapping[str, int]]) -> Needs:
+    """What every near duplicate of ``text`` holds: a store may give :func:`near_duplicates`
+    only the claims that meet it, and the answer is the same as over every claim.
+
+    Why: the words the ratio matches are words of ``text``'s first LONGEST (``n`` of them),
+    each at most as often as it has it, and at most all of the other text's, so a ratio of
+    THRESHOLD needs ``m`` >= t/(1 - t) x ``n`` matches, t = THRESHOLD / 2 (0.74 ``n``): a
+    near duplicate holds words of ``text`` weighing ``m``. Two texts one word apart match all
+    but one word: more than that from MIN_WORDS words on, so this serves both rules. And so
+    it holds one of the rarest words (``frequency``: claims per word, as the store counts
+    them; any count keeps the answer right, a true one keeps the claims read few), taken until
+    those left weigh less than ``m``: the few claims a store's index of words names.
+    """
+    new = normalise(text)
+    if not new:
+        return Needs(frozenset(), {}, 1.0)  # nothing is a near duplicate of nothing
+    head = Counter(new.split(" ")[:LONGEST])
+    half = THRESHOLD / 2
+    needed = half / (1 - half) * sum(head.values()) * (1 - 1e-9)  # a hair lower: never above the rule
+    return Needs(frozenset(_rarest(head, needed, frequency(sorted(head)))), dict(head), needed)
+
+
+def _rarest(weights: Counter[str], needed: float, counts: Mapping[str, int]) -> set[str]:
+    """The rarest words, taken until the others weigh less than ``needed``."""
+    left = sum(weights.values())
+    taken: set[str] = set()
+    for word in sorted(weights, key=lambda w: (counts.get(w, 0), w)):
+        if left < needed:
+            break
+        taken.add(word)
+        left -= weights[word]
+    return taken

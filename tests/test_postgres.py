@@ -135,6 +135,56 @@ def test_every_command_answers_the_same_from_a_file_and_from_postgresql(cli, tmp
         assert rows[table] == on_file[table], table
 
 
+def test_add_reads_only_the_claims_its_near_duplicate_check_needs(cli, url, monkeypatch):
+    """A writer reads the big tables only as far as it needs: `add` never reads the whole claims
+    table, yet finds every near duplicate through the index of the claims' words, which follows
+    adds, edits and deletes (and is rebuilt for a ledger made before it)."""
+    from ledger import pgstore
+
+    cli("--db", url, "init", "--sample")
+    cli("--db", url, "add", "Russian drones struck a fuel depot near Chuhuiv overnight", "--source", "press")
+    cli("--db", url, "edit", "21", "--text", "Russian drones struck a grain depot near Chuhuiv overnight")
+    cli("--db", url, "add", "Eleven rockets fell on the Kyivskyi district", "--source", "press")
+    cli("--db", url, "delete", "22", "--yes")
+
+    def whole(self):
+        raise AssertionError(f"{self._table} read whole")
+
+    monkeypatch.setattr(pgstore.Rows, "_load", whole)
+    for text, near in [
+        ("Russian drones struck a grain depot near Chuhuiv overnight", "#21 (press, identical)"),
+        ("Russian drones struck a grain depot near Chuhuiv", "#21 (press, one word differs)"),
+        ("Russian drones struck a fuel depot near Chuhuiv overnight", "#21 (press, one word differs)"),
+        (
+            "Russian drones struck a grain depot near Chuhuiv overnight, the governor said",
+            "#21 (press, 86% alike)",
+        ),
+    ]:
+        refused = cli("--db", url, "add", text, "--source", "ru-mod", ok=False)
+        assert refused.exit_code == 1 and f"a near duplicate of {near}" in refused.stderr, (
+            text,
+            refused.stderr,
+        )
+    # the deleted claim's words are gone from the index: its text is new again
+    assert (
+        cli("--db", url, "add", "Eleven rockets fell on the Kyivskyi district", "--source", "press").stdout
+        == "23\n"
+    )
+    monkeypatch.undo()
+    # a ledger from before the index (migration 3): its owner's next write builds it
+    schema = f"ledger_{url.rsplit('=', 1)[1]}"
+    import psycopg
+
+    with psycopg.connect(url.split("?")[0], autocommit=True) as conn:
+        conn.execute(f'DROP TABLE "{schema}".claim_words, "{schema}".word_counts')
+        conn.execute(f'DELETE FROM "{schema}".schema_migrations WHERE version = 3')
+    refused = cli(
+        "--db", url, "add", "Eleven rockets fell on the Kyivskyi district!", "--source", "ru-mod", ok=False
+    )
+    assert refused.exit_code == 1 and "a near duplicate of #23" in refused.stderr
+    assert cli("--db", url, "check").stdout == ""
+
+
 def test_copy_carries_everything_from_a_file_to_postgresql_and_back(cli, tmp_path, url):
     first, back = tmp_path / "desk.json", tmp_path / "back.json"
     cli("--db", str(first), "init", "--sample")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger.model import Claim
@@ -165,3 +165,74 @@ def test_at_a_terminal_the_same_source_may_mark_it_an_update(sample, monkeypatch
     assert "(repeats)" in r.stderr and "(updates)" in r.stderr
     assert "Linked: #21 updates #2." in r.stderr
     assert json.loads(sample("show", "2", "--json").stdout)[0]["status"] == "superseded"
+
+
+VOCABULARY = ["shelling", "kharkiv", "the", "of", "hit", "drones", "two", "три", "удари", "near", "a", "in"]
+word_lists = st.lists(st.sampled_from(VOCABULARY), min_size=0, max_size=24)
+
+
+@st.composite
+def _edited(draw, words: list[str]) -> str:
+    """``words`` with a few words dropped, replaced or added: a near duplicate, or just not one."""
+    out = list(words)
+    for _ in range(draw(st.integers(0, 5))):
+        how = draw(st.sampled_from(["drop", "replace", "add"]))
+        at = draw(st.integers(0, max(len(out) - 1, 0)))
+        if how == "add" or not out:
+            out.insert(at, draw(st.sampled_from(VOCABULARY)))
+        elif how == "drop":
+            del out[at]
+        else:
+            out[at] = draw(st.sampled_from(VOCABULARY))
+    return " ".join(out)
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    words=word_lists,
+    data=st.data(),
+    counts=st.one_of(st.none(), st.dictionaries(st.sampled_from(VOCABULARY), st.integers(0, 50))),
+)
+def test_the_claims_holding_a_word_that_must_be_shared_are_all_the_near_duplicates(words, data, counts):
+    """A store that reads only the claims holding one of must_share's words (the PostgreSQL
+    store does, from its index) finds exactly the near duplicates reading every claim finds,
+    whatever counts it keeps (the real ones, or any: they only order the words)."""
+    from collections import Counter
+
+    from ledger.similar import index_words, must_share
+
+    text = " ".join(words)
+    others = data.draw(st.lists(st.one_of(_edited(words), word_lists.map(" ".join)), max_size=20))
+    claims = [Claim(n, t or "x", "press", recorded_at="2024-01-01") for n, t in enumerate(others, start=1)]
+    real = Counter(w for c in claims for w in index_words(c.text))
+    needs = must_share(text, lambda asked: real if counts is None else counts)
+    assert needs.any_of <= set(index_words(text))
+    held = [c for c in claims if needs.met_by(index_words(c.text))]
+    assert near_duplicates(text, held) == near_duplicates(text, claims)
+
+
+@pytest.mark.parametrize("repeat", [False, True])
+def test_must_share_holds_at_the_edge_for_every_length(repeat):
+    """The worst claim for the rule: the text itself without the words must_share took (every
+    occurrence). It must not be a near duplicate, at any length up to past LONGEST."""
+    from ledger.similar import must_share
+
+    for n in [*range(1, 80), 499, 500, 501, 620]:
+        words = [f"w{i % 7 if repeat else i}" for i in range(n)]
+        rank = {w: i for i, w in enumerate(dict.fromkeys(words))}
+        needs = must_share(" ".join(words), lambda asked, rank=rank: {w: rank[w] for w in asked})
+        rest = [w for w in words if w not in needs.any_of]
+        assert needs.any_of and not near_duplicates(
+            " ".join(words), [Claim(1, " ".join(rest) or "x", "press")]
+        ), n
+        assert needs.met_by(words) and not needs.met_by(rest)
+
+
+def test_a_rare_word_is_enough_to_find_a_long_claim_s_near_duplicates():
+    from ledger.similar import must_share
+
+    text = "Shelling of the Saltivskyi district of Kharkiv wounded three residents"
+    common = {"of": 900, "the": 950, "shelling": 300, "kharkiv": 400, "district": 200, "wounded": 120}
+    needs = must_share(text, lambda words: {w: common.get(w, 1) for w in words})
+    assert needs.any_of and needs.any_of.isdisjoint({"of", "the"})  # the claims read: the rare words'
+    assert not needs.met_by(["shelling", "of", "the", "kharkiv", "saltivskyi"])  # too few of its words
