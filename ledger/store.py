@@ -586,7 +586,10 @@ def _open_postgres(url: str, *, write: bool, create: bool, lock_timeout: float) 
     with pgstore.connect(where, write=write, lock_timeout=lock_timeout) as conn, conn.cursor() as cur:
         if create:
             if pgstore.exists(cur, where):
-                raise Conflict(f"ledger {where.shown} exists already: choose another name with ?ledger=NAME")
+                raise Conflict(
+                    f"a ledger already exists at {where.shown}: nothing was changed; "
+                    "choose another name with ?ledger=NAME"
+                )
             pgstore.create(cur, where)
             loaded = pgstore.Loaded(empty_ledger(), withheld=False, secret=set())
         else:

@@ -51,6 +51,49 @@ def db(tmp_path: Path) -> Path:
     return tmp_path / "ledger.json"
 
 
+@pytest.fixture(scope="session")
+def pg_server():
+    """A database of this run's own on the PostgreSQL server (tests/pg.py), dropped after."""
+    from . import pg
+
+    yield from pg.database()
+
+
+class Home:
+    """Where the ledger of a test lives (``$CLAIM_LEDGER_DB``), and what it holds."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def state(self) -> bytes:
+        """Everything the ledger holds, to show a command changed nothing."""
+        if not self.url.startswith("postgresql://"):
+            path = Path(self.url)
+            return path.read_bytes() if path.exists() else b""
+        import json
+
+        from ledger import pgstore
+
+        place = pgstore.parse(self.url)
+        with pgstore.connect(place, write=False, lock_timeout=1) as conn, conn.cursor() as cur:
+            if not pgstore.exists(cur, place):
+                return b""
+            loaded = pgstore.load(cur, place)
+        return json.dumps(loaded.data, sort_keys=True).encode()
+
+
+@pytest.fixture(params=["file", pytest.param("postgres", marks=pytest.mark.postgres)])
+def home(request: pytest.FixtureRequest, db: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
+    """The test once with its ledger in a file, once in PostgreSQL: the same answers from both."""
+    if request.param == "file":
+        return Home(str(db))
+    import uuid
+
+    url = f"{request.getfixturevalue('pg_server')}?ledger=t{uuid.uuid4().hex[:10]}"
+    monkeypatch.setenv("CLAIM_LEDGER_DB", url)
+    return Home(url)
+
+
 class Cli:
     """Runs the Typer app in-process, as ``claim-ledger ARGS``."""
 

@@ -118,7 +118,7 @@ def test_the_issue_walkthrough(cli, db):
     ]
 
 
-def test_worked_example_through_the_cli(cli):
+def test_worked_example_through_the_cli(cli, home):
     make_worked_example(cli)
     records = {r["id"]: r for r in as_json(cli("list", "--json"))}
     for cid, (status, credibility, words) in wx.EXPECTED.items():
@@ -134,7 +134,7 @@ def test_worked_example_through_the_cli(cli):
     assert disputed[1]["contradicted_by"] == [8] and disputed[8]["confirmed_by"] == [2]
 
 
-def test_json_shape_is_stable(cli):
+def test_json_shape_is_stable(cli, home):
     make_worked_example(cli)
     record = as_json(cli("unconfirmed", "--json"))[0]
     assert set(record) == {
@@ -177,7 +177,7 @@ def test_demo_shows_both_tables_and_writes_nothing(cli, db, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 
-def test_init_sample_then_explore(cli):
+def test_init_sample_then_explore(cli, home):
     r = cli("init", "--sample")
     assert "4 sources, 20 claims, 5 links" in r.stderr
     assert len(as_json(cli("list", "--json"))) == 20
@@ -186,7 +186,7 @@ def test_init_sample_then_explore(cli):
     assert "Claims by press" in shown and "unaligned" in shown
 
 
-def test_retract_keeps_the_claim_and_records_history(cli):
+def test_retract_keeps_the_claim_and_records_history(cli, home):
     make_worked_example(cli)
     cli("retract", "8", "--note", "outlet corrected its report")
     record = as_json(cli("show", "8", "--json"))[0]
@@ -198,7 +198,7 @@ def test_retract_keeps_the_claim_and_records_history(cli):
     assert "retract" in cli("show", "8").stdout
 
 
-def test_unlink_removes_either_direction(cli):
+def test_unlink_removes_either_direction(cli, home):
     make_worked_example(cli)
     r = cli("unlink", "6", "7")
     assert "Removed link: #7 repeats #6." in r.stderr
@@ -209,7 +209,7 @@ def test_unlink_removes_either_direction(cli):
 # --------------------------------------------------------------------------- filters
 
 
-def test_filters(cli):
+def test_filters(cli, home):
     cli("init", "--sample")
 
     def ids(*args: str) -> set[int]:
@@ -267,14 +267,14 @@ ERRORS = [
 
 
 @pytest.mark.parametrize(("args", "code", "words"), ERRORS, ids=[" ".join(e[0]) for e in ERRORS])
-def test_each_error_is_one_line_and_changes_nothing(cli, db, args, code, words):
+def test_each_error_is_one_line_and_changes_nothing(cli, home, args, code, words):
     make_worked_example(cli)
-    before = db.read_bytes()
+    before = home.state()
     r = cli(*args, ok=False)
     assert r.exit_code == code, (r.stdout, r.stderr)
     assert r.stderr.startswith("Error: ") and words in r.stderr
     assert r.stderr.count("\n") == 1 and "Traceback" not in r.stderr
-    assert db.read_bytes() == before
+    assert home.state() == before
 
 
 def test_missing_ledger(cli, db):

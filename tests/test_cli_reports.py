@@ -17,7 +17,14 @@ def sample(cli, db) -> Path:
     return db
 
 
-def test_figures_json_gives_every_value_with_its_origin(cli, sample):
+@pytest.fixture
+def sampled(cli, home):
+    """The sample, once in a file and once in PostgreSQL (conftest's ``home``)."""
+    cli("init", "--sample")
+    return home
+
+
+def test_figures_json_gives_every_value_with_its_origin(cli, sampled):
     groups = json.loads(cli("figures", "--json", "--event", "belgorod-2023-12-30").stdout)
     assert [(g["metric"], g["low"], g["high"], g["conflict"]) for g in groups] == [
         ("children_killed", 3, 3, False),
@@ -40,7 +47,7 @@ def test_figures_json_gives_every_value_with_its_origin(cli, sample):
     }
 
 
-def test_figures_table_marks_a_conflict(cli, sample):
+def test_figures_table_marks_a_conflict(cli, sampled):
     cli(
         "add",
         "The toll of the Friday strikes is 39",
@@ -55,7 +62,7 @@ def test_figures_table_marks_a_conflict(cli, sample):
     assert "ukraine-2023-12-29" in out and "#19 vs #21" in out and "1 metric in 1 event, 1 in conflict" in out
 
 
-def test_export_markdown_to_stdout_and_to_a_private_file(cli, sample, tmp_path):
+def test_export_markdown_to_stdout_and_to_a_private_file(cli, sampled, tmp_path):
     shown = cli("export", "markdown", "--graph").stdout
     assert parse(shown).h2[-1] == "Link graph"
     r = cli("export", "markdown", "-o", str(tmp_path / "report.md"), "--status", "disputed")
@@ -77,7 +84,7 @@ def test_export_refuses_to_write_over_the_ledger(cli, sample):
     assert r.exit_code == 2 and "--graph only applies to the markdown report" in r.stderr
 
 
-def test_json_export_restores_into_a_new_ledger_byte_for_byte(cli, sample, tmp_path):
+def test_json_export_restores_into_a_new_ledger_byte_for_byte(cli, sampled, tmp_path):
     cli("retract", "4", "--note", "withdrawn")
     backup = tmp_path / "backup.json"
     cli("export", "json", "-o", str(backup))
@@ -90,10 +97,10 @@ def test_json_export_restores_into_a_new_ledger_byte_for_byte(cli, sample, tmp_p
     assert cli("--db", str(other), "export", "json").stdout == backup.read_text(encoding="utf-8")
 
 
-def test_import_dry_run_shows_what_it_would_add_and_writes_nothing(cli, sample, tmp_path):
+def test_import_dry_run_shows_what_it_would_add_and_writes_nothing(cli, sampled, tmp_path):
     rows = tmp_path / "claims.csv"
     rows.write_text("text,source,repeats\nA wire relays the toll,wire,#5\n", encoding="utf-8")
-    before = sample.read_bytes()
+    before = sampled.state()
     r = cli("import", str(rows), "--dry-run", ok=False)
     assert r.exit_code == 1 and r.stderr.splitlines()[1].startswith("  row 2: unknown source 'wire'")
     rows.write_text(
@@ -105,20 +112,20 @@ def test_import_dry_run_shows_what_it_would_add_and_writes_nothing(cli, sample, 
         r.stderr
         == "Dry run: would add 1 claim (#21), 1 link, 1 new source from claims.csv. Nothing was written.\n"
     )
-    assert sample.read_bytes() == before
+    assert sampled.state() == before
     r = cli("import", str(rows), "--create-sources")
     assert r.stderr == "Imported 1 claim (#21), 1 link, 1 new source from claims.csv.\n"
     record = json.loads(cli("show", "21", "--json").stdout)[0]
     assert record["reason"] == "same story as #5: single source: ru-officials"
 
 
-def test_a_rejected_import_lists_every_problem_by_row_and_changes_nothing(cli, sample, tmp_path):
+def test_a_rejected_import_lists_every_problem_by_row_and_changes_nothing(cli, sampled, tmp_path):
     rows = tmp_path / "claims.csv"
     good = [f"claim {n},press,2024-01-0{1 + n % 9}" for n in range(30)]
     good[11] = "claim 11,press,31/12/2023"
     good[20] = ",press,2024-01-01"
     rows.write_text("text,source,date\n" + "\n".join(good) + "\n", encoding="utf-8")
-    before = sample.read_bytes()
+    before = sampled.state()
     r = cli("import", str(rows), ok=False)
     assert r.exit_code == 1 and r.stdout == ""
     assert r.stderr.splitlines() == [
@@ -126,7 +133,7 @@ def test_a_rejected_import_lists_every_problem_by_row_and_changes_nothing(cli, s
         "  row 13: bad date '31/12/2023': use YYYY-MM-DD, e.g. 2023-12-31",
         "  row 22: claim text is empty: say what was asserted, in one sentence",
     ]
-    assert sample.read_bytes() == before
+    assert sampled.state() == before
 
 
 def test_import_creates_the_ledger_it_is_given_and_reads_stdin(cli, db):

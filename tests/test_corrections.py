@@ -8,14 +8,15 @@ import pytest
 
 
 @pytest.fixture
-def desk(cli, db):
+def desk(cli, home):
+    """A small desk's ledger, once in a file and once in PostgreSQL (conftest's ``home``)."""
     cli("init")
     cli("party", "add", "UA")
     cli("source", "add", "a", "--name", "A", "--kind", "press")
     cli("source", "add", "b", "--name", "B", "--kind", "military", "--party", "UA")
     cli("add", "Toll is 21", "--source", "a", "--date", "2023-12-30", "--figure", "killed=21", "--tag", "x")
     cli("add", "Toll is 24", "--source", "b", "--corroborates", "1")
-    return db
+    return home
 
 
 def test_edit_changes_only_what_is_given_and_history_keeps_old_and_new(cli, desk):
@@ -46,10 +47,10 @@ def test_edit_changes_only_what_is_given_and_history_keeps_old_and_new(cli, desk
     ],
 )
 def test_corrections_that_cannot_be_made_change_nothing(cli, desk, args, code, message):
-    before = desk.read_bytes()
+    before = desk.state()
     r = cli(*args, ok=False)
     assert r.exit_code == code and r.stderr.startswith(message)
-    assert desk.read_bytes() == before
+    assert desk.state() == before
 
 
 def test_an_update_binds_the_source(cli, desk):
@@ -78,11 +79,11 @@ def test_deleted_ids_are_never_given_again(cli, desk):
 
 def test_delete_asks_at_a_terminal(cli, desk, monkeypatch):
     monkeypatch.setattr("ledger.cli.corrections.stdin_is_tty", lambda: True)
-    before = desk.read_bytes()
+    before = desk.state()
     r = cli("delete", "1", input="n\n", ok=False)
     assert r.exit_code == 1 and 'Delete claim #1 "Toll is 21" and its 1 link(s)? [y/N]' in r.stdout
     assert r.stderr == "Kept claim #1: nothing was deleted.\n"
-    assert desk.read_bytes() == before
+    assert desk.state() == before
     cli("delete", "1", input="y\n")
     assert [c["id"] for c in json.loads(cli("list", "--json").stdout)] == [2]
 

@@ -201,7 +201,7 @@ def test_check_names_a_relay_error_with_both_values_dates_and_origin_and_groups_
 # --------------------------------------------------------------------------- the CLI
 
 
-def test_partly_confirmed_everywhere_a_status_appears(cli):
+def test_partly_confirmed_everywhere_a_status_appears(cli, home):
     cli("init")
     cli("party", "add", "UA", "--alias", "Ukraine")
     cli("source", "add", "oryx", "--name", "Oryx", "--kind", "osint")
@@ -243,7 +243,7 @@ def test_partly_confirmed_everywhere_a_status_appears(cli):
     assert "1 partly confirmed" in report and "**2** lack independent confirmation" in report
 
 
-def test_retract_records_the_sources_own_date(cli):
+def test_retract_records_the_sources_own_date(cli, home):
     cli("init", "--sample")
     cli("retract", "4", "--date", "2024-01-02", "--note", "withdrawn on Telegram")
     record = json.loads(cli("show", "4", "--json").stdout)[0]
@@ -255,7 +255,7 @@ def test_retract_records_the_sources_own_date(cli):
     assert r.exit_code == 1 and "before claim #3 was made" in r.stderr
 
 
-def test_dates_carry_a_time_and_order_claims_within_a_day(cli):
+def test_dates_carry_a_time_and_order_claims_within_a_day(cli, home):
     cli("init")
     cli("party", "add", "UA", "--alias", "Ukraine")
     cli("source", "add", "rma", "--name", "RMA", "--kind", "regional_administration", "--party", "UA")
@@ -292,7 +292,7 @@ def test_dates_carry_a_time_and_order_claims_within_a_day(cli):
     )
 
 
-def test_linking_to_a_superseded_claim_says_so(cli):
+def test_linking_to_a_superseded_claim_says_so(cli, home):
     cli("init")
     cli("party", "add", "UA", "--alias", "Ukraine")
     cli("source", "add", "rma", "--name", "RMA", "--kind", "regional_administration", "--party", "UA")
@@ -444,7 +444,7 @@ def test_one_side_typed_two_ways_is_one_party_and_an_unknown_one_is_refused(cli,
     assert db.read_bytes() == before
 
 
-def test_a_name_of_one_party_cannot_become_another_partys(cli):
+def test_a_name_of_one_party_cannot_become_another_partys(cli, home):
     cli("init")
     cli("party", "add", "UA", "--alias", "Ukraine")
     r = cli("party", "add", "RU", "--alias", "ukraine", ok=False)
@@ -477,7 +477,7 @@ def test_a_schema_2_ledger_registers_the_parties_in_use_after_a_backup(cli, db):
     ]
 
 
-def test_a_level_metric_is_compared_only_at_one_moment_through_the_cli(cli):
+def test_a_level_metric_is_compared_only_at_one_moment_through_the_cli(cli, home):
     cli("init")
     cli("source", "add", "a", "--name", "A", "--kind", "ngo")
     cli("source", "add", "b", "--name", "B", "--kind", "press")
@@ -578,7 +578,7 @@ def test_a_row_told_otherwise_is_a_conflict_listed_and_written_only_as_asked(cli
     assert "Imported 1 claim (#22)" in added.stderr  # the other told otherwise, added as new
 
 
-def test_the_design_examples_through_the_cli(cli):
+def test_the_design_examples_through_the_cli(cli, home):
     """DESIGN §2's own words, typed in: 21 then 24 is a rising toll; at least 45 then 39 is a
     conflict with both values and dates; OHCHR's 52 confirms at least 45."""
     cli("init")

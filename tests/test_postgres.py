@@ -27,9 +27,9 @@ from .replay import normal
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture(scope="session")
-def server():
-    yield from pg.database()
+@pytest.fixture
+def server(pg_server) -> str:
+    return pg_server
 
 
 @pytest.fixture
@@ -198,7 +198,7 @@ def test_copy_carries_everything_from_a_file_to_postgresql_and_back(cli, tmp_pat
     for db in (str(first), url, str(back)):
         assert cli("--db", db, "check").stdout == ""
     refused = cli("copy", str(first), url, ok=False)
-    assert refused.exit_code == 1 and "exists already" in refused.stderr
+    assert refused.exit_code == 1 and "a ledger already exists at" in refused.stderr
 
 
 def test_a_refused_write_leaves_the_ledger_as_it_was(cli, url):
