@@ -18,6 +18,7 @@ import typer
 
 from .. import __version__
 from ..errors import LedgerError
+from .coerce import install as _read_values_without_pydantic
 from .context import Env, done
 from .helpfmt import PlainHelpGroup
 
@@ -242,6 +243,7 @@ def _register() -> None:
 
 
 _register()
+_read_values_without_pydantic()
 
 
 def main() -> None:
