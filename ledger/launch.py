@@ -29,8 +29,17 @@ def main() -> None:
 
 
 def _interrupt_again(unraisable: object) -> None:
-    """An interrupt Python could not raise (inside an import lock's callback): send it again."""
-    if isinstance(getattr(unraisable, "exc_value", None), KeyboardInterrupt):
+    """An interrupt Python could not raise (inside an import lock's callback): raise it again
+    a moment later, once this hook has returned. Sent again at once, it would be raised inside
+    the hook itself, which Python cannot raise either: it printed a traceback (seen in tests)."""
+    if not isinstance(getattr(unraisable, "exc_value", None), KeyboardInterrupt):
+        sys.__unraisablehook__(unraisable)  # type: ignore[arg-type]
+    elif hasattr(signal, "setitimer"):
+        signal.signal(signal.SIGALRM, _interrupted)
+        signal.setitimer(signal.ITIMER_REAL, 0.005)
+    else:  # no timer (Windows): send it now, and let Python say what it can
         os.kill(os.getpid(), signal.SIGINT)
-        return
-    sys.__unraisablehook__(unraisable)  # type: ignore[arg-type]
+
+
+def _interrupted(number: int, frame: object) -> None:
+    raise KeyboardInterrupt

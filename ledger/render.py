@@ -8,7 +8,7 @@ title or open a link.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from rich import box
 from rich.console import Console, Group
@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from .analysis import Finding, MetricFigures, Series
+from .analysis import Assessment, Finding, MetricFigures, Series
 from .analysis.series import Row
 from .model import (
     CREDIBILITY_NAMES,
@@ -186,6 +186,64 @@ def disputed_table(report: Report, claims: Sequence[Claim]) -> Table:
             against,
         )
     return table
+
+
+# --------------------------------------------------------------------------- long listings
+
+STREAM_ABOVE = 1000  # a listing of more rows, to a pipe or a file, comes as lines (listing_lines)
+
+
+def _cell(value: object) -> str:
+    """User text on one line of a tab-separated row: controls visible, breaks and tabs spaces."""
+    return " ".join(printable("" if value is None else str(value)).split())
+
+
+def _why(a: Assessment) -> str:
+    return a.reason if a.status is Status.unconfirmed else f"{a.status.value}: {a.reason}"
+
+
+def _side_of(report: Report, claim: Claim, _: Assessment) -> str:
+    source = report.sources.get(claim.source)
+    return side(source) if source is not None else ""
+
+
+# The columns of each listing as lines: (header, the cell of a claim and its assessment).
+_LINE_COLUMNS: dict[str, list[tuple[str, Callable[[Report, Claim, Assessment], object]]]] = {
+    "claims": [
+        ("#", lambda r, c, a: c.id),
+        ("claim", lambda r, c, a: c.text),
+        ("source", lambda r, c, a: c.source),
+        ("side", _side_of),
+        ("status", lambda r, c, a: a.status.value),
+        ("grade", lambda r, c, a: grade(r.sources.get(c.source), a.credibility)),
+    ],
+    "unconfirmed": [
+        ("#", lambda r, c, a: c.id),
+        ("claim", lambda r, c, a: c.text),
+        ("source", lambda r, c, a: c.source),
+        ("grade", lambda r, c, a: grade(r.sources.get(c.source), a.credibility)),
+        ("why", lambda r, c, a: _why(a)),
+    ],
+    "disputed": [
+        ("#", lambda r, c, a: c.id),
+        ("claim", lambda r, c, a: c.text),
+        ("source", lambda r, c, a: c.source),
+        ("grade", lambda r, c, a: grade(r.sources.get(c.source), a.credibility)),
+        ("contradicted by", lambda r, c, a: _ids(a.contradicted_by)),
+        ("confirmed by", lambda r, c, a: _ids(a.confirmed_by)),
+    ],
+}
+
+
+def listing_lines(kind: str, report: Report, claims: Sequence[Claim]) -> Iterator[str]:
+    """A long listing for a pipe or a file: a header line, then a tab-separated line per
+    claim, each worked out as it is written. Rich lays a table out whole before its first
+    row: 84 s and 1.2 GB for 100k rows."""
+    columns = _LINE_COLUMNS[kind]
+    yield "\t".join(name for name, _ in columns)
+    for claim in claims:
+        a = report.assessments[claim.id]
+        yield "\t".join(_cell(cell(report, claim, a)) for _, cell in columns)
 
 
 def sources_table(sources: Iterable[Source], counts: Mapping[str, Mapping[Status, int]]) -> Table:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import sys
 
 import pytest
 
@@ -248,6 +249,26 @@ def test_ctrl_c_wrapped_by_python_is_still_an_interrupt(cli, db, monkeypatch):
     r = cli("add", "Never saved", "--source", "press", ok=False)
     assert r.exit_code == 130 and r.stderr.strip() == "Error: interrupted: nothing was changed", r.stderr
     assert db.read_bytes() == before
+
+
+def test_an_interrupt_python_could_not_raise_is_raised_after_the_hook_returns():
+    """Ctrl-C landing in an import lock's callback reaches sys.unraisablehook; sent again from
+    inside the hook, it was raised there and Python printed a traceback (seen in CI). It is
+    raised a moment later, where the program can take it."""
+    script = """
+import sys, time
+from ledger import launch
+class Unraisable:
+    exc_value = KeyboardInterrupt()
+launch._interrupt_again(Unraisable())
+print("hook returned", flush=True)
+try:
+    time.sleep(2)
+except KeyboardInterrupt:
+    print("interrupted after", flush=True)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.stdout.splitlines() == ["hook returned", "interrupted after"] and done.stderr == ""
 
 
 @pytest.mark.e2e

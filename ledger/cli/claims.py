@@ -8,7 +8,19 @@ import typer
 
 from ..errors import NearDuplicate, UsageError
 from . import complete
-from .context import Env, console, done, echo_json, env, limited, listing, local_today, stdin_is_tty
+from .context import (
+    Env,
+    console,
+    done,
+    echo_json,
+    echo_lines,
+    env,
+    limited,
+    listing,
+    local_today,
+    stdin_is_tty,
+    stdout_is_tty,
+)
 from .options import (
     ArchiveOpt,
     ClaimA,
@@ -282,7 +294,7 @@ def unconfirmed(
     from .. import render
     from ..report import lacking_confirmation
 
-    _listing(ctx, filters, as_json, limit, render.unconfirmed_table, lacking_confirmation)
+    _listing(ctx, filters, as_json, limit, render.unconfirmed_table, lacking_confirmation, "unconfirmed")
 
 
 @listing
@@ -295,7 +307,7 @@ def disputed(ctx: typer.Context, filters: Filters, as_json: bool = False, limit:
     from .. import render
     from ..report import disputed as disputed_claims
 
-    _listing(ctx, filters, as_json, limit, render.disputed_table, disputed_claims)
+    _listing(ctx, filters, as_json, limit, render.disputed_table, disputed_claims, "disputed")
 
 
 def _listing(
@@ -305,9 +317,11 @@ def _listing(
     limit: int | None,
     table: Callable[[Report, list[Claim]], RenderableType],
     narrow: Callable[[list[Claim], Mapping[int, Assessment]], list[Claim]] | None = None,
+    kind: str = "claims",
 ) -> None:
-    """Build the report once, select and narrow the claims, then render by output format."""
-    from .. import ops
+    """Build the report once, select and narrow the claims, then render by output format: a
+    table, JSON, or, for more than a screenful to a pipe or file, lines (render.listing_lines)."""
+    from .. import ops, render
 
     with env(ctx).reading() as store:
         report = ops.report(store)
@@ -319,6 +333,8 @@ def _listing(
     claims = limited(claims, limit, as_json, "claims")
     if as_json:
         _print_json(report, claims)
+    elif len(claims) > render.STREAM_ABOVE and not stdout_is_tty():
+        echo_lines(render.listing_lines(kind, report, claims))
     else:
         console().print(table(report, claims))
 

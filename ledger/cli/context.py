@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
+import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -84,6 +86,31 @@ def stdin_is_tty() -> bool:
 
 def echo_json(text: str) -> None:
     sys.stdout.write(text)
+
+
+def stdout_is_tty() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):  # closed or replaced stdout
+        return False
+
+
+def echo_lines(lines: Iterable[str], batch: int = 2000) -> None:
+    """Lines to stdout as they come, a batch at a time; a reader that stops early (``| head``)
+    ends the output quietly, as it does for any command."""
+    out: list[str] = []
+    try:
+        for line in lines:
+            out.append(line)
+            if len(out) >= batch:
+                sys.stdout.write("\n".join(out) + "\n")
+                out.clear()
+        if out:
+            sys.stdout.write("\n".join(out) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        with contextlib.suppress(OSError, ValueError):  # nothing more will be read: stop writing
+            sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
 
 
 def done(message: str) -> None:
