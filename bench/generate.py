@@ -3,8 +3,10 @@
 The shape follows a monitoring desk's ledger: a few hundred sources across three
 parties and unaligned outlets; about 40% of claims relayed through ``repeats``
 chains up to five deep; corroborations and contradictions across parties; a
-few ``updates`` of a source's own figures; figures on a third of the claims;
-about half as many links as claims. Deterministic for a given size and seed.
+few ``updates`` of a source's own figures; figures on most claims (70% of those
+not relayed, and the relays of those); a tenth of the claims in Ukrainian or
+Russian (Cyrillic, as regional administrations and ministries write); about half
+as many links as claims. Deterministic for a given size and seed.
 
     python bench/generate.py 10000 > ledger-10k.jsonl
 """
@@ -56,6 +58,33 @@ WORDS = [
     "ministry",
     "footage",
 ]
+CYRILLIC = [  # Ukrainian and Russian words of the same reports
+    "удар",
+    "обстріл",
+    "ракета",
+    "дрон",
+    "збито",
+    "пошкоджено",
+    "загинули",
+    "поранені",
+    "область",
+    "район",
+    "місто",
+    "село",
+    "лікарня",
+    "школа",
+    "міст",
+    "склад",
+    "артиллерия",
+    "обстрел",
+    "уничтожено",
+    "погибли",
+    "ранены",
+    "Харків",
+    "Бєлгород",
+    "Херсон",
+    "Донецк",
+]
 
 
 def sources(n_claims: int, rng: random.Random) -> list[dict[str, Any]]:
@@ -98,10 +127,10 @@ def claims(n: int, seed: int = 2023) -> Iterator[dict[str, Any]]:
             source = rng.choice(srcs)
             event = f"ev-{i // 25 + rng.randint(0, 3)}"
             row = {
-                "text": " ".join(rng.choices(WORDS, k=rng.randint(8, 18))).capitalize(),
+                "text": _text(rng),
                 "event": event,
                 "date": f"2024-{1 + (i * 11 // n) % 12:02d}-{1 + i % 28:02d}",
-                "figures": _figures(rng) if rng.random() < 1 / 3 else [],
+                "figures": _figures(rng) if rng.random() < 0.7 else [],
             }
             depth[i] = 0
             if target is not None and rng.random() < 0.17:
@@ -132,6 +161,12 @@ def claims(n: int, seed: int = 2023) -> Iterator[dict[str, Any]]:
             "source_party": source["party"],
             "source_name": f"Source {source['id']}",
         }
+
+
+def _text(rng: random.Random) -> str:
+    """A claim's words: a tenth of them in Cyrillic."""
+    words = CYRILLIC if rng.random() < 0.1 else WORDS
+    return " ".join(rng.choices(words, k=rng.randint(8, 18))).capitalize()
 
 
 def _figures(rng: random.Random) -> list[str]:
