@@ -213,6 +213,12 @@ class Store:
         docs = holding_any(needs, similar.index_words) if needs.any_of else {}
         return self._parse("claims", lambda d: [Claim.from_doc(int(k), doc) for k, doc in d.items()], docs)
 
+    def claim_ids(self) -> list[int]:
+        """Every claim's id, newest first, without building the claims (shell completion)."""
+        if "claims" in self._cache:
+            return sorted(self._cache["claims"], reverse=True)
+        return sorted(map(int, self._raw("claims")), reverse=True)
+
     def claim(self, claim_id: int) -> Claim:
         doc = self._raw("claims").get(str(claim_id))
         if doc is None:

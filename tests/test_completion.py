@@ -42,6 +42,18 @@ def test_claim_ids_come_newest_first_with_their_text(desk):
     assert [value for value, _ in complete.claim_ids(None, "#2")] == ["2"]
 
 
+def test_claim_ids_build_only_the_claims_they_offer(desk, monkeypatch):
+    """A Tab reads the ledger but builds only the claims it lists, not every one (at 100k
+    claims: 0.57 s, from 0.76 s)."""
+    from ledger.store import Store
+
+    def every_claim(self):
+        raise AssertionError("every claim built")
+
+    monkeypatch.setattr(Store, "claims", every_claim)
+    assert [value for value, _ in complete.claim_ids(None, "1")] == ["12", "11", "10", "1"]
+
+
 def test_source_ids_match_cyrillic_in_any_case(desk):
     assert complete.source_ids(None, "МИН") == [("минобороны", "Министерство обороны России")]
     assert [v for v, _ in complete.source_ids(None, "")] == ["mil-ua", "минобороны"]

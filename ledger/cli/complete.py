@@ -32,8 +32,7 @@ def _ledger(ctx: typer.Context | None) -> Store | None:
     db = ctx.find_root().params.get("db") if ctx is not None else None
     try:
         with open_location(resolve(db)) as store:
-            store.sources()
-            store.claims()  # read now: the file is closed when this returns
+            store.sources()  # the rest is in memory already: a file is read whole when opened
             return store
     except (LedgerError, OSError):
         return None
@@ -67,12 +66,9 @@ def claim_ids(ctx: typer.Context, incomplete: str) -> Items:
     if store is None:
         return []
     typed = incomplete.removeprefix("#")
-    claims = store.claims()
-    found = (claims[n] for n in sorted(claims, reverse=True) if str(n).startswith(typed))
-    return [
-        (str(c.id), _help(f"{c.text} ({c.source})"))
-        for _, c in zip(range(CLAIMS_OFFERED), found, strict=False)
-    ]
+    found = (n for n in store.claim_ids() if str(n).startswith(typed))  # the 50 built, not 100k
+    shown = [store.claim(n) for _, n in zip(range(CLAIMS_OFFERED), found, strict=False)]
+    return [(str(c.id), _help(f"{c.text} ({c.source})")) for c in shown]
 
 
 @_quiet
