@@ -40,10 +40,16 @@ def resolve(db: str | os.PathLike[str] | None, environ: dict[str, str] | None = 
     return LedgerPath(user_data_path(APP_NAME, appauthor=False) / DEFAULT_NAME, "default")
 
 
+SCHEMES = ("postgresql", "postgres")  # a ledger in PostgreSQL (ledger.pgstore)
+
+
+def is_url(value: str) -> bool:
+    """Whether ``--db`` names a PostgreSQL ledger rather than a file."""
+    return value.split(":", 1)[0].casefold() in SCHEMES and "://" in value
+
+
 def _located(value: str | os.PathLike[str], why: str) -> LedgerPath:
     """A PostgreSQL URL as given; anything else a file, made absolute."""
-    from .pgstore import is_url
-
     if isinstance(value, str) and is_url(value.strip()):
         return LedgerPath(None, why, value.strip())
     return LedgerPath(_absolute(value), why)

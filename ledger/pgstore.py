@@ -34,7 +34,6 @@ import orjson
 from . import jsonio, privacy, similar
 from .errors import InvalidInput, Locked, NoLedger, StorageError
 
-SCHEMES = ("postgresql", "postgres")
 _NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 # The tables of a ledger and the type of their keys (every other column is the record).
 _KEYS = {
@@ -61,10 +60,6 @@ MIGRATIONS: tuple[list[Any], ...] = (  # each a version (SQL, or a step in Pytho
         lambda cur: _index_every_claim(cur),
     ],
 )
-
-
-def is_url(value: str) -> bool:
-    return value.split(":", 1)[0].casefold() in SCHEMES and "://" in value
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,11 +187,8 @@ class Loaded:
     stored: dict[tuple[str, str], Any] = field(default_factory=dict)  # those rows as their table has them
 
 
-LAZY = ("claims", "links", "history")
-_INDEX = (
-    "claim_words",
-    "word_counts",
-)  # migration 3: the claims' words  # a writer reads these only as far as it needs (Rows)
+LAZY = ("claims", "links", "history")  # a writer reads these only as far as it needs (Rows)
+_INDEX = ("claim_words", "word_counts")  # migration 3: the claims' words
 
 
 def load(cur: Any, where: Location, *, lazy: bool = False) -> Loaded:
@@ -213,9 +205,7 @@ def load(cur: Any, where: Location, *, lazy: bool = False) -> Loaded:
         if lazy and table in LAZY:
             data[table] = Rows(cur, where, table)
             continue
-        cur.execute(f'SELECT json_object_agg(id, doc ORDER BY id)::text FROM "{where.schema}".{table}')
-        text = cur.fetchone()[0]
-        data[table] = jsonio.loads(text) if text is not None else {}
+        data[table] = _whole(cur, f'"{where.schema}".{table}')
     if not _may_read_secrets(cur, where):
         return Loaded(data, withheld=True, secret=set())  # has it any now or not: it may not write one
     cur.execute(f'SELECT tbl, id, doc::text FROM "{where.schema}".secrets')
@@ -227,6 +217,13 @@ def load(cur: Any, where: Location, *, lazy: bool = False) -> Loaded:
     for table, key, doc in found:
         data[table][key] = doc  # the full row, over the one anyone may see
     return Loaded(data, False, set(stored), stored)
+
+
+def _whole(cur: Any, table: str) -> dict[str, Any]:
+    """Every row of a table as one JSON object the server puts together, parsed once."""
+    cur.execute(f"SELECT json_object_agg(id, doc ORDER BY id)::text FROM {table}")
+    text = cur.fetchone()[0]
+    return jsonio.loads(text) if text is not None else {}
 
 
 def _may_read_secrets(cur: Any, where: Location) -> bool:
@@ -415,9 +412,7 @@ class Rows(MutableMapping[str, Any]):
 
     def _load(self) -> dict[str, Any]:
         if not self._whole:
-            self._cur.execute(f"SELECT json_object_agg(id, doc ORDER BY id)::text FROM {self._name}")
-            text = self._cur.fetchone()[0]
-            rows = jsonio.loads(text) if text is not None else {}
+            rows = _whole(self._cur, self._name)
             for key in self._gone:
                 rows.pop(key, None)
             rows.update((key, self._rows[key]) for key in self._written)
@@ -515,8 +510,8 @@ class Rows(MutableMapping[str, Any]):
 
 def _holds(doc: Any, needs: similar.Needs, index: Callable[[str], list[str]]) -> bool:
     """Whether a claim's text meets ``needs`` (a malformed one: yes, to be reported)."""
-    text = doc.get("text") if isinstance(doc, Mapping) else None
-    return not isinstance(text, str) or needs.met_by(index(text))
+    text = _text_of(doc)
+    return not text or needs.met_by(index(text))
 
 
 # --------------------------------------------------------------------------- who may do what

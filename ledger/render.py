@@ -207,28 +207,23 @@ def _side_of(report: Report, claim: Claim, _: Assessment) -> str:
     return side(source) if source is not None else ""
 
 
+def _grade_of(report: Report, claim: Claim, a: Assessment) -> str:
+    return grade(report.sources.get(claim.source), a.credibility)
+
+
+_Column = tuple[str, Callable[[Report, Claim, Assessment], object]]
+_CLAIM: list[_Column] = [
+    ("#", lambda r, c, a: c.id),
+    ("claim", lambda r, c, a: c.text),
+    ("source", lambda r, c, a: c.source),
+]
 # The columns of each listing as lines: (header, the cell of a claim and its assessment).
-_LINE_COLUMNS: dict[str, list[tuple[str, Callable[[Report, Claim, Assessment], object]]]] = {
-    "claims": [
-        ("#", lambda r, c, a: c.id),
-        ("claim", lambda r, c, a: c.text),
-        ("source", lambda r, c, a: c.source),
-        ("side", _side_of),
-        ("status", lambda r, c, a: a.status.value),
-        ("grade", lambda r, c, a: grade(r.sources.get(c.source), a.credibility)),
-    ],
-    "unconfirmed": [
-        ("#", lambda r, c, a: c.id),
-        ("claim", lambda r, c, a: c.text),
-        ("source", lambda r, c, a: c.source),
-        ("grade", lambda r, c, a: grade(r.sources.get(c.source), a.credibility)),
-        ("why", lambda r, c, a: _why(a)),
-    ],
+_LINE_COLUMNS: dict[str, list[_Column]] = {
+    "claims": [*_CLAIM, ("side", _side_of), ("status", lambda r, c, a: a.status.value), ("grade", _grade_of)],
+    "unconfirmed": [*_CLAIM, ("grade", _grade_of), ("why", lambda r, c, a: _why(a))],
     "disputed": [
-        ("#", lambda r, c, a: c.id),
-        ("claim", lambda r, c, a: c.text),
-        ("source", lambda r, c, a: c.source),
-        ("grade", lambda r, c, a: grade(r.sources.get(c.source), a.credibility)),
+        *_CLAIM,
+        ("grade", _grade_of),
         ("contradicted by", lambda r, c, a: _ids(a.contradicted_by)),
         ("confirmed by", lambda r, c, a: _ids(a.confirmed_by)),
     ],

@@ -41,11 +41,14 @@ APP = "claim-ledger"
 
 
 class _MemoryStorage(Storage):
-    """TinyDB storage over a dict that was read once; writes only mark it dirty."""
+    """TinyDB storage over a dict that was read once; writes only mark it dirty, and each
+    table's rows that a write touched are noted (_Table): what a store that keeps rows one by
+    one (PostgreSQL) has to send."""
 
     def __init__(self, data: dict[str, Any]) -> None:
         self.data = data
         self.dirty = False
+        self.touched: dict[str, set[str]] = {}  # table -> keys inserted, changed or removed
 
     def read(self) -> dict[str, Any]:
         return self.data
@@ -64,25 +67,33 @@ class _Table(Table):
         tables = self._storage.read()
         if self.name not in tables:
             tables[self.name] = {}
-        updater(_ByInt(tables[self.name]))  # type: ignore[arg-type]
+        touched = self._storage.touched.setdefault(self.name, set())  # type: ignore[attr-defined]
+        updater(_ByInt(tables[self.name], touched))  # type: ignore[arg-type]
         self._storage.write(tables)
         self.clear_cache()
 
 
 class _ByInt(MutableMapping[int, Any]):
-    """A table's rows (keyed by text, as JSON keeps them) as TinyDB's updates see them."""
+    """A table's rows (keyed by text, as JSON keeps them) as TinyDB's updates see them. Each
+    row an update reads, sets or deletes is noted as touched: TinyDB's updates with ids read
+    only the rows they change (and change them in place)."""
 
-    def __init__(self, rows: MutableMapping[str, Any]) -> None:
+    def __init__(self, rows: MutableMapping[str, Any], touched: set[str]) -> None:
         self.rows = rows
+        self.touched = touched
 
     def __getitem__(self, key: int) -> Any:
-        return self.rows[str(key)]
+        doc = self.rows[str(key)]
+        self.touched.add(str(key))
+        return doc
 
     def __setitem__(self, key: int, doc: Any) -> None:
         self.rows[str(key)] = doc
+        self.touched.add(str(key))
 
     def __delitem__(self, key: int) -> None:
         del self.rows[str(key)]
+        self.touched.add(str(key))
 
     def __contains__(self, key: object) -> bool:
         return str(key) in self.rows
@@ -115,7 +126,6 @@ class Store:
         self._db = TinyDB(data, storage=_MemoryStorage)
         self._db.table_class = _Table
         self._cache: dict[str, Any] = {}
-        self._wrote: dict[str, set[str]] = {}  # table -> keys this command inserted, changed or removed
 
     # ----------------------------------------------------------------- reading
 
@@ -170,11 +180,9 @@ class Store:
     def _put(self, table: str, key: str, value: str, doc: dict[str, Any]) -> None:
         found = [int(k) for k, d in self._raw(table).items() if d.get(key) == value]
         if found:
-            self._note(
-                table, self._db.table(table).update(lambda d: (d.clear(), d.update(doc)), doc_ids=found[:1])
-            )
+            self._db.table(table).update(lambda d: (d.clear(), d.update(doc)), doc_ids=found[:1])
         else:
-            self._note(table, [self._db.table(table).insert(doc)])
+            self._db.table(table).insert(doc)
         self._invalidate(table, "sources")
 
     def claims(self) -> dict[int, Claim]:
@@ -244,7 +252,7 @@ class Store:
         self._update_meta(last_ids={**(self._meta().get("last_ids") or {}), **last})
 
     def _update_meta(self, **fields: Any) -> None:
-        self._note("meta", self._db.table("meta").update(fields, doc_ids=[self._meta_id()]))
+        self._db.table("meta").update(fields, doc_ids=[self._meta_id()])
 
     def _meta(self) -> Mapping[str, Any]:
         return self._raw("meta")[str(self._meta_id())]
@@ -259,7 +267,7 @@ class Store:
     def insert_source(self, source: Source) -> None:
         if source.id in self.sources():
             raise Conflict(f"source {source.id!r} already exists: 'claim-ledger source show {source.id}'")
-        self._note("sources", [self._db.table("sources").insert(source.to_dict())])
+        self._db.table("sources").insert(source.to_dict())
         self._invalidate("sources")
 
     def replace_source(self, source: Source) -> None:
@@ -271,7 +279,7 @@ class Store:
             doc.clear()
             doc.update(new)
 
-        self._note("sources", self._db.table("sources").update(replace_doc, doc_ids=[doc_id]))
+        self._db.table("sources").update(replace_doc, doc_ids=[doc_id])
         self._invalidate("sources")
 
     def insert_claim(self, claim: Claim) -> Claim:
@@ -280,13 +288,13 @@ class Store:
 
     def _insert_new(self, table: str, record: Any) -> Any:
         record = replace(record, id=self._next_id(table))
-        self._note(table, [self._db.table(table).insert(Document(_doc(record), doc_id=record.id))])
+        self._db.table(table).insert(Document(_doc(record), doc_id=record.id))
         self._invalidate(table)
         return record
 
     def replace_claim(self, claim: Claim) -> None:
         self.claim(claim.id)  # raises NotFound
-        self._note("claims", self._db.table("claims").update(_doc(claim), doc_ids=[claim.id]))
+        self._db.table("claims").update(_doc(claim), doc_ids=[claim.id])
         self._invalidate("claims")
 
     def insert_link(self, link: Link) -> Link:
@@ -296,14 +304,14 @@ class Store:
     def remove_claim(self, claim_id: int, link_ids: Iterable[int] = ()) -> None:
         """Remove a claim and the given links (its own); ids are never given out again."""
         self.claim(claim_id)  # raises NotFound
-        self._note("claims", self._db.table("claims").remove(doc_ids=[claim_id]))
+        self._db.table("claims").remove(doc_ids=[claim_id])
         links = list(link_ids)
         if links:
-            self._note("links", self._db.table("links").remove(doc_ids=links))
+            self._db.table("links").remove(doc_ids=links)
         self._invalidate("claims", "links")
 
     def remove_link(self, link_id: int) -> None:
-        self._note("links", self._db.table("links").remove(doc_ids=[link_id]))
+        self._db.table("links").remove(doc_ids=[link_id])
         self._invalidate("links")
 
     def record(
@@ -317,7 +325,7 @@ class Store:
     ) -> None:
         head_id, head_hash = self.history_head()
         entry = HistoryEntry(head_id + 1, at, action, claim, source, dict(detail or {})).chained(head_hash)
-        self._note("history", [self._db.table("history").insert(Document(_doc(entry), doc_id=entry.id))])
+        self._db.table("history").insert(Document(_doc(entry), doc_id=entry.id))
         self._update_meta(history_head={"id": entry.id, "hash": entry.hash})
         self._invalidate("history")
 
@@ -341,11 +349,9 @@ class Store:
         The id counters move past every id now in use, or to ``last_ids`` (a
         restored backup's) where that is higher, so ids stay unique forever.
         """
-        self._note("sources", self._db.table("sources").insert_multiple(s.to_dict() for s in sources))
+        self._db.table("sources").insert_multiple(s.to_dict() for s in sources)
         for table, records in (("claims", claims), ("links", links), ("history", history)):
-            self._note(
-                table, self._db.table(table).insert_multiple(Document(_doc(r), doc_id=r.id) for r in records)
-            )
+            self._db.table(table).insert_multiple(Document(_doc(r), doc_id=r.id) for r in records)
         given = last_ids or {}
         self._set_last_ids({t: max(self.first_free_id(t) - 1, given.get(t, 0)) for t in ("claims", "links")})
         head_id, head_hash = _head_of(self._raw("history"))
@@ -355,17 +361,14 @@ class Store:
     def last_ids(self) -> dict[str, int]:
         return {t: self.first_free_id(t) - 1 for t in ("claims", "links")}
 
-    def _note(self, table: str, ids: Iterable[int]) -> None:
-        self._wrote.setdefault(table, set()).update(map(str, ids))
-
     @property
     def dirty(self) -> bool:
         return self._db.storage.dirty
 
     def written(self) -> dict[str, set[str]]:
-        """The keys of each table this command inserted, changed or removed (every write goes
-        through the methods above): all a store that keeps records one by one has to write."""
-        return {table: set(keys) for table, keys in self._wrote.items() if keys}
+        """The keys of each table this command inserted, changed or removed: all a store that
+        keeps records one by one has to write."""
+        return {table: set(keys) for table, keys in self._db.storage.touched.items() if keys}
 
     def data(self) -> dict[str, Any]:
         return self._db.storage.read()

@@ -37,6 +37,14 @@ def url(server) -> str:
     return f"{server}?ledger=t{uuid.uuid4().hex[:10]}"
 
 
+def _confidential_source(source_id: str) -> list[str]:
+    """``source add`` of a confidential source whose name, URL and notes give it away."""
+    return [
+        *("source", "add", source_id, "--name", "Maj Kovalenko", "--kind", "military", "--confidential"),
+        *("--url", "https://t.me/kovalenko", "--notes", "met in Izium"),
+    ]
+
+
 # Every kind of command, read and write, right and wrong, in the order a desk works.
 SESSION = [
     ["init", "--sample"],
@@ -55,20 +63,7 @@ SESSION = [
     ["unlink", "21", "2"],
     ["source", "add", "ngo", "--name", "An NGO", "--kind", "ngo"],
     # a confidential source: its rows are kept apart on the server (tested for readers below)
-    [
-        "source",
-        "add",
-        "mole",
-        "--name",
-        "Maj Kovalenko",
-        "--kind",
-        "military",
-        "--confidential",
-        "--url",
-        "https://t.me/kovalenko",
-        "--notes",
-        "met in Izium",
-    ],
+    _confidential_source("mole"),
     ["add", "Eleven drones came from the north", "--source", "mole", "--url", "https://t.me/kovalenko/7"],
     ["link", "22", "corroborates", "2", "--note", "Kovalenko saw them"],
     ["source", "edit", "mole", "--notes", "met twice in Izium"],
@@ -358,22 +353,7 @@ SECRETS = ("informant-k", "Kovalenko", "Izium", "t.me/kov")  # all a confidentia
 
 def _confidential_ledger(cli, url: str) -> None:
     cli("--db", url, "init", "--sample")
-    cli(
-        "--db",
-        url,
-        "source",
-        "add",
-        "informant-k",
-        "--name",
-        "Maj Kovalenko",
-        "--kind",
-        "military",
-        "--confidential",
-        "--url",
-        "https://t.me/kovalenko",
-        "--notes",
-        "met in Izium",
-    )
+    cli("--db", url, *_confidential_source("informant-k"))
     cli(
         "--db",
         url,

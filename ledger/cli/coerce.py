@@ -29,8 +29,10 @@ def install() -> bool:
         return False
     typer_builds = getattr(core, "build_runtime_param", None)
     runtime = getattr(_coercion, "RuntimeParam", None)
-    if typer_builds is None or runtime is None or getattr(typer_builds, "ours", False):
-        return typer_builds is not None and getattr(typer_builds, "ours", False)
+    if typer_builds is None or runtime is None:
+        return False
+    if getattr(typer_builds, "ours", False):
+        return True  # installed already
 
     @dataclass(frozen=True)
     class Plain(runtime):  # type: ignore[misc, valid-type]
