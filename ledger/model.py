@@ -70,6 +70,10 @@ class Status(StrEnum):
     retracted = "retracted"
 
 
+# The statuses of a claim lacking independent confirmation (DESIGN §2): what `unconfirmed` lists.
+LACKING_CONFIRMATION = frozenset({Status.unconfirmed, Status.disputed, Status.partly_confirmed})
+
+
 RELIABILITY_GRADES = "ABCDEF"
 RELIABILITY_NAMES = {
     "A": "completely reliable",

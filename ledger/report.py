@@ -8,11 +8,11 @@ never open a store. ``ops.report(store)`` builds one from a store.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .analysis import Assessment, StoryNumbers, weigh_all
-from .model import Claim, Link, Source, Status, party_key
+from .model import LACKING_CONFIRMATION, Claim, Link, Source, Status, party_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,16 +53,32 @@ class Filters:
     def admits(self, claim: Claim, source: Source | None, status: Status | None) -> bool:
         """Whether ``claim`` (by ``source``, with ``status``) passes every filter; ``status``
         may be None (not worked out) when no status filter is set."""
+        return self.admits_facts(
+            claim.source, source, claim.event, status, claim.tags, claim.date, claim.text
+        )
+
+    def admits_facts(
+        self,
+        source_id: str,
+        source: Source | None,
+        event: str | None,
+        status: Status | None,
+        tags: Sequence[str],
+        date: str | None,
+        text: str,
+    ) -> bool:
+        """:meth:`admits` on what a filter reads of a claim, for a reader that holds those
+        facts and not the claim (the derived cache)."""
         return (
-            (not self.sources or claim.source in self.sources)
+            (not self.sources or source_id in self.sources)
             and (not self.kinds or (source is not None and source.kind.value in self.kinds))
             and (not self.parties or (party_key(source.party if source else None) or "none") in self.parties)
-            and (not self.events or claim.event in self.events)
+            and (not self.events or event in self.events)
             and (not self.statuses or status in self.statuses)
-            and (not self.tags or not self.tags.isdisjoint(claim.tags))
-            and (not self.since or (claim.date is not None and claim.date >= self.since))
-            and (not self.until or (claim.date is not None and claim.date <= self.until))
-            and (not self.search or self.search.casefold() in claim.text.casefold())
+            and (not self.tags or not self.tags.isdisjoint(tags))
+            and (not self.since or (date is not None and date >= self.since))
+            and (not self.until or (date is not None and date <= self.until))
+            and (not self.search or self.search.casefold() in text.casefold())
         )
 
 
@@ -89,11 +105,14 @@ def _by_id(claim: Claim) -> int:
 
 def lacking_confirmation(claims: Iterable[Claim], assessments: Mapping[int, Assessment]) -> list[Claim]:
     """Every claim that is not confirmed, retracted and superseded ones aside (DESIGN §2)."""
-    return [c for c in claims if assessments[c.id].lacks_independent_confirmation]
+    return [c for c in claims if assessments[c.id].status in LACKING_CONFIRMATION]
+
+
+DISPUTED = frozenset({Status.disputed})
 
 
 def disputed(claims: Iterable[Claim], assessments: Mapping[int, Assessment]) -> list[Claim]:
-    return [c for c in claims if assessments[c.id].status is Status.disputed]
+    return [c for c in claims if assessments[c.id].status in DISPUTED]
 
 
 def confirmed(claims: Iterable[Claim], assessments: Mapping[int, Assessment]) -> list[Claim]:
@@ -137,9 +156,19 @@ class Report:
     assessments: Mapping[int, Assessment]
     by_claim: LinksByClaim  # every link touching a claim
     numbers: Mapping[int, StoryNumbers] = field(default_factory=dict)  # what each story's figures say
+    # the ids a selection gives, for a report that does not hold its claims built (the cache)
+    selector: Callable[[Filters, frozenset[Status] | None], list[int]] | None = None
 
     def select(self, filters: Filters = NO_FILTERS) -> list[Claim]:
         return select(self.claims.values(), self.assessments, self.sources, filters)
+
+    def select_ids(self, filters: Filters = NO_FILTERS, among: frozenset[Status] | None = None) -> list[int]:
+        """The ids of the claims that pass ``filters`` and, if given, have a status ``among``
+        these, in id order: what a listing shows, before it is cut to its limit."""
+        if self.selector is not None:
+            return self.selector(filters, among)
+        a = self.assessments
+        return [c.id for c in self.select(filters) if among is None or a[c.id].status in among]
 
     def links_of(self, claim_id: int) -> Sequence[Link]:
         return self.by_claim.of(claim_id)

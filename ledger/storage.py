@@ -247,10 +247,12 @@ def write_output(path: Path, payload: bytes, what: str = "export") -> None:
 SAVED: list[Path] = []
 
 
-def atomic_write(path: Path, payload: bytes, what: str = "ledger") -> None:
+def atomic_write(path: Path, payload: bytes, what: str = "ledger", *, derived: bool = False) -> None:
     """Replace ``path`` with ``payload`` so that readers and crashes see old or new, never half.
 
-    A new file is readable by its owner only; an existing one keeps its mode.
+    A new file is readable by its owner only; an existing one keeps its mode. A ``derived``
+    file (the cache) is not fsynced, since a reader rebuilds one a crash left empty, and is
+    not counted among the files this command saved.
     """
     folder = path.parent
     try:
@@ -265,12 +267,14 @@ def atomic_write(path: Path, payload: bytes, what: str = "ledger") -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
-            os.fsync(handle.fileno())
+            if not derived:
+                os.fsync(handle.fileno())
         os.chmod(tmp_name, mode)
         os.replace(tmp_name, path)
         tmp_name = None
-        SAVED.append(path)
-        _fsync_dir(folder)
+        if not derived:
+            SAVED.append(path)
+            _fsync_dir(folder)
     except FileNotFoundError:
         if folder.is_dir():
             raise StorageError(

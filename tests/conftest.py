@@ -1,5 +1,5 @@
 """Shared fixtures. No test touches a file outside its tmp folder: the ledger
-path and the platform data dir both point into ``tmp_path``."""
+path and the platform data and cache dirs all point into ``tmp_path``."""
 
 from __future__ import annotations
 
@@ -41,6 +41,8 @@ def wire_ledger(env: dict[str, str], rows: Path) -> None:
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLAIM_LEDGER_DB", str(tmp_path / "ledger.json"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))  # the derived cache (ledger.cache)
+    monkeypatch.delenv("CLAIM_LEDGER_CACHE", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "200")

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
-from ..model import Claim, Link, Relation, Source, Status
+from ..model import LACKING_CONFIRMATION, Claim, Link, Relation, Source, Status
 from ..words import amount, and_more, grouped, voice
 from .evidence import Backing, Clash, StoryNumbers, share, story_figures, weigh
 from .stories import Story, Support, build_stories, classify_support, party_of
@@ -80,7 +80,7 @@ class Assessment:
 
     @property
     def lacks_independent_confirmation(self) -> bool:
-        return self.status in (Status.unconfirmed, Status.disputed, Status.partly_confirmed)
+        return self.status in LACKING_CONFIRMATION
 
     def _values(self) -> tuple[object, ...]:
         return tuple(self.reason if f == "_reason" else getattr(self, f) for f in _ASSESSED)

@@ -45,12 +45,11 @@ from .options import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable
 
     from rich.console import RenderableType
 
-    from ..analysis import Assessment
-    from ..model import Claim, Relation
+    from ..model import Claim, Relation, Status
     from ..ops import Added
     from ..report import Filters, Report
     from .entry import Entry
@@ -292,9 +291,9 @@ def unconfirmed(
     Example: claim-ledger unconfirmed --party RU
     """
     from .. import render
-    from ..report import lacking_confirmation
+    from ..model import LACKING_CONFIRMATION
 
-    _listing(ctx, filters, as_json, limit, render.unconfirmed_table, lacking_confirmation, "unconfirmed")
+    _listing(ctx, filters, as_json, limit, render.unconfirmed_table, LACKING_CONFIRMATION, "unconfirmed")
 
 
 @listing
@@ -305,9 +304,9 @@ def disputed(ctx: typer.Context, filters: Filters, as_json: bool = False, limit:
     Example: claim-ledger disputed --event kharkiv-2023-12-31
     """
     from .. import render
-    from ..report import disputed as disputed_claims
+    from ..report import DISPUTED
 
-    _listing(ctx, filters, as_json, limit, render.disputed_table, disputed_claims, "disputed")
+    _listing(ctx, filters, as_json, limit, render.disputed_table, DISPUTED, "disputed")
 
 
 def _listing(
@@ -316,21 +315,19 @@ def _listing(
     as_json: bool,
     limit: int | None,
     table: Callable[[Report, list[Claim]], RenderableType],
-    narrow: Callable[[list[Claim], Mapping[int, Assessment]], list[Claim]] | None = None,
+    among: frozenset[Status] | None = None,
     kind: str = "claims",
 ) -> None:
-    """Build the report once, select and narrow the claims, then render by output format: a
+    """Read the report once (from the derived cache when it is fresh), select the claims with a
+    status ``among`` these, build only those the limit keeps, then render by output format: a
     table, JSON, or, for more than a screenful to a pipe or file, lines (render.listing_lines)."""
-    from .. import ops, render
+    from .. import render
 
-    with env(ctx).reading() as store:
-        report = ops.report(store)
+    report = env(ctx).report()
     if not report.claims:
         done("No claims yet: record one with 'claim-ledger add \"what was asserted\" --source ID'.")
-    claims = report.select(filters)
-    if narrow is not None:
-        claims = narrow(claims, report.assessments)
-    claims = limited(claims, limit, as_json, "claims")
+    ids = limited(report.select_ids(filters, among), limit, as_json, "claims")
+    claims = [report.claims[n] for n in ids]
     if as_json:
         _print_json(report, claims)
     elif len(claims) > render.STREAM_ABOVE and not stdout_is_tty():

@@ -20,7 +20,7 @@ from . import complete
 if TYPE_CHECKING:
     from ..paths import LedgerPath
     from ..render import Output
-    from ..report import Filters
+    from ..report import Filters, Report
     from ..store import Store
 
 
@@ -40,6 +40,24 @@ class Env:
 
         with open_location(self.location()) as store:
             yield store
+
+    def report(self) -> Report:
+        """The verdict on every claim: from the derived cache when it holds this ledger as it is
+        now (a file), else weighed from the ledger, and then cached (ledger.cache)."""
+        from .. import cache, ops
+
+        where = self.location()
+        if where.path is None:
+            with self.reading() as store:
+                return ops.report(store)
+        cached = cache.load(where.path)
+        if cached is not None:
+            return cached
+        with self.reading() as store:
+            report = ops.report(store)
+        if len(report.claims) >= cache.WORTH_CACHING:
+            cache.build_later(where.path)
+        return report
 
     @contextmanager
     def writing(self, *, create: bool = False) -> Iterator[Store]:

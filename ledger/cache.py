@@ -1,0 +1,392 @@
+"""The derived cache (DESIGN §5): a file ledger's claims with their verdicts, so that a
+listing of an unchanged ledger need not parse and weigh every claim again.
+
+It is never the truth. A cache file is used only when
+
+* its key equals the ledger's state now: the file's real path, device, inode, size,
+  modification and change times (every write replaces the file, so each changes), and
+  the size and time of every module of this package (new rules, new verdicts); and
+* its content hashes (SHA-256) to what its header says: a truncated or edited cache is
+  ignored and rebuilt, never trusted.
+
+Anything else (missing, stale, unreadable, another format) reads the ledger, as if there
+were no cache. A read that weighed a ledger of :data:`WORTH_CACHING` claims or more then
+starts ``python -m ledger.cache LEDGER`` in the background, which weighs it again and
+writes the cache, so that nobody waits for the cache to be written. It lives in the user
+cache folder, one file a ledger, written atomically and readable by its owner only;
+``$CLAIM_LEDGER_CACHE`` names another folder, or ``off`` for none. A file is a header
+line and a SQLite image, loaded with ``sqlite3.deserialize``: data, never code (no pickle).
+
+Only the listings read it (``list``, ``unconfirmed``, ``disputed``): they select on the
+few facts a filter reads, then build just the claims they show.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from .analysis import Assessment, Support
+from .model import Claim, Figure, Link, Source, Status
+from .paths import APP_NAME
+from .report import Filters, Report
+
+ENV_VAR = "CLAIM_LEDGER_CACHE"
+MAGIC = b"claim-ledger cache 1\n"
+WORTH_CACHING = 2000  # claims: below this, a cache saves nothing (bench, docs/performance.md)
+_SCHEMA = """
+CREATE TABLE claims (id INTEGER PRIMARY KEY, source TEXT, event TEXT, status TEXT, tags BLOB,
+                     date TEXT, claim BLOB, assessment BLOB);
+CREATE TABLE sources (id TEXT PRIMARY KEY, doc BLOB);
+CREATE TABLE links (id INTEGER PRIMARY KEY, src INTEGER, dst INTEGER, doc BLOB);
+CREATE INDEX links_src ON links (src);
+CREATE INDEX links_dst ON links (dst);
+"""
+
+
+def folder(environ: Mapping[str, str] | None = None) -> Path | None:
+    """Where cache files go: ``$CLAIM_LEDGER_CACHE``, else the user cache folder; None if off."""
+    setting = (os.environ if environ is None else environ).get(ENV_VAR, "").strip()
+    if setting.casefold() == "off":
+        return None
+    if setting:
+        return Path(os.path.expanduser(setting)).absolute()
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP_NAME, appauthor=False)
+
+
+def key_of(ledger: Path) -> list[Any] | None:
+    """The state a cache of ``ledger`` is valid for; None when there is no such file."""
+    try:
+        real = ledger.resolve()
+        st = real.stat()
+    except OSError:
+        return None
+    return [str(real), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, _code()]
+
+
+_CODE: list[str] = []
+
+
+def _code() -> str:
+    """This package's modules by size and time: a changed rule makes every cache stale."""
+    if not _CODE:
+        here = Path(__file__).parent
+        digest = hashlib.sha256()
+        for module in sorted(here.rglob("*.py")):
+            st = module.stat()
+            digest.update(f"{module.relative_to(here)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+        _CODE.append(digest.hexdigest())
+    return _CODE[0]
+
+
+def _file(where: Path, key: list[Any]) -> Path:
+    return where / f"{hashlib.sha256(key[0].encode()).hexdigest()[:32]}.cache"
+
+
+def load(ledger: Path) -> Report | None:
+    """The report cached for ``ledger`` as it is now, or None (no cache, stale or damaged)."""
+    where, key = folder(), key_of(ledger)
+    if where is None or key is None:
+        return None
+    try:
+        blob = _file(where, key).read_bytes()
+    except OSError:
+        return None
+    con = _verified(blob, key)
+    return None if con is None else _report(con)
+
+
+def _verified(blob: bytes, key: list[Any]) -> sqlite3.Connection | None:
+    """The cache's database if its header is ours, its key ``key`` and its hash right."""
+    if not blob.startswith(MAGIC):
+        return None
+    end = blob.find(b"\n", len(MAGIC))
+    try:
+        header = orjson.loads(blob[len(MAGIC) : end])
+        image = memoryview(blob)[end + 1 :]  # not a copy: the image is most of the file
+        if end < 0 or header["key"] != key or header["sha256"] != hashlib.sha256(image).hexdigest():
+            return None
+        con = sqlite3.connect(":memory:")
+        con.deserialize(image)
+        con.execute("SELECT id, source, event, status, tags, date, claim, assessment FROM claims LIMIT 1")
+    except (ValueError, TypeError, KeyError, IndexError, sqlite3.Error):
+        return None
+    return con
+
+
+def save(ledger: Path, report: Report, key: list[Any] | None) -> None:
+    """Cache ``report``, read from ``ledger`` when its state was ``key``: nothing if the ledger
+    changed since (another writer), or if the cache cannot be written (it is only a cache)."""
+    where = folder()
+    if where is None or key is None or key_of(ledger) != key:
+        return
+    image = _image(report)
+    header = orjson.dumps({"key": key, "sha256": hashlib.sha256(image).hexdigest()})
+    from . import storage
+    from .errors import LedgerError
+
+    try:
+        where.mkdir(mode=0o700, parents=True, exist_ok=True)
+        storage.atomic_write(_file(where, key), MAGIC + header + b"\n" + image, "cache", derived=True)
+    except (OSError, LedgerError):
+        pass  # a read-only or full cache folder: the next read weighs the ledger again
+
+
+def _image(report: Report) -> bytes:
+    con = sqlite3.connect(":memory:")
+    con.executescript(_SCHEMA)
+    dumps, a = orjson.dumps, report.assessments
+    con.executemany(
+        "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (_row(c, a[c.id], dumps) for c in report.claims.values()),
+    )
+    con.executemany(
+        "INSERT INTO sources VALUES (?, ?)", ((s.id, dumps(s.to_dict())) for s in report.sources.values())
+    )
+    con.executemany(
+        "INSERT INTO links VALUES (?, ?, ?, ?)",
+        ((lk.id, lk.src, lk.dst, dumps(lk.to_dict())) for lk in report.links),
+    )
+    con.commit()
+    return con.serialize()
+
+
+def _row(c: Claim, a: Assessment, dumps: Any) -> tuple[Any, ...]:
+    """A claim's row: what a filter reads, then the claim's fields after its id in order
+    (Claim.from_doc's keys would cost a third more), then its assessment."""
+    figures = [(f.metric, f.low, f.high, f.qualifier) for f in c.figures] if c.figures else None
+    stated = (c.text, c.source, c.date, c.event, figures, c.url, c.archive_url, c.retrieved_at, c.quote)
+    rest = (c.tags, c.location, c.recorded_at, c.retracted_at, c.retraction_note)
+    tags = dumps(c.tags) if c.tags else None
+    return (
+        c.id,
+        c.source,
+        c.event,
+        a.status.value,
+        tags,
+        c.date,
+        dumps((*stated, *rest)),
+        dumps(_assessed(a)),
+    )
+
+
+def _claim(n: int, stated: bytes) -> Claim:
+    v = orjson.loads(stated)
+    figures = tuple(Figure(*f) for f in v[4]) if v[4] else ()
+    return Claim(n, *v[:4], figures, *v[5:9], tuple(v[9]), *v[10:])
+
+
+def _assessed(a: Assessment) -> list[Any]:
+    """An assessment as JSON values, its reason written out, in field order."""
+    return [
+        a.claim,
+        a.status.value,
+        a.reason,
+        a.credibility,
+        a.story,
+        a.origin,
+        a.confirmed_by,
+        a.contradicted_by,
+        [[n, s.value] for n, s in a.supported_by],
+        a.superseded_by,
+        a.relay,
+        a.partly_by,
+    ]
+
+
+def _assessment(v: list[Any]) -> Assessment:
+    return Assessment(
+        v[0],
+        Status(v[1]),
+        v[2],
+        v[3],
+        v[4],
+        tuple(v[5]),
+        tuple(v[6]),
+        tuple(v[7]),
+        tuple((n, Support(s)) for n, s in v[8]),
+        v[9],
+        v[10],
+        tuple(v[11]),
+    )
+
+
+def _report(con: sqlite3.Connection) -> Report:
+    sources = {
+        (s := Source.from_dict(orjson.loads(d))).id: s for (d,) in con.execute("SELECT doc FROM sources")
+    }
+    links = _Links(con)
+    return Report(
+        sources,
+        _Rows(con, "claim", _claim),
+        links,
+        _Rows(con, "assessment", lambda _n, v: _assessment(orjson.loads(v))),
+        links,  # type: ignore[arg-type]  # answers links_of as LinksByClaim does
+        _NotCached(),
+        selector=lambda filters, among: _select(con, sources, filters, among),
+    )
+
+
+def _select(
+    con: sqlite3.Connection,
+    sources: Mapping[str, Source],
+    filters: Filters,
+    among: frozenset[Status] | None,
+) -> list[int]:
+    """:meth:`Report.select_ids` on the cached facts: the same rule (Filters.admits_facts)."""
+    wanted = None if among is None else {s.value for s in among}
+    if filters == Filters():
+        rows = con.execute("SELECT id, status FROM claims ORDER BY id")
+        return [n for n, status in rows if wanted is None or status in wanted]
+    text = "claim" if filters.search else "NULL"  # the text is the claim's first field
+    rows = con.execute(f"SELECT id, source, event, status, tags, date, {text} FROM claims ORDER BY id")
+    loads, get = orjson.loads, sources.get
+    return [
+        n
+        for n, source, event, status, tags, date, stated in rows
+        if (wanted is None or status in wanted)
+        and filters.admits_facts(
+            source,
+            get(source),
+            event,
+            Status(status),
+            loads(tags) if tags else (),
+            date,
+            stated and loads(stated)[0],
+        )
+    ]
+
+
+class _Rows(Mapping[int, Any]):
+    """Claims or assessments by id, each built from the cache when first asked for."""
+
+    def __init__(self, con: sqlite3.Connection, column: str, build: Any) -> None:
+        self._con, self._column, self._build = con, column, build
+        self._built: dict[int, Any] = {}
+
+    def __getitem__(self, n: int) -> Any:
+        if n not in self._built:
+            row = self._con.execute(f"SELECT {self._column} FROM claims WHERE id = ?", (n,)).fetchone()
+            if row is None:
+                raise KeyError(n)
+            self._built[n] = self._build(n, row[0])
+        return self._built[n]
+
+    def __iter__(self) -> Iterator[int]:
+        return (n for (n,) in self._con.execute("SELECT id FROM claims ORDER BY id"))
+
+    def __len__(self) -> int:
+        return self._con.execute("SELECT count(*) FROM claims").fetchone()[0]
+
+
+class _Links(Sequence[Link]):
+    """Every link, read whole when first iterated; a claim's own links (``of``) by index."""
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self._con = con
+        self._all: list[Link] | None = None
+
+    def of(self, claim_id: int) -> Sequence[Link]:
+        rows = self._con.execute(
+            "SELECT id, doc FROM links WHERE src = ?1 OR dst = ?1 ORDER BY id", (claim_id,)
+        )
+        return [Link.from_doc(n, orjson.loads(d)) for n, d in rows]
+
+    def _whole(self) -> list[Link]:
+        if self._all is None:
+            rows = self._con.execute("SELECT id, doc FROM links ORDER BY id")
+            self._all = [Link.from_doc(n, orjson.loads(d)) for n, d in rows]
+        return self._all
+
+    def __getitem__(self, i: Any) -> Any:
+        return self._whole()[i]
+
+    def __len__(self) -> int:
+        return len(self._whole())
+
+
+class _NotCached(Mapping[int, Any]):
+    """What the cache does not hold (each story's figures): a listing never reads it, and a
+    writer that did would fail loudly here rather than print a report without them."""
+
+    def __getitem__(self, n: int) -> Any:
+        raise RuntimeError("a cached report holds no story figures: build the report from the ledger")
+
+    def __iter__(self) -> Iterator[int]:
+        raise RuntimeError("a cached report holds no story figures: build the report from the ledger")
+
+    def __len__(self) -> int:
+        raise RuntimeError("a cached report holds no story figures: build the report from the ledger")
+
+
+def build(ledger: Path) -> None:
+    """Weigh ``ledger`` and cache the report, unless a fresh cache is there already."""
+    if load(ledger) is not None:
+        return
+    from . import ops
+    from .store import open_ledger
+
+    key = key_of(ledger)  # taken before reading: a write after it leaves this cache stale
+    with open_ledger(ledger) as store:
+        report = ops.report(store)
+    save(ledger, report, key)
+
+
+def build_later(ledger: Path) -> None:
+    """Start :func:`build` in a process of its own, which outlives this command and prints
+    nothing: the next read finds the cache, and this one waits for none of it."""
+    if folder() is None:
+        return
+    import subprocess
+    import sys
+
+    with contextlib.suppress(OSError):
+        subprocess.Popen(
+            [sys.executable, "-m", "ledger.cache", str(ledger)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,  # a Ctrl-C at the terminal is for the command, not for this
+            close_fds=True,
+        )
+
+
+def main(argv: list[str]) -> int:
+    """``python -m ledger.cache LEDGER``: cache it at low priority; one builder a ledger at a
+    time (the others leave, since it will be fresh); any failure leaves no cache, quietly."""
+    import gc
+
+    from filelock import FileLock, Timeout
+
+    gc.disable()  # as the CLI: a short-lived process that builds 100k objects needs no cycle collector
+    if hasattr(os, "nice"):  # POSIX: the user's commands come first
+        with contextlib.suppress(OSError):
+            os.nice(10)
+    ledger, where = Path(argv[0]), folder()
+    key = key_of(ledger)
+    if where is None or key is None:
+        return 0
+    try:
+        where.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with FileLock(f"{_file(where, key)}.lock", timeout=0, mode=0o600):
+            build(ledger)
+    except Timeout:
+        return 0  # another builder has it
+    except Exception:  # any failure: no cache, and the next read weighs the ledger
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,294 @@
+"""The derived cache (ledger.cache, DESIGN §5): never the truth, so it changes no output;
+a stale, tampered or truncated one is ignored; a read of a big ledger builds it in the
+background and a later read uses it."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ledger import cache, ops
+from ledger.model import LACKING_CONFIRMATION, Status
+from ledger.paths import example_mappings
+from ledger.report import DISPUTED, Filters
+from ledger.store import open_ledger
+
+from .conftest import installed_command
+
+# Every listing, with each filter a listing takes: the outputs a cache must not change.
+COMMANDS = [
+    ["list"],
+    ["list", "--limit", "0"],
+    ["list", "--json"],
+    ["unconfirmed"],
+    ["unconfirmed", "--party", "RU", "--limit", "0"],
+    ["unconfirmed", "--json", "--since", "2023-01-01", "--until", "2023-06-30"],
+    ["disputed"],
+    ["disputed", "--json"],
+    ["list", "--status", "partly confirmed", "--kind", "military", "--limit", "5"],
+    ["list", "--status", "superseded", "--status", "retracted"],
+    ["list", "--source", "genstaff-ua", "--until", "2022-03-31", "--json"],
+    ["list", "--event", "kharkiv-2023-12-31", "--tag", "targeting"],
+    ["list", "--search", "KHARKIV"],
+    ["list", "--party", "none", "--json"],
+    ["unconfirmed", "--status", "confirmed"],
+]
+
+
+@pytest.fixture(scope="module")
+def ledger_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample and the real ua-losses tables in one ledger: every status, figures
+    with qualifiers, relays, tags, Cyrillic, 3,700 claims (built once, copied per test)."""
+    folder = tmp_path_factory.mktemp("cache-ledger")
+    env = {**os.environ, "CLAIM_LEDGER_DB": str(folder / "ledger.json"), "CLAIM_LEDGER_CACHE": "off"}
+    exe = installed_command()
+    subprocess.run([exe, "init", "--sample"], env=env, check=True, capture_output=True)
+    for mapping in example_mappings("ua-losses"):
+        subprocess.run([exe, "import", str(mapping)], env=env, check=True, capture_output=True)
+    said = ["Харків: 3 загиблих, близько 10 поранених", "--source", "kharkiv-rma", "--date", "2024-01-02"]
+    figures = ["--figure", "killed=3", "--figure", "injured=~10", "--tag", "targeting", "--tag", "удар"]
+    subprocess.run([exe, "add", *said, *figures, "--event", "kharkiv-2024-01-02"], env=env, check=True)
+    return folder / "ledger.json"
+
+
+@pytest.fixture
+def ledger(ledger_file: Path, db: Path) -> Path:
+    db.write_bytes(ledger_file.read_bytes())
+    return db
+
+
+@pytest.fixture
+def builds(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Each background build a command in this process asks for, instead of starting it."""
+    asked: list[Path] = []
+    monkeypatch.setattr(cache, "build_later", asked.append)
+    return asked
+
+
+# A few of them, for the cases that only need to show the cache was not believed.
+SOME = [COMMANDS[0], COMMANDS[5], COMMANDS[8]]
+
+
+def _outputs(cli, commands: list[list[str]] = COMMANDS) -> list[tuple[int, str, str]]:
+    results = [cli(*args, ok=False) for args in commands]
+    return [(r.exit_code, r.stdout, r.stderr) for r in results]
+
+
+def _without_cache(cli, monkeypatch: pytest.MonkeyPatch, commands: list[list[str]] = COMMANDS):
+    with monkeypatch.context() as m:
+        m.setenv("CLAIM_LEDGER_CACHE", "off")
+        return _outputs(cli, commands)
+
+
+def _weighing_forbidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From here on a command that weighs the ledger fails: its output came from the cache."""
+
+    def refuse(store):
+        raise AssertionError("weighed the ledger although the cache was fresh")
+
+    monkeypatch.setattr(ops, "report", refuse)
+
+
+def test_a_warm_cache_changes_no_output_and_is_what_answers(cli, ledger, monkeypatch, builds):
+    cold = _outputs(cli)
+    assert builds == [ledger] * len(COMMANDS)  # each read of a big ledger asks for a cache
+    assert cache.load(ledger) is None
+    cache.build(ledger)
+    assert cache.load(ledger) is not None
+    with monkeypatch.context() as m:
+        _weighing_forbidden(m)
+        warm = _outputs(cli)
+    assert warm == cold
+    assert {code for code, *_ in cold} == {0}
+    assert all(out for _, out, _ in cold)  # each listing printed something
+    cache_file = next(cache.folder().glob("*.cache"))
+    cache_file.unlink()
+    assert _outputs(cli, SOME) == [cold[COMMANDS.index(c)] for c in SOME]  # deleted: the same answers
+
+
+def test_the_cache_file_is_its_owners_alone(ledger):
+    cache.build(ledger)
+    folder = cache.folder()
+    (cache_file,) = folder.glob("*.cache")
+    assert stat.S_IMODE(cache_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert cache_file.read_bytes().startswith(cache.MAGIC)
+
+
+def _damaged(blob: bytes, how: str) -> bytes:
+    body = blob.index(b"\n", len(cache.MAGIC)) + 1
+    if how == "truncated":
+        return blob[: len(blob) // 2]
+    if how == "empty":
+        return b""
+    if how == "a verdict edited":  # the same length, so only the hash can tell
+        at = blob.index(b"unconfirmed", body)
+        return blob[:at] + b"confirmed  " + blob[at + len(b"unconfirmed") :]
+    if how == "a byte flipped":
+        at = body + (len(blob) - body) // 3
+        return blob[:at] + bytes([blob[at] ^ 0x01]) + blob[at + 1 :]
+    if how == "another format":
+        return b"claim-ledger cache 0\n" + blob[len(cache.MAGIC) :]
+    assert how == "not a database"
+    header = blob[:body]
+    return header + b"x" * (len(blob) - body)
+
+
+@pytest.mark.parametrize(
+    "how", ["truncated", "empty", "a verdict edited", "a byte flipped", "another format", "not a database"]
+)
+def test_a_damaged_or_tampered_cache_is_ignored_not_trusted(cli, ledger, how, monkeypatch, builds):
+    without = _without_cache(cli, monkeypatch, SOME)
+    cache.build(ledger)
+    (cache_file,) = cache.folder().glob("*.cache")
+    cache_file.write_bytes(_damaged(cache_file.read_bytes(), how))
+    assert cache.load(ledger) is None
+    builds.clear()
+    assert _outputs(cli, SOME) == without
+    assert builds == [ledger] * len(SOME)  # and a new one is asked for
+
+
+def test_a_cache_of_the_ledger_before_a_write_is_stale(cli, ledger, builds):
+    cache.build(ledger)
+    cli("add", "Бердянськ: 12 поранених", "--source", "genstaff-ua", "--date", "2024-02-01")
+    assert cache.load(ledger) is None
+    shown = cli("list", "--search", "Бердянськ").stdout
+    assert "Бердянськ" in shown
+    # a ledger put back byte for byte is still another file: its cache is rebuilt, not reused
+    cache.build(ledger)
+    ledger.write_bytes(ledger.read_bytes())
+    assert cache.load(ledger) is None
+
+
+def test_a_cache_built_by_other_rules_is_stale(ledger, monkeypatch):
+    cache.build(ledger)
+    assert cache.load(ledger) is not None
+    monkeypatch.setattr(cache, "_CODE", ["another version of the package"])
+    assert cache.load(ledger) is None
+
+
+def test_a_cache_is_written_only_for_the_ledger_it_read(ledger):
+    key = cache.key_of(ledger)
+    with open_ledger(ledger) as store:
+        report = ops.report(store)
+    ledger.write_bytes(ledger.read_bytes())  # another writer came between
+    cache.save(ledger, report, key)
+    assert not list(cache.folder().glob("*.cache"))
+
+
+def test_off_means_no_cache_and_an_unwritable_folder_is_only_slower(
+    cli, ledger, monkeypatch, tmp_path, builds
+):
+    monkeypatch.setenv("CLAIM_LEDGER_CACHE", "off")
+    assert cache.folder() is None
+    cache.build(ledger)
+    assert cache.load(ledger) is None
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("CLAIM_LEDGER_CACHE", str(blocked / "cache"))
+    cache.build(ledger)  # no error: it is only a cache
+    assert cache.load(ledger) is None
+    assert cli("list", "--limit", "1").exit_code == 0
+
+
+def test_one_builder_at_a_time(ledger):
+    from filelock import FileLock
+
+    key = cache.key_of(ledger)
+    cache.folder().mkdir(parents=True)
+    with FileLock(f"{cache._file(cache.folder(), key)}.lock"):
+        assert cache.main([str(ledger)]) == 0  # another builder has it: leave
+        assert cache.load(ledger) is None
+    assert cache.main([str(ledger)]) == 0
+    assert cache.load(ledger) is not None
+
+
+@pytest.fixture(scope="module")
+def both(ledger_file: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The module's ledger as the cache gives it, and as weighed from the ledger."""
+    with pytest.MonkeyPatch.context() as m:
+        m.setenv("CLAIM_LEDGER_CACHE", str(tmp_path_factory.mktemp("cache")))
+        cache.build(ledger_file)
+        cached = cache.load(ledger_file)
+    assert cached is not None
+    with open_ledger(ledger_file) as store:
+        return cached, ops.report(store)
+
+
+def _statuses() -> st.SearchStrategy[frozenset[Status]]:
+    return st.frozensets(st.sampled_from(list(Status)), max_size=2)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    sources=st.frozensets(
+        st.sampled_from(["genstaff-ua", "oryx", "lod-db", "press", "ru-mod", "nobody"]), max_size=2
+    ),
+    kinds=st.frozensets(st.sampled_from(["osint", "military", "press", "defence_ministry"]), max_size=2),
+    events=st.frozensets(
+        st.sampled_from(["russia-losses", "kharkiv-2023-12-31", "kharkiv-2024-01-02"]), max_size=2
+    ),
+    parties=st.frozensets(st.sampled_from(["ua", "ru", "none"]), max_size=1),
+    statuses=_statuses(),
+    tags=st.frozensets(
+        st.sampled_from(["targeting", "motive", "characterisation", "удар", "none"]), max_size=2
+    ),
+    since=st.sampled_from([None, "2022-03-01", "2023-12-31"]),
+    until=st.sampled_from([None, "2022-06-30", "2024-01-02"]),
+    search=st.sampled_from([None, "tank", "KHARKIV", "belgorod", "Oryx", "ХАРКІВ"]),
+    among=st.sampled_from([None, LACKING_CONFIRMATION, DISPUTED]),
+)
+def test_the_cache_selects_what_the_ledger_selects(
+    both, sources, kinds, events, parties, statuses, tags, since, until, search, among
+):
+    cached, weighed = both
+    filters = Filters(sources, kinds, parties, events, statuses, tags, since, until, search)
+    ids = weighed.select_ids(filters, among)
+    assert cached.select_ids(filters, among) == ids
+    for n in ids[:40]:
+        assert cached.claims[n] == weighed.claims[n]
+        assert cached.assessments[n] == weighed.assessments[n]
+        assert list(cached.links_of(n)) == list(weighed.links_of(n))
+
+
+def test_every_cached_claim_and_verdict_is_the_ledgers(both):
+    cached, weighed = both
+    assert len(cached.claims) == len(weighed.claims) > 3000
+    assert dict(cached.claims) == dict(weighed.claims)
+    assert all(cached.assessments[n] == a for n, a in weighed.assessments.items())
+    assert dict(cached.sources) == dict(weighed.sources)
+    assert list(cached.links) == list(weighed.links)
+    with pytest.raises(RuntimeError, match="no story figures"):
+        cached.numbers[1]
+
+
+def test_a_big_ledger_read_builds_the_cache_in_the_background(ledger):
+    """As a user runs it: the first read weighs the ledger (over WORTH_CACHING claims), starts
+    the builder and returns without waiting for it; a later read gives the same table from
+    the cache."""
+    exe = installed_command()
+    env = {**os.environ, "COLUMNS": "120"}
+    first = subprocess.run([exe, "unconfirmed", "--party", "UA"], env=env, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    deadline = time.monotonic() + 120
+    while cache.load(ledger) is None:
+        assert time.monotonic() < deadline, "the background builder wrote no cache in 2 minutes"
+        time.sleep(0.2)
+    again = subprocess.run([exe, "unconfirmed", "--party", "UA"], env=env, capture_output=True, text=True)
+    assert (again.returncode, again.stdout, again.stderr) == (0, first.stdout, first.stderr)
+    assert "partly confirmed" in again.stdout
+
+
+def test_the_builder_is_this_python_and_this_package():
+    probe = subprocess.run(
+        [sys.executable, "-m", "ledger.cache", "/nonexistent/ledger.json"], capture_output=True, text=True
+    )
+    assert (probe.returncode, probe.stdout, probe.stderr) == (0, "", "")
