@@ -45,6 +45,7 @@ TARGETS = {  # ratio to the floor it is measured against, at 100k claims (issue 
     "list (cache warm)": 0.75,
     "unconfirmed (cache warm)": 0.75,
     "disputed (cache warm)": 0.75,
+    "show (cache warm)": 0.75,
     "export markdown": 2.5,
     "add": 1.25,
     "link": 1.25,
@@ -158,6 +159,7 @@ def bench_size(n: int, runs: int, work: Path) -> dict[str, Timing]:
     subprocess.run([py, "-m", "ledger.cache", str(db)], env=warm, check=True)  # as a read starts it
     for name in WARM:
         out[f"{name} (cache warm)"] = measure(lambda i, name=name: [cl, name], warm, runs)
+    out["show (cache warm)"] = measure(lambda i: [cl, "show", str(1 + (i * 7919) % n)], warm, runs)
     # a claim in the ledger's own words, so the near-duplicate check compares it in earnest
     # (every claim shares its vocabulary: the check's worst case), different each run
     out["add"] = measure(lambda i: [cl, "add", _new_text(i), "--source", "src-001"], env, runs)

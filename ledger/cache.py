@@ -17,8 +17,9 @@ cache folder, one file a ledger, written atomically and readable by its owner on
 ``$CLAIM_LEDGER_CACHE`` names another folder, or ``off`` for none. A file is a header
 line and a SQLite image, loaded with ``sqlite3.deserialize``: data, never code (no pickle).
 
-Only the listings read it (``list``, ``unconfirmed``, ``disputed``): they select on the
-few facts a filter reads, then build just the claims they show.
+The listings read it (``list``, ``unconfirmed``, ``disputed``): they select on the
+few facts a filter reads, then build just the claims they show. ``show`` and
+``history`` read one claim and its history entries (``HistoryEntry.concerned``).
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ from typing import Any
 import orjson
 
 from .analysis import Assessment, Support
-from .model import Claim, Figure, Link, Source, Status
+from .errors import missing_claim
+from .model import Claim, Figure, HistoryEntry, Link, Source, Status
 from .paths import APP_NAME
 from .report import Filters, Report
 
@@ -48,6 +50,8 @@ CREATE TABLE sources (id TEXT PRIMARY KEY, doc BLOB);
 CREATE TABLE links (id INTEGER PRIMARY KEY, src INTEGER, dst INTEGER, doc BLOB);
 CREATE INDEX links_src ON links (src);
 CREATE INDEX links_dst ON links (dst);
+CREATE TABLE history (id INTEGER PRIMARY KEY, doc BLOB);
+CREATE TABLE concerns (claim INTEGER, entry INTEGER, PRIMARY KEY (claim, entry)) WITHOUT ROWID;
 """
 
 
@@ -92,8 +96,28 @@ def _file(where: Path, key: list[Any]) -> Path:
     return where / f"{hashlib.sha256(key[0].encode()).hexdigest()[:32]}.cache"
 
 
-def load(ledger: Path) -> Report | None:
-    """The report cached for ``ledger`` as it is now, or None (no cache, stale or damaged)."""
+class Cached:
+    """What the cache holds of a ledger: the report, and each claim's history."""
+
+    def __init__(self, con: sqlite3.Connection) -> None:
+        self._con = con
+        self.report = _report(con)
+
+    def history_of(self, claim_id: int) -> list[HistoryEntry]:
+        """As ``ops.history_of``: the entries HistoryEntry.concerned puts with the claim, or
+        NotFound for a claim the ledger does not hold."""
+        rows = self._con.execute(
+            "SELECT h.doc FROM concerns c JOIN history h ON h.id = c.entry WHERE c.claim = ? ORDER BY h.id",
+            (claim_id,),
+        )
+        entries = [HistoryEntry.from_dict(orjson.loads(doc)) for (doc,) in rows]
+        if not entries and claim_id not in self.report.claims:
+            raise missing_claim(claim_id)
+        return entries
+
+
+def load(ledger: Path) -> Cached | None:
+    """What is cached for ``ledger`` as it is now, or None (no cache, stale or damaged)."""
     where, key = folder(), key_of(ledger)
     if where is None or key is None:
         return None
@@ -102,7 +126,7 @@ def load(ledger: Path) -> Report | None:
     except OSError:
         return None
     con = _verified(blob, key)
-    return None if con is None else _report(con)
+    return None if con is None else Cached(con)
 
 
 def _verified(blob: bytes, key: list[Any]) -> sqlite3.Connection | None:
@@ -123,13 +147,13 @@ def _verified(blob: bytes, key: list[Any]) -> sqlite3.Connection | None:
     return con
 
 
-def save(ledger: Path, report: Report, key: list[Any] | None) -> None:
+def save(ledger: Path, report: Report, history: Sequence[HistoryEntry], key: list[Any] | None) -> None:
     """Cache ``report``, read from ``ledger`` when its state was ``key``: nothing if the ledger
     changed since (another writer), or if the cache cannot be written (it is only a cache)."""
     where = folder()
     if where is None or key is None or key_of(ledger) != key:
         return
-    image = _image(report)
+    image = _image(report, history)
     header = orjson.dumps({"key": key, "sha256": hashlib.sha256(image).hexdigest()})
     from . import storage
     from .errors import LedgerError
@@ -141,7 +165,7 @@ def save(ledger: Path, report: Report, key: list[Any] | None) -> None:
         pass  # a read-only or full cache folder: the next read weighs the ledger again
 
 
-def _image(report: Report) -> bytes:
+def _image(report: Report, history: Sequence[HistoryEntry]) -> bytes:
     con = sqlite3.connect(":memory:")
     con.executescript(_SCHEMA)
     dumps, a = orjson.dumps, report.assessments
@@ -156,6 +180,9 @@ def _image(report: Report) -> bytes:
         "INSERT INTO links VALUES (?, ?, ?, ?)",
         ((lk.id, lk.src, lk.dst, dumps(lk.to_dict())) for lk in report.links),
     )
+    con.executemany("INSERT INTO history VALUES (?, ?)", ((h.id, dumps(h.to_dict())) for h in history))
+    concerns = ((n, h.id) for h in history for n in set(h.concerned()))
+    con.executemany("INSERT INTO concerns VALUES (?, ?)", concerns)
     con.commit()
     return con.serialize()
 
@@ -337,8 +364,8 @@ def build(ledger: Path) -> None:
 
     key = key_of(ledger)  # taken before reading: a write after it leaves this cache stale
     with open_ledger(ledger) as store:
-        report = ops.report(store)
-    save(ledger, report, key)
+        report, history = ops.report(store), store.history()
+    save(ledger, report, history, key)
 
 
 def build_later(ledger: Path) -> None:

@@ -65,6 +65,10 @@ class NotFound(LedgerError):
     """A source or claim the user named does not exist."""
 
 
+def missing_claim(claim_id: int) -> NotFound:
+    return NotFound(f"no claim #{claim_id}: 'claim-ledger list' shows the ids")
+
+
 class Unknown(NotFound):
     """A name (``what``: a source id, a party) the ledger does not have; ``known`` holds some it has."""
 

@@ -442,6 +442,13 @@ class HistoryEntry:
             hash=doc.get("hash"),
         )
 
+    def concerned(self) -> tuple[int, ...]:
+        """The claims this entry is about: its claim, and the two ends of a link it records
+        (what ``history N`` and ``show N`` list for claim N)."""
+        linked = self.detail.get("link") if isinstance(self.detail, Mapping) else None
+        ends = (linked.get("from"), linked.get("to")) if isinstance(linked, Mapping) else ()
+        return tuple(n for n in (self.claim, *ends) if isinstance(n, int))
+
     def chained(self, prev: str | None) -> HistoryEntry:
         """This entry linked after the entry whose hash is ``prev``, with its own hash."""
         return replace(self, prev=prev, hash=chain_hash(self, prev))

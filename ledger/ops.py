@@ -389,15 +389,10 @@ def report(store: Store) -> Report:
 
 def history_of(store: Store, claim_id: int) -> list[HistoryEntry]:
     """Every entry about a claim, a deleted one's included."""
-    entries = [h for h in store.history() if h.claim == claim_id or _touches(h, claim_id)]
+    entries = [h for h in store.history() if claim_id in h.concerned()]
     if not entries:
         store.claim(claim_id)  # NotFound names the remedy; a claim with no history is possible
     return entries
-
-
-def _touches(entry: HistoryEntry, claim_id: int) -> bool:
-    linked = entry.detail.get("link") if isinstance(entry.detail, Mapping) else None
-    return isinstance(linked, Mapping) and claim_id in (linked.get("from"), linked.get("to"))
 
 
 # --------------------------------------------------------------------------- import

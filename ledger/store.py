@@ -29,9 +29,9 @@ from .errors import (
     InvalidInput,
     LedgerExists,
     NoLedger,
-    NotFound,
     StorageError,
     UnknownSource,
+    missing_claim,
 )
 from .model import SCHEMA_VERSION, Claim, HistoryEntry, Link, Metric, Party, Source, parties_in_use
 from .paths import LedgerPath
@@ -230,7 +230,7 @@ class Store:
     def claim(self, claim_id: int) -> Claim:
         doc = self._raw("claims").get(str(claim_id))
         if doc is None:
-            raise NotFound(f"no claim #{claim_id}: 'claim-ledger list' shows the ids")
+            raise missing_claim(claim_id)
         return self._parse("claims", lambda d: Claim.from_doc(claim_id, d), doc)
 
     # ----------------------------------------------------------------- writing

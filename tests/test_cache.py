@@ -40,6 +40,14 @@ COMMANDS = [
     ["list", "--search", "KHARKIV"],
     ["list", "--party", "none", "--json"],
     ["unconfirmed", "--status", "confirmed"],
+    ["show", "1"],
+    ["show", "3712"],
+    ["show", "3712", "--json"],
+    ["history", "3712"],
+    ["history", "3713", "--json"],  # deleted: its history stays
+    ["show", "3713"],  # deleted: not found
+    ["show", "99999"],
+    ["history", "99999"],
 ]
 
 
@@ -56,6 +64,9 @@ def ledger_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     said = ["Харків: 3 загиблих, близько 10 поранених", "--source", "kharkiv-rma", "--date", "2024-01-02"]
     figures = ["--figure", "killed=3", "--figure", "injured=~10", "--tag", "targeting", "--tag", "удар"]
     subprocess.run([exe, "add", *said, *figures, "--event", "kharkiv-2024-01-02"], env=env, check=True)
+    mistaken = ["a claim entered by mistake", "--source", "press", "--corroborates", "3712"]
+    subprocess.run([exe, "add", *mistaken], env=env, check=True, capture_output=True)
+    subprocess.run([exe, "delete", "3713", "--yes"], env=env, check=True, capture_output=True)
     return folder / "ledger.json"
 
 
@@ -99,7 +110,7 @@ def _weighing_forbidden(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_a_warm_cache_changes_no_output_and_is_what_answers(cli, ledger, monkeypatch, builds):
     cold = _outputs(cli)
-    assert builds == [ledger] * len(COMMANDS)  # each read of a big ledger asks for a cache
+    assert builds == [ledger] * (len(COMMANDS) - 3)  # each read of a big ledger asks for a cache
     assert cache.load(ledger) is None
     cache.build(ledger)
     assert cache.load(ledger) is not None
@@ -107,8 +118,16 @@ def test_a_warm_cache_changes_no_output_and_is_what_answers(cli, ledger, monkeyp
         _weighing_forbidden(m)
         warm = _outputs(cli)
     assert warm == cold
-    assert {code for code, *_ in cold} == {0}
-    assert all(out for _, out, _ in cold)  # each listing printed something
+    assert [code for code, *_ in cold] == [0] * (len(COMMANDS) - 3) + [
+        1,
+        1,
+        1,
+    ]  # the last three: no such claim
+    assert all(out for _, out, _ in cold[:-3])  # each printed something
+    assert all(
+        err == f"Error: no claim #{c[1]}: 'claim-ledger list' shows the ids\n"
+        for c, (_, _, err) in zip(COMMANDS[-3:], cold[-3:], strict=True)
+    )
     cache_file = next(cache.folder().glob("*.cache"))
     cache_file.unlink()
     assert _outputs(cli, SOME) == [cold[COMMANDS.index(c)] for c in SOME]  # deleted: the same answers
@@ -180,7 +199,7 @@ def test_a_cache_is_written_only_for_the_ledger_it_read(ledger):
     with open_ledger(ledger) as store:
         report = ops.report(store)
     ledger.write_bytes(ledger.read_bytes())  # another writer came between
-    cache.save(ledger, report, key)
+    cache.save(ledger, report, [], key)
     assert not list(cache.folder().glob("*.cache"))
 
 
@@ -249,7 +268,7 @@ def _statuses() -> st.SearchStrategy[frozenset[Status]]:
 def test_the_cache_selects_what_the_ledger_selects(
     both, sources, kinds, events, parties, statuses, tags, since, until, search, among
 ):
-    cached, weighed = both
+    cached, weighed = both[0].report, both[1]
     filters = Filters(sources, kinds, parties, events, statuses, tags, since, until, search)
     ids = weighed.select_ids(filters, among)
     assert cached.select_ids(filters, among) == ids
@@ -259,8 +278,12 @@ def test_the_cache_selects_what_the_ledger_selects(
         assert list(cached.links_of(n)) == list(weighed.links_of(n))
 
 
-def test_every_cached_claim_and_verdict_is_the_ledgers(both):
-    cached, weighed = both
+def test_every_cached_claim_verdict_and_history_entry_is_the_ledgers(both, ledger_file):
+    cached, weighed = both[0].report, both[1]
+    with open_ledger(ledger_file) as store:
+        for n in [*weighed.claims, 3713]:
+            assert both[0].history_of(n) == ops.history_of(store, n)
+    assert [h.action for h in both[0].history_of(3712)] == ["add", "link"]  # and #3713 linked to it
     assert len(cached.claims) == len(weighed.claims) > 3000
     assert dict(cached.claims) == dict(weighed.claims)
     assert all(cached.assessments[n] == a for n, a in weighed.assessments.items())

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..errors import NearDuplicate, UsageError
+from ..errors import NearDuplicate, UsageError, missing_claim
 from . import complete
 from .context import (
     Env,
@@ -271,10 +271,19 @@ def show(
     """
     from .. import ops, render
 
-    with env(ctx).reading() as store:
-        claim = store.claim(n)
-        report = ops.report(store)
-        history = ops.history_of(store, n)
+    e = env(ctx)
+    cached = e.cached()
+    if cached is not None:
+        report = cached.report
+        if n not in report.claims:
+            raise missing_claim(n)
+        claim, history = report.claims[n], cached.history_of(n)
+    else:
+        with e.reading() as store:
+            claim = store.claim(n)
+            report = ops.report(store)
+            history = ops.history_of(store, n)
+            e.cache_later(store)
     if as_json:
         _print_json(report, [claim])
     else:

@@ -18,6 +18,7 @@ import typer
 from . import complete
 
 if TYPE_CHECKING:
+    from ..cache import Cached
     from ..paths import LedgerPath
     from ..render import Output
     from ..report import Filters, Report
@@ -43,21 +44,30 @@ class Env:
 
     def report(self) -> Report:
         """The verdict on every claim: from the derived cache when it holds this ledger as it is
-        now (a file), else weighed from the ledger, and then cached (ledger.cache)."""
-        from .. import cache, ops
-
-        where = self.location()
-        if where.path is None:
-            with self.reading() as store:
-                return ops.report(store)
-        cached = cache.load(where.path)
+        now (a file), else weighed from the ledger (ledger.cache)."""
+        cached = self.cached()
         if cached is not None:
-            return cached
+            return cached.report
+        from .. import ops
+
         with self.reading() as store:
             report = ops.report(store)
-        if len(report.claims) >= cache.WORTH_CACHING:
-            cache.build_later(where.path)
+            self.cache_later(store)
         return report
+
+    def cached(self) -> Cached | None:
+        """The derived cache of a file ledger, if it holds the ledger as it is now."""
+        from .. import cache
+
+        where = self.location()
+        return None if where.path is None else cache.load(where.path)
+
+    def cache_later(self, store: Store) -> None:
+        """Have the cache of a ledger big enough to need one built in the background."""
+        from .. import cache
+
+        if store.path is not None and len(store.claim_ids()) >= cache.WORTH_CACHING:
+            cache.build_later(store.path)
 
     @contextmanager
     def writing(self, *, create: bool = False) -> Iterator[Store]:

@@ -85,8 +85,14 @@ def history(
     from .. import ops, render
     from ..jsonio import dumps_pretty
 
-    with env(ctx).reading() as store:
-        entries = ops.history_of(store, n)
+    e = env(ctx)
+    cached = e.cached()
+    if cached is not None:
+        entries = cached.history_of(n)
+    else:
+        with e.reading() as store:
+            entries = ops.history_of(store, n)
+            e.cache_later(store)
     if as_json:
         echo_json(dumps_pretty([h.to_dict() for h in entries]))
     else:

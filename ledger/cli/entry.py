@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..errors import InvalidInput, LedgerError, NotFound
+from ..errors import InvalidInput, LedgerError, missing_claim
 from ..terminal import printable
 from ..words import cut, who
 
@@ -292,7 +292,7 @@ def _links(
     draft = new_claim(entry.text, source=entry.source, id=max(claims, default=0) + 1)
     for relation, target in wanted:
         if target not in claims:
-            raise NotFound(f"no claim #{target}: 'claim-ledger list' shows the claims")
+            raise missing_claim(target)
         check_new_link(draft, relation, claims[target], links)
     targets = [t for _, t in (*entry.links, *wanted)]
     if len(set(targets)) != len(targets):
