@@ -46,6 +46,8 @@ TARGETS = {  # ratio to the floor it is measured against, at 100k claims (issue 
     "unconfirmed (cache warm)": 0.75,
     "disputed (cache warm)": 0.75,
     "show (cache warm)": 0.75,
+    "unconfirmed --json": 1.5,
+    "unconfirmed --json (cache warm)": 1.5,
     "export markdown": 2.5,
     "add": 1.25,
     "link": 1.25,
@@ -152,6 +154,7 @@ def bench_size(n: int, runs: int, work: Path) -> dict[str, Timing]:
     out["show"] = measure(lambda i: [cl, "show", str(1 + (i * 7919) % n)], env, runs)
     out["check"] = measure(lambda i: [cl, "check"], env, runs, ok=(0, 1))
     out["list --json"] = measure(lambda i: [cl, "list", "--json"], env, runs)
+    out["unconfirmed --json"] = measure(lambda i: [cl, "unconfirmed", "--json"], env, runs)
     out["export markdown"] = measure(
         lambda i: [cl, "export", "markdown", "-o", str(work / "report.md")], env, runs
     )
@@ -160,12 +163,33 @@ def bench_size(n: int, runs: int, work: Path) -> dict[str, Timing]:
     for name in WARM:
         out[f"{name} (cache warm)"] = measure(lambda i, name=name: [cl, name], warm, runs)
     out["show (cache warm)"] = measure(lambda i: [cl, "show", str(1 + (i * 7919) % n)], warm, runs)
+    out["unconfirmed --json (cache warm)"] = measure(lambda i: [cl, "unconfirmed", "--json"], warm, runs)
+    if peer_ready(data, work / f"peer-{n}.sqlite"):  # the same answer from SQLite (bench/peer.py)
+        here = str(Path(__file__).with_name("peer.py"))
+        out["peer: SQLite, one recursive query"] = measure(
+            lambda i: [py, here, "query", str(work / f"peer-{n}.sqlite")], env, runs
+        )
     # a claim in the ledger's own words, so the near-duplicate check compares it in earnest
     # (every claim shares its vocabulary: the check's worst case), different each run
     out["add"] = measure(lambda i: [cl, "add", _new_text(i), "--source", "src-001"], env, runs)
     # fresh pairs each run: the two newest bench claims and an old claim far from any link
     out["link"] = measure(lambda i: [cl, "link", str(n + 1 + i), "corroborates", str(1 + i * 3)], env, runs)
     return out
+
+
+def peer_ready(data: Path, db: Path) -> bool:
+    """The peer's database built from the same claims (not timed); False where this SQLite
+    has no JSON functions, and the row is left out."""
+    import sqlite3
+
+    import peer
+
+    try:
+        sqlite3.connect(":memory:").execute("SELECT json_group_array(1)")
+    except sqlite3.OperationalError:
+        return False
+    peer.build(str(data), str(db))
+    return True
 
 
 def _new_text(i: int) -> str:

@@ -18,7 +18,12 @@ def loads(raw: bytes | str) -> Any:
 
 def dumps_pretty(data: Any) -> str:
     """JSON for people and scripts (``--json``, exports): indented by 2, UTF-8 text as is."""
-    return orjson.dumps(data, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+    return pretty_bytes(data).decode("utf-8")
+
+
+def pretty_bytes(data: Any) -> bytes:
+    """:func:`dumps_pretty` as the UTF-8 bytes it is written as (a big listing is not decoded)."""
+    return orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n"
 
 
 def dumps_compact(data: Any) -> bytes:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ledger
@@ -375,3 +375,17 @@ def test_nothing_changes_the_records_it_is_given(sample_report):
     spreadsheet.claims_csv(sample_report, sample_report.select())
     listing.claims_json(sample_report, sample_report.select())
     assert (dict(sample_report.claims), dict(sample_report.assessments)) == before
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(per=st.integers(1, 25), picks=st.lists(st.integers(0, 19), max_size=20))
+def test_json_listing_in_parts_is_the_same_bytes_as_whole(sample_report, per, picks):
+    """``--json`` goes out a thousand claims at a time: joined, the parts are the list whole."""
+    from ledger.export import listing
+    from ledger.jsonio import pretty_bytes
+
+    everything = sample_report.select()
+    claims = [everything[i] for i in picks]
+    parts = list(listing.claims_json_parts(sample_report, claims, per=per))
+    assert b"".join(parts) == pretty_bytes([listing.claim_record(sample_report, c) for c in claims])
+    assert len(parts) == (1 if not claims else 2 + -(-len(claims) // per))

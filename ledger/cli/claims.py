@@ -346,6 +346,7 @@ def _listing(
 
 
 def _print_json(report: Report, claims: list[Claim]) -> None:
-    from ..export.listing import claims_json
+    from ..export.listing import claims_json_parts
 
-    echo_json(claims_json(report, claims))
+    for part in claims_json_parts(report, claims):
+        echo_json(part)

@@ -112,8 +112,14 @@ def stdin_is_tty() -> bool:
         return False
 
 
-def echo_json(text: str) -> None:
-    sys.stdout.write(text)
+def echo_json(text: str | bytes) -> None:
+    """JSON to stdout; bytes (UTF-8) go straight to the stream's buffer, not decoded first."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if isinstance(text, str) or buffer is None:
+        sys.stdout.write(text if isinstance(text, str) else text.decode("utf-8"))
+        return
+    sys.stdout.flush()
+    buffer.write(text)
 
 
 def stdout_is_tty() -> bool:
