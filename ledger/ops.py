@@ -397,6 +397,8 @@ def history_of(store: Store, claim_id: int) -> list[HistoryEntry]:
 
 # --------------------------------------------------------------------------- import
 
+PROGRESS_EVERY = 1000  # rows checked between two calls of an import's progress function
+
 
 class _Import:
     """One import's work in progress: what it will add, and every problem found on the way."""
@@ -487,12 +489,15 @@ class _Import:
             if source is not None:
                 self.admit(source, row.where, row.row)
 
-    def take_claims(self) -> None:
+    def take_claims(self, progress: Callable[[int], None] | None = None) -> None:
+        """Check every row; ``progress(n)`` after every PROGRESS_EVERY rows checked."""
         next_id = self.store.first_free_id("claims")
-        for row in self.batch.claims:
+        for i, row in enumerate(self.batch.claims, 1):
             claim_id = int(row.ref) if self.restore else next_id
             if self.take_claim(row, claim_id) and not self.restore:
                 next_id += 1
+            if progress is not None and i % PROGRESS_EVERY == 0:
+                progress(PROGRESS_EVERY)
 
     def already(self, row: ClaimRow, claim: Claim) -> Claim | None:
         """The ledger's record of the claim a row states, if it holds one (by id in our own
@@ -560,6 +565,7 @@ def import_batch(
     create_sources: bool = False,
     on_conflict: str = "refuse",
     rechain: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> Imported:
     """Check every row of ``batch`` against the ledger, then store them all in one batch, or nothing.
 
@@ -576,7 +582,8 @@ def import_batch(
     present and not added again, nor are links the ledger holds. A row that states a
     held claim otherwise (another URL, tags, quote...) is a conflict: refused, unless
     ``on_conflict`` is "skip" (keep the ledger's) or "add" (add it as a new claim).
-    An import that adds nothing writes nothing.
+    An import that adds nothing writes nothing. ``progress(n)`` is told each time another
+    ``n`` rows have been checked (a caller's progress bar).
     """
     if on_conflict not in ("refuse", "skip", "add"):
         raise InvalidInput(f"unknown way with conflicts {on_conflict!r}: use refuse, skip or add")
@@ -584,7 +591,7 @@ def import_batch(
     work.rechain = rechain
     work.take_registry()
     work.take_sources()
-    work.take_claims()
+    work.take_claims(progress)
     work.unknown_sources()
     links = _import_links(work)
     carried = work.restore and batch.history is not None  # a backup's history is restored as it was

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import date
 from pathlib import Path
 
@@ -592,3 +593,23 @@ def test_the_guide_lists_every_command(cli):
     root = typer.main.get_command(app)
     commands = {" ".join(path) for path, command in _commands(root) if not hasattr(command, "commands")}
     assert commands == listed
+
+
+def test_progress_is_drawn_only_for_work_that_outlasts_a_second(monkeypatch):
+    """A quick command at a terminal never flickers a bar; a long one gets it after SHOW_AFTER."""
+    from ledger.cli import context, progress
+
+    monkeypatch.setattr(context, "stderr_is_tty", lambda: True)
+    started = []
+    monkeypatch.setattr("rich.progress.Progress.start", lambda self: started.append(self))
+    with progress.progress() as bar:
+        bar.stage("Checking 3 rows", total=3)
+        bar.advance(3)
+    assert started == []  # done before SHOW_AFTER: never shown
+    monkeypatch.setattr(progress, "SHOW_AFTER", 0.01)
+    with progress.progress() as bar:
+        bar.stage("Writing the ledger")
+        deadline = time.monotonic() + 10
+        while not started and time.monotonic() < deadline:
+            time.sleep(0.01)
+    assert len(started) == 1

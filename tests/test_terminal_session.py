@@ -341,3 +341,42 @@ def test_a_script_captures_the_id_of_a_claim_typed_in(tmp_path, ledger):
         assert "[id 21]" in screen
     finally:
         t.close()
+
+
+ROWS = 150_000  # about 5 s here: the checking stage outlasts progress.SHOW_AFTER on a fast machine
+
+
+def _many_rows(tmp_path: Path, n: int = ROWS) -> Path:
+    rows = tmp_path / "rows.jsonl"
+    with rows.open("w", encoding="utf-8") as out:
+        for i in range(n):
+            row = {"text": f"Shelling reported in district {i}", "source": "ru-mod", "date": "2024-01-01"}
+            out.write(json.dumps(row) + "\n")
+    return rows
+
+
+def test_a_long_import_shows_its_progress_then_leaves_no_trace(terminal, ledger, tmp_path):
+    t = terminal(f"import {_many_rows(tmp_path)}")
+    t.wait_until(lambda s: f"Checking {ROWS:,} rows" in s and f"/{ROWS:,}" in s, "the progress bar", 60)
+    final = t.wait_for("[exit 0]", timeout=180)
+    assert f"Imported {ROWS} claims" in final
+    assert "Checking" not in final and "━" not in final  # cleared when done
+
+
+def test_ctrl_c_during_a_long_import_clears_the_bar_and_changes_nothing(terminal, ledger, tmp_path):
+    before = ledger.read_bytes()
+    t = terminal(f"import {_many_rows(tmp_path)}")
+    t.wait_for(f"Checking {ROWS:,} rows", timeout=60)
+    t.type("C-c")
+    final = t.wait_for("[exit 130]", timeout=60)
+    assert "Error: interrupted: nothing was changed" in final
+    assert "Traceback" not in final and "━" not in final
+    assert ledger.read_bytes() == before
+
+
+def test_a_long_import_draws_no_progress_into_a_pipe(ledger, tmp_path):
+    env = {**os.environ, "CLAIM_LEDGER_DB": str(ledger)}
+    rows = _many_rows(tmp_path, 60_000)  # 2 s here: past SHOW_AFTER
+    done = subprocess.run([installed_command(), "import", str(rows)], env=env, capture_output=True, text=True)
+    assert done.returncode == 0
+    assert done.stderr.startswith("Imported 60000 claims") and done.stderr.count("\n") == 1

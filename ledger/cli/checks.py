@@ -39,8 +39,10 @@ def check(
     """
     from .. import analysis, render
     from ..export.listing import findings_json
+    from .progress import progress
 
-    with env(ctx).reading() as store:
+    with progress() as bar, env(ctx).reading() as store:
+        bar.stage("Checking the ledger")
         found = analysis.findings(
             store.sources(),
             store.claims(),

@@ -123,9 +123,18 @@ def echo_json(text: str | bytes) -> None:
 
 
 def stdout_is_tty() -> bool:
+    return _is_tty(sys.stdout)
+
+
+def stderr_is_tty() -> bool:
+    """Whether progress may be drawn (ledger.cli.progress); tests replace this."""
+    return _is_tty(sys.stderr)
+
+
+def _is_tty(stream: object) -> bool:
     try:
-        return sys.stdout.isatty()
-    except (AttributeError, ValueError):  # closed or replaced stdout
+        return stream.isatty()  # type: ignore[attr-defined]
+    except (AttributeError, ValueError):  # closed or replaced
         return False
 
 

@@ -226,13 +226,15 @@ def export(
     """
     from .. import export as writers
     from .. import storage
+    from .progress import progress
 
     _only_for(fmt, graph=graph, full=full, author=author is not None)
     target = None if output in (None, "-") else Path(output)
     e = env(ctx)
-    with e.reading() as store:
+    with progress() as bar, e.reading() as store:
         if target is not None and store.path is not None and _same_file(target, store.path):
             raise UsageError(f"--output {target} is the ledger itself: choose another file")
+        bar.stage(f"Writing {fmt.value}")
         request = _request(
             store,
             e,
@@ -325,30 +327,38 @@ def import_(
     """
     from .. import ops, render
     from ..store import ledger_exists, memory_store
+    from .progress import progress
 
     e = env(ctx)
-    name, batch = _read_batch(file, fmt)
-    exists = ledger_exists(e.location())
-    now = e.now()
+    with progress() as bar:
+        bar.stage(f"Reading {'standard input' if file == '-' else Path(file).name}")
+        name, batch = _read_batch(file, fmt)
+        exists = ledger_exists(e.location())
+        now = e.now()
 
-    def run(store: Store) -> Imported:
-        return ops.import_batch(
-            store,
-            batch,
-            now=now,
-            create_sources=create_sources,
-            on_conflict=conflicts.strip().casefold(),
-            rechain=rechain_history,
-        )
+        def run(store: Store) -> Imported:
+            bar.stage(f"Checking {len(batch.claims):,} rows", total=len(batch.claims))
+            imported = ops.import_batch(
+                store,
+                batch,
+                now=now,
+                create_sources=create_sources,
+                on_conflict=conflicts.strip().casefold(),
+                rechain=rechain_history,
+                progress=bar.advance,
+            )
+            if not dry_run:
+                bar.stage("Writing the ledger")
+            return imported
 
-    if dry_run and not exists:
-        added = run(memory_store())
-    elif dry_run:  # the ledger as read, changed in memory only
-        with e.reading() as store:
-            added = run(store)
-    else:
-        with e.writing(create=not exists) as store:
-            added = run(store)
+        if dry_run and not exists:
+            added = run(memory_store())
+        elif dry_run:  # the ledger as read, changed in memory only
+            with e.reading() as store:
+                added = run(store)
+        else:
+            with e.writing(create=not exists) as store:
+                added = run(store)
     if dry_run and added.claims:
         shown = added.claims[:DEFAULT_LIMIT]
         if len(added.claims) > len(shown):
