@@ -17,8 +17,8 @@ cache folder, one file a ledger, written atomically and readable by its owner on
 ``$CLAIM_LEDGER_CACHE`` names another folder, or ``off`` for none. A file is a header
 line and a SQLite image, loaded with ``sqlite3.deserialize``: data, never code (no pickle).
 
-The listings read it (``list``, ``unconfirmed``, ``disputed``): they select on the
-few facts a filter reads, then build just the claims they show. ``show`` and
+The listings read it (``list``, ``unconfirmed``, ``disputed``, ``figures``): they select
+on the few facts a filter reads, then build just the claims they show. ``show`` and
 ``history`` read one claim and its history entries (``HistoryEntry.concerned``).
 """
 

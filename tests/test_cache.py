@@ -23,7 +23,7 @@ from ledger.store import open_ledger
 
 from .conftest import installed_command
 
-# Every listing, with each filter a listing takes: the outputs a cache must not change.
+# Every command the cache serves, with each filter a listing takes: outputs it must not change.
 COMMANDS = [
     ["list"],
     ["list", "--limit", "0"],
@@ -40,6 +40,9 @@ COMMANDS = [
     ["list", "--search", "KHARKIV"],
     ["list", "--party", "none", "--json"],
     ["unconfirmed", "--status", "confirmed"],
+    ["figures"],
+    ["figures", "--json", "--source", "genstaff-ua", "--since", "2023-01-01"],
+    ["figures", "--event", "kharkiv-2024-01-02", "--limit", "0"],
     ["show", "1"],
     ["show", "3712"],
     ["show", "3712", "--json"],
