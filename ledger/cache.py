@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -90,6 +91,9 @@ def _code() -> str:
             digest.update(f"{module.relative_to(here)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
         _CODE.append(digest.hexdigest())
     return _CODE[0]
+
+
+_NAME = re.compile(r"[0-9a-f]{32}\.cache")
 
 
 def _file(where: Path, key: list[Any]) -> Path:
@@ -429,11 +433,37 @@ def main(argv: list[str]) -> int:
         where.mkdir(mode=0o700, parents=True, exist_ok=True)
         with FileLock(f"{_file(where, key)}.lock", timeout=0, mode=0o600):
             build(ledger)
+        prune(where)
     except Timeout:
         return 0  # another builder has it
     except Exception:  # any failure: no cache, and the next read weighs the ledger
         return 1
     return 0
+
+
+def prune(where: Path) -> list[Path]:
+    """Remove the caches of ledgers that are gone (deleted, moved): nothing else would, and
+    each may be as big as its ledger. Only our own files: a name this module gives and a
+    first line it writes (``$CLAIM_LEDGER_CACHE`` may name a folder that holds others)."""
+    removed = []
+    for cached in where.glob("*.cache"):
+        if not _NAME.fullmatch(cached.name):
+            continue
+        try:
+            with cached.open("rb") as handle:
+                if handle.read(len(MAGIC)) != MAGIC:
+                    continue
+                ledger = orjson.loads(handle.readline(1 << 16))["key"][0]
+        except OSError:
+            continue
+        except (ValueError, KeyError, TypeError, IndexError):
+            ledger = None  # ours, and damaged: rebuilt if its ledger is read again
+        if not isinstance(ledger, str) or not Path(ledger).exists():
+            for gone in (cached, Path(f"{cached}.lock")):
+                with contextlib.suppress(OSError):
+                    gone.unlink()
+            removed.append(cached)
+    return removed
 
 
 if __name__ == "__main__":

@@ -318,3 +318,25 @@ def test_the_builder_is_this_python_and_this_package():
         [sys.executable, "-m", "ledger.cache", "/nonexistent/ledger.json"], capture_output=True, text=True
     )
     assert (probe.returncode, probe.stdout, probe.stderr) == (0, "", "")
+
+
+def test_the_caches_of_ledgers_that_are_gone_are_removed(ledger, tmp_path):
+    """A builder tidies the cache folder: a ledger deleted or moved leaves no 76 MB behind,
+    nor does a cache of ours that cannot be read; the caches of ledgers still there stay, and
+    a file that is not ours is never touched."""
+    other = tmp_path / "other.json"
+    other.write_bytes(ledger.read_bytes())
+    cache.build(ledger)
+    cache.build(other)
+    folder = cache.folder()
+    assert len(list(folder.glob("*.cache"))) == 2
+    theirs = folder / "notes.cache"  # not a name of ours: another program's, left alone
+    theirs.write_bytes(b"someone else's file")
+    damaged = folder / ("0" * 32 + ".cache")  # ours, its header unreadable
+    damaged.write_bytes(cache.MAGIC + b"{not json\n")
+    other.unlink()
+    assert cache.main([str(ledger)]) == 0  # its cache is fresh: it builds nothing, and prunes
+    kept = sorted(p.name for p in folder.glob("*.cache"))
+    assert kept == sorted([cache._file(folder, cache.key_of(ledger)).name, "notes.cache"])
+    assert theirs.read_bytes() == b"someone else's file"
+    assert cache.load(ledger) is not None
