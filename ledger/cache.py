@@ -28,10 +28,9 @@ import contextlib
 import hashlib
 import os
 import re
-import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -40,6 +39,9 @@ from .errors import missing_claim
 from .model import Claim, Figure, HistoryEntry, Link, Source, Status
 from .paths import APP_NAME
 from .report import Filters, LinksByClaim, Report
+
+if TYPE_CHECKING:
+    import sqlite3  # imported when a cache is read or written: a small ledger never needs it
 
 ENV_VAR = "CLAIM_LEDGER_CACHE"
 MAGIC = b"claim-ledger cache 1\n"
@@ -97,6 +99,7 @@ _NAME = re.compile(r"[0-9a-f]{32}\.cache")
 
 
 def _file(where: Path, key: list[Any]) -> Path:
+    """The cache file of the ledger ``key[0]`` names (its real path)."""
     return where / f"{hashlib.sha256(key[0].encode()).hexdigest()[:32]}.cache"
 
 
@@ -122,19 +125,22 @@ class Cached:
 
 def load(ledger: Path) -> Cached | None:
     """What is cached for ``ledger`` as it is now, or None (no cache, stale or damaged)."""
-    where, key = folder(), key_of(ledger)
-    if where is None or key is None:
+    where = folder()
+    if where is None:
         return None
     try:
-        blob = _file(where, key).read_bytes()
+        blob = _file(where, [str(ledger.resolve())]).read_bytes()
     except OSError:
-        return None
-    con = _verified(blob, key)
+        return None  # a ledger too small for a cache stops here, at one failed open
+    key = key_of(ledger)
+    con = None if key is None else _verified(blob, key)
     return None if con is None else Cached(con)
 
 
 def _verified(blob: bytes, key: list[Any]) -> sqlite3.Connection | None:
     """The cache's database if its header is ours, its key ``key`` and its hash right."""
+    import sqlite3
+
     if not blob.startswith(MAGIC):
         return None
     end = blob.find(b"\n", len(MAGIC))
@@ -170,6 +176,8 @@ def save(ledger: Path, report: Report, history: Sequence[HistoryEntry], key: lis
 
 
 def _image(report: Report, history: Sequence[HistoryEntry]) -> bytes:
+    import sqlite3
+
     con = sqlite3.connect(":memory:")
     con.executescript(_SCHEMA)
     dumps, a = orjson.dumps, report.assessments
