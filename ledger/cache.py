@@ -110,6 +110,16 @@ class Cached:
         self._con = con
         self.report = _report(con)
 
+    def claim_ids(self) -> list[int]:
+        """Every claim's id, newest first (as ``Store.claim_ids``: shell completion)."""
+        return [n for (n,) in self._con.execute("SELECT id FROM claims ORDER BY id DESC")]
+
+    def claim(self, claim_id: int) -> Claim:
+        """One claim (as ``Store.claim``), NotFound if the ledger does not hold it."""
+        if claim_id not in self.report.claims:
+            raise missing_claim(claim_id)
+        return self.report.claims[claim_id]
+
     def history_of(self, claim_id: int) -> list[HistoryEntry]:
         """As ``ops.history_of``: the entries HistoryEntry.concerned puts with the claim, or
         NotFound for a claim the ledger does not hold."""

@@ -54,6 +54,25 @@ def test_claim_ids_build_only_the_claims_they_offer(desk, monkeypatch):
     assert [value for value, _ in complete.claim_ids(None, "1")] == ["12", "11", "10", "1"]
 
 
+def test_claim_ids_come_from_a_fresh_cache_without_reading_the_ledger(desk, monkeypatch):
+    """The same offers from the derived cache (ledger.cache), and a stale one is not used."""
+    from ledger import cache, store
+
+    typed = ["", "1", "#2", "9", "13"]
+    expected = [complete.claim_ids(None, t) for t in typed]
+    cache.build(desk)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("read the ledger although the cache was fresh")
+
+    with monkeypatch.context() as m:
+        m.setattr(store, "open_location", refuse)
+        assert [complete.claim_ids(None, t) for t in typed] == expected
+    desk.write_bytes(desk.read_bytes())  # another file now: the cache is stale, the ledger answers
+    assert cache.load(desk) is None
+    assert [complete.claim_ids(None, t) for t in typed] == expected
+
+
 def test_source_ids_match_cyrillic_in_any_case(desk):
     assert complete.source_ids(None, "МИН") == [("минобороны", "Министерство обороны России")]
     assert [v for v, _ in complete.source_ids(None, "")] == ["mil-ua", "минобороны"]

