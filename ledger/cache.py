@@ -98,9 +98,9 @@ def _code() -> str:
 _NAME = re.compile(r"[0-9a-f]{32}\.cache")
 
 
-def _file(where: Path, key: list[Any]) -> Path:
-    """The cache file of the ledger ``key[0]`` names (its real path)."""
-    return where / f"{hashlib.sha256(key[0].encode()).hexdigest()[:32]}.cache"
+def _file(where: Path, real: str) -> Path:
+    """The cache file of the ledger at ``real`` (its real path, a key's first part)."""
+    return where / f"{hashlib.sha256(real.encode()).hexdigest()[:32]}.cache"
 
 
 class Cached:
@@ -116,9 +116,10 @@ class Cached:
 
     def claim(self, claim_id: int) -> Claim:
         """One claim (as ``Store.claim``), NotFound if the ledger does not hold it."""
-        if claim_id not in self.report.claims:
-            raise missing_claim(claim_id)
-        return self.report.claims[claim_id]
+        try:
+            return self.report.claims[claim_id]
+        except KeyError:
+            raise missing_claim(claim_id) from None
 
     def history_of(self, claim_id: int) -> list[HistoryEntry]:
         """As ``ops.history_of``: the entries HistoryEntry.concerned puts with the claim, or
@@ -139,30 +140,39 @@ def load(ledger: Path) -> Cached | None:
     if where is None:
         return None
     try:
-        blob = _file(where, [str(ledger.resolve())]).read_bytes()
+        with _file(where, str(ledger.resolve())).open("rb") as handle:
+            ours = handle.read(len(MAGIC)) == MAGIC  # a stale cache is known by its first lines
+            header = _header(handle.readline(1 << 16)) if ours else None
+            key = key_of(ledger)
+            if header is None or key is None or header.get("key") != key:
+                return None
+            image = handle.read()
     except OSError:
         return None  # a ledger too small for a cache stops here, at one failed open
-    key = key_of(ledger)
-    con = None if key is None else _verified(blob, key)
+    con = _verified(image, header)
     return None if con is None else Cached(con)
 
 
-def _verified(blob: bytes, key: list[Any]) -> sqlite3.Connection | None:
-    """The cache's database if its header is ours, its key ``key`` and its hash right."""
+def _header(line: bytes) -> dict[str, Any] | None:
+    """A cache file's header (the line after MAGIC); None if it does not parse as one."""
+    try:
+        header = orjson.loads(line)
+    except ValueError:
+        return None
+    return header if isinstance(header, dict) else None
+
+
+def _verified(image: bytes, header: Mapping[str, Any]) -> sqlite3.Connection | None:
+    """The cache's database if the image hashes to what its header says."""
     import sqlite3
 
-    if not blob.startswith(MAGIC):
+    if header.get("sha256") != hashlib.sha256(image).hexdigest():
         return None
-    end = blob.find(b"\n", len(MAGIC))
     try:
-        header = orjson.loads(blob[len(MAGIC) : end])
-        image = memoryview(blob)[end + 1 :]  # not a copy: the image is most of the file
-        if end < 0 or header["key"] != key or header["sha256"] != hashlib.sha256(image).hexdigest():
-            return None
         con = sqlite3.connect(":memory:")
         con.deserialize(image)
         con.execute("SELECT id, source, event, status, tags, date, claim, assessment FROM claims LIMIT 1")
-    except (ValueError, TypeError, KeyError, IndexError, sqlite3.Error):
+    except sqlite3.Error:
         return None
     return con
 
@@ -180,7 +190,7 @@ def save(ledger: Path, report: Report, history: Sequence[HistoryEntry], key: lis
 
     try:
         where.mkdir(mode=0o700, parents=True, exist_ok=True)
-        storage.atomic_write(_file(where, key), MAGIC + header + b"\n" + image, "cache", derived=True)
+        storage.atomic_write(_file(where, key[0]), MAGIC + header + b"\n" + image, "cache", derived=True)
     except (OSError, LedgerError):
         pass  # a read-only or full cache folder: the next read weighs the ledger again
 
@@ -390,14 +400,10 @@ class _NotCached(Mapping[int, Any]):
     """What the cache does not hold (each story's figures): a listing never reads it, and a
     writer that did would fail loudly here rather than print a report without them."""
 
-    def __getitem__(self, n: int) -> Any:
+    def _refuse(self, *_: Any) -> Any:
         raise RuntimeError("a cached report holds no story figures: build the report from the ledger")
 
-    def __iter__(self) -> Iterator[int]:
-        raise RuntimeError("a cached report holds no story figures: build the report from the ledger")
-
-    def __len__(self) -> int:
-        raise RuntimeError("a cached report holds no story figures: build the report from the ledger")
+    __getitem__ = __iter__ = __len__ = _refuse
 
 
 def build(ledger: Path) -> None:
@@ -449,7 +455,7 @@ def main(argv: list[str]) -> int:
         return 0
     try:
         where.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with FileLock(f"{_file(where, key)}.lock", timeout=0, mode=0o600):
+        with FileLock(f"{_file(where, key[0])}.lock", timeout=0, mode=0o600):
             build(ledger)
         prune(where)
     except Timeout:
@@ -470,12 +476,12 @@ def prune(where: Path) -> list[Path]:
         try:
             with cached.open("rb") as handle:
                 if handle.read(len(MAGIC)) != MAGIC:
-                    continue
-                ledger = orjson.loads(handle.readline(1 << 16))["key"][0]
+                    continue  # not ours after all
+                header = _header(handle.readline(1 << 16))
         except OSError:
             continue
-        except (ValueError, KeyError, TypeError, IndexError):
-            ledger = None  # ours, and damaged: rebuilt if its ledger is read again
+        key = header.get("key") if header is not None else None  # None: ours, and damaged
+        ledger = key[0] if isinstance(key, list) and key else None
         if not isinstance(ledger, str) or not Path(ledger).exists():
             for gone in (cached, Path(f"{cached}.lock")):
                 with contextlib.suppress(OSError):

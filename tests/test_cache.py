@@ -226,7 +226,7 @@ def test_one_builder_at_a_time(ledger):
 
     key = cache.key_of(ledger)
     cache.folder().mkdir(parents=True)
-    with FileLock(f"{cache._file(cache.folder(), key)}.lock"):
+    with FileLock(f"{cache._file(cache.folder(), key[0])}.lock"):
         assert cache.main([str(ledger)]) == 0  # another builder has it: leave
         assert cache.load(ledger) is None
     assert cache.main([str(ledger)]) == 0
@@ -337,6 +337,6 @@ def test_the_caches_of_ledgers_that_are_gone_are_removed(ledger, tmp_path):
     other.unlink()
     assert cache.main([str(ledger)]) == 0  # its cache is fresh: it builds nothing, and prunes
     kept = sorted(p.name for p in folder.glob("*.cache"))
-    assert kept == sorted([cache._file(folder, cache.key_of(ledger)).name, "notes.cache"])
+    assert kept == sorted([cache._file(folder, cache.key_of(ledger)[0]).name, "notes.cache"])
     assert theirs.read_bytes() == b"someone else's file"
     assert cache.load(ledger) is not None

@@ -280,7 +280,7 @@ def show(
             claim = store.claim(n)
             report = ops.report(store)
             history = ops.history_of(store, n)
-            e.cache_later(store)
+        e.cache_later(store.path, len(report.claims))
     if as_json:
         _print_json(report, [claim])
     else:

@@ -30,9 +30,8 @@ def _ledger(ctx: typer.Context | None) -> Store | None:
     from ..paths import resolve
     from ..store import open_location
 
-    db = ctx.find_root().params.get("db") if ctx is not None else None
     try:
-        with open_location(resolve(db)) as store:
+        with open_location(resolve(_db(ctx))) as store:
             store.sources()  # the rest is in memory already: a file is read whole when opened
             return store
     except (LedgerError, OSError):
@@ -75,12 +74,14 @@ def claim_ids(ctx: typer.Context, incomplete: str) -> Items:
 
 
 def _cached(ctx: typer.Context | None) -> Cached | None:
-    from ..cache import load
-    from ..paths import resolve
+    from .context import Env
 
-    db = ctx.find_root().params.get("db") if ctx is not None else None
-    where = resolve(db)
-    return None if where.path is None else load(where.path)
+    return Env(db=_db(ctx)).cached()
+
+
+def _db(ctx: typer.Context | None) -> str | None:
+    """``--db`` as given on the line being completed, if it was."""
+    return ctx.find_root().params.get("db") if ctx is not None else None
 
 
 @_quiet

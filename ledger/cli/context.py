@@ -18,6 +18,8 @@ import typer
 from . import complete
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from ..cache import Cached
     from ..paths import LedgerPath
     from ..render import Output
@@ -52,7 +54,7 @@ class Env:
 
         with self.reading() as store:
             report = ops.report(store)
-            self.cache_later(store)
+        self.cache_later(store.path, len(report.claims))
         return report
 
     def cached(self) -> Cached | None:
@@ -62,12 +64,14 @@ class Env:
         where = self.location()
         return None if where.path is None else cache.load(where.path)
 
-    def cache_later(self, store: Store) -> None:
-        """Have the cache of a ledger big enough to need one built in the background."""
+    @staticmethod
+    def cache_later(path: Path | None, claims: int) -> None:
+        """Have the cache of a ledger file of ``claims`` claims built in the background, if it is
+        big enough to need one."""
         from .. import cache
 
-        if store.path is not None and len(store.claim_ids()) >= cache.WORTH_CACHING:
-            cache.build_later(store.path)
+        if path is not None and claims >= cache.WORTH_CACHING:
+            cache.build_later(path)
 
     @contextmanager
     def writing(self, *, create: bool = False) -> Iterator[Store]:

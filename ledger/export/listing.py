@@ -54,13 +54,10 @@ def claim_record(report: Report, claim: Claim) -> dict[str, Any]:
     }
 
 
-def claims_json(report: Report, claims: Sequence[Claim]) -> bytes:
-    return b"".join(claims_json_parts(report, claims))
-
-
 def claims_json_parts(report: Report, claims: Sequence[Claim], per: int = 1000) -> Iterator[bytes]:
-    """:func:`claims_json` in parts of ``per`` claims, the same bytes when joined: 90k claims
-    are never all records at once (a third of the memory, and the first bytes sooner)."""
+    """The claims' records as a pretty JSON list, in parts of ``per`` claims that join to the
+    list whole: 90k claims are never all records at once (a third of the memory, and the
+    first bytes sooner)."""
     if not claims:
         yield pretty_bytes([])
         return
