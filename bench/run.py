@@ -173,6 +173,14 @@ def bench_size(n: int, runs: int, work: Path) -> dict[str, Timing]:
     out["unconfirmed --json (cache warm)"] = measure(lambda i: [cl, "unconfirmed", "--json"], warm, runs)
     out["list --limit 0 (cache warm)"] = measure(lambda i: [cl, "list", "--limit", "0"], warm, runs)
     out["first row: list --limit 0 (cache warm)"] = first_row([cl, "list", "--limit", "0"], warm, runs)
+    # what a write starts in the background (a write leaves the cache stale: without it, the
+    # builder weighs the whole ledger): the time until the next read finds the cache warm
+    out["cache build (after a write)"] = measure(
+        lambda i: [py, "-m", "ledger.cache", str(db)],
+        warm,
+        runs,
+        before=lambda: shutil.rmtree(warm["CLAIM_LEDGER_CACHE"], ignore_errors=True),
+    )
     if peer_ready(data, work / f"peer-{n}.sqlite"):  # the same answer from SQLite (bench/peer.py)
         here = str(Path(__file__).with_name("peer.py"))
         out["peer: SQLite, one recursive query"] = measure(

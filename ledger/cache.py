@@ -438,9 +438,16 @@ def build_later(ledger: Path) -> None:
         )
 
 
+# How long a builder waits for the one before it (which weighs the ledger as it was): longer
+# than any build takes, and it then finds the cache fresh or builds it for the ledger as it is.
+WAIT_FOR_BUILDER = 600.0
+
+
 def main(argv: list[str]) -> int:
-    """``python -m ledger.cache LEDGER``: cache it at low priority; one builder a ledger at a
-    time (the others leave, since it will be fresh); any failure leaves no cache, quietly."""
+    """``python -m ledger.cache LEDGER``: cache it at low priority; any failure leaves no cache,
+    quietly. One builder a ledger at a time, and one waiting: a write while a build runs makes
+    that build stale, so the one waiting builds after it (or finds the cache fresh and leaves);
+    any more leave at once, since the one waiting will see what they would have seen."""
     import gc
 
     from filelock import FileLock, Timeout
@@ -455,11 +462,17 @@ def main(argv: list[str]) -> int:
         return 0
     try:
         where.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with FileLock(f"{_file(where, key[0])}.lock", timeout=0, mode=0o600):
+        lock = f"{_file(where, key[0])}.lock"
+        building = FileLock(lock, timeout=WAIT_FOR_BUILDER, mode=0o600)
+        with FileLock(f"{lock}.next", timeout=0, mode=0o600):
+            building.acquire()  # then the next to come may wait
+        try:
             build(ledger)
+        finally:
+            building.release()
         prune(where)
     except Timeout:
-        return 0  # another builder has it
+        return 0  # one is waiting already, or the one building took too long
     except Exception:  # any failure: no cache, and the next read weighs the ledger
         return 1
     return 0
@@ -483,7 +496,7 @@ def prune(where: Path) -> list[Path]:
         key = header.get("key") if header is not None else None  # None: ours, and damaged
         ledger = key[0] if isinstance(key, list) and key else None
         if not isinstance(ledger, str) or not Path(ledger).exists():
-            for gone in (cached, Path(f"{cached}.lock")):
+            for gone in (cached, Path(f"{cached}.lock"), Path(f"{cached}.lock.next")):
                 with contextlib.suppress(OSError):
                     gone.unlink()
             removed.append(cached)

@@ -227,6 +227,9 @@ class Store:
             return sorted(self._cache["claims"], reverse=True)
         return sorted(map(int, self._raw("claims")), reverse=True)
 
+    def claim_count(self) -> int:
+        return len(self._raw("claims"))
+
     def claim(self, claim_id: int) -> Claim:
         doc = self._raw("claims").get(str(claim_id))
         if doc is None:

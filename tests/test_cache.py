@@ -221,16 +221,45 @@ def test_off_means_no_cache_and_an_unwritable_folder_is_only_slower(
     assert cli("list", "--limit", "1").exit_code == 0
 
 
-def test_one_builder_at_a_time(ledger):
+def test_one_builder_at_a_time_and_one_waiting(ledger, monkeypatch):
+    import threading
+
     from filelock import FileLock
 
-    key = cache.key_of(ledger)
+    waits = threading.Event()  # set when a builder holds its place in the queue
+    acquire = FileLock.acquire
+
+    def noted(self, *args, **kwargs):
+        held = acquire(self, *args, **kwargs)
+        if self.lock_file.endswith(".next"):
+            waits.set()
+        return held
+
+    monkeypatch.setattr(FileLock, "acquire", noted)
+    monkeypatch.setattr(cache, "WAIT_FOR_BUILDER", 60.0)
     cache.folder().mkdir(parents=True)
-    with FileLock(f"{cache._file(cache.folder(), key[0])}.lock"):
-        assert cache.main([str(ledger)]) == 0  # another builder has it: leave
-        assert cache.load(ledger) is None
-    assert cache.main([str(ledger)]) == 0
-    assert cache.load(ledger) is not None
+    results: list[int] = []
+    with FileLock(f"{cache._file(cache.folder(), cache.key_of(ledger)[0])}.lock"):  # one at work
+        waiting = threading.Thread(target=lambda: results.append(cache.main([str(ledger)])))
+        waiting.start()
+        assert waits.wait(30)
+        assert cache.main([str(ledger)]) == 0  # one is waiting already: leave at once
+        waiting.join(0.3)
+        assert waiting.is_alive() and cache.load(ledger) is None  # it waits its turn
+    waiting.join(60)
+    assert results == [0]
+    assert cache.load(ledger) is not None  # built once the one before it was done
+
+
+def test_a_write_has_the_cache_weighed_again(cli, ledger, builds, tmp_path):
+    cli("link", "3", "corroborates", "1")
+    assert builds == [ledger]  # now, not at the next read
+    assert cli("link", "3", "corroborates", "1", ok=False).exit_code != 0
+    assert builds == [ledger]  # refused: nothing written, nothing to weigh
+    small = tmp_path / "small.json"
+    cli("--db", str(small), "init")
+    cli("--db", str(small), "source", "add", "press", "--name", "Press", "--kind", "press")
+    assert builds == [ledger]  # too small to need a cache
 
 
 @pytest.fixture(scope="module")

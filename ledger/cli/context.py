@@ -81,6 +81,8 @@ class Env:
             self.location(), write=True, create=create, lock_timeout=self.lock_timeout
         ) as store:
             yield store
+        if store.dirty and store.path is not None:  # have the cache weighed again now, not at the next read
+            self.cache_later(store.path, store.claim_count())
 
     @staticmethod
     def now() -> str:

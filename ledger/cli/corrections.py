@@ -92,7 +92,7 @@ def history(
     else:
         with e.reading() as store:
             entries = ops.history_of(store, n)
-        e.cache_later(store.path, len(store.claim_ids()))
+        e.cache_later(store.path, store.claim_count())
     if as_json:
         echo_json(dumps_pretty([h.to_dict() for h in entries]))
     else:
