@@ -58,7 +58,7 @@ from .model import (
     same_content,
 )
 from .report import Report, report_of
-from .similar import Match, near_duplicates
+from .similar import Match, scored
 from .store import Store
 from .words import and_more, cut, side
 
@@ -223,7 +223,8 @@ def add_claim(
     )
     targets = {n: store.claim(n) for _, n in wanted}  # every target exists, or nothing changes
     if not force:
-        matches = near_duplicates(draft.text, store.near_duplicate_candidates(draft.text), skip=targets)
+        found = scored(draft.text, store.near_duplicate_texts(draft.text), skip=targets)
+        matches = [Match(store.claim(n), score, why) for n, score, why in found]
         if matches:
             raise NearDuplicate(_near_duplicate_message(matches), matches, draft.source)
     claim = store.insert_claim(draft)

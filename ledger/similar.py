@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -51,8 +51,24 @@ def near_duplicates(text: str, claims: Iterable[Claim], *, skip: Iterable[int] =
     """The claims whose text is a near duplicate of ``text``, most alike first (at most SHOWN).
 
     ``skip`` holds claims the new one is already linked to: the user has said
-    how they relate. Linear in the claims; each costs one normalisation unless
-    its words could reach the threshold (bench/: add at 100k claims).
+    how they relate.
+    """
+    by_id: dict[int, Claim] = {}
+
+    def texts() -> Iterator[tuple[int, str]]:
+        for claim in claims:
+            by_id[claim.id] = claim
+            yield claim.id, claim.text
+
+    return [Match(by_id[n], score, why) for n, score, why in scored(text, texts(), skip=skip)]
+
+
+def scored(text: str, texts: Iterable[tuple[int, str]], *, skip: Iterable[int] = ()) -> list[Scored]:
+    """:func:`near_duplicates` over ``(claim id, text)`` pairs: (id, score, why) of each match,
+    so a store need not build every claim to have its text compared (bench/: add at 100k).
+
+    Linear in the claims; each costs one normalisation unless its words could reach the
+    threshold.
     """
     new = normalise(text)
     if not new:
@@ -64,13 +80,13 @@ def near_duplicates(text: str, claims: Iterable[Claim], *, skip: Iterable[int] =
     skipped = set(skip)
     matcher = SequenceMatcher(None, autojunk=False)
     matcher.set_seq2(head)  # compared against many: cached once (difflib's advice)
-    found: list[Match] = []
-    for claim in claims:
-        if claim.id in skipped:
+    found: list[Scored] = []
+    for claim_id, claim_text in texts:
+        if claim_id in skipped:
             continue
-        old = normalise(claim.text)
+        old = normalise(claim_text)
         if old == new:
-            found.append(Match(claim, 1.0, "identical"))
+            found.append((claim_id, 1.0, "identical"))
             continue
         other = old.split(" ")
         m, mr = len(other), min(len(other), LONGEST)
@@ -86,11 +102,14 @@ def near_duplicates(text: str, claims: Iterable[Claim], *, skip: Iterable[int] =
         matcher.set_seq1(other[:LONGEST])
         score = matcher.ratio()
         if one_word and _one_word_apart(words, other):  # the plainer words, when both rules hold
-            found.append(Match(claim, score, "one word differs"))
+            found.append((claim_id, score, "one word differs"))
         elif score >= THRESHOLD:
-            found.append(Match(claim, score, f"{score:.0%} alike"))
-    found.sort(key=lambda match: (-match.score, match.claim.id))
+            found.append((claim_id, score, f"{score:.0%} alike"))
+    found.sort(key=lambda match: (-match[1], match[0]))
     return found[:SHOWN]
+
+
+Scored = tuple[int, float, str]  # a match's claim id, score and why (as Match has them)
 
 
 def _one_word_apart(words: list[str], other: list[str]) -> bool:

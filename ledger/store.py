@@ -209,17 +209,19 @@ class Store:
             raise UnknownSource(source_id, sorted(self.sources())[:8])
         return found
 
-    def near_duplicate_candidates(self, text: str) -> Iterable[Claim]:
-        """The claims that may be near duplicates of ``text``: every claim, or, where the
-        ledger keeps an index of its claims' words (PostgreSQL), only those holding a word
-        every near duplicate holds (ledger.similar.must_share: the same answer)."""
+    def near_duplicate_texts(self, text: str) -> Iterable[tuple[int, str]]:
+        """(id, text) of the claims that may be near duplicates of ``text``: every claim, or,
+        where the ledger keeps an index of its claims' words (PostgreSQL), only those holding
+        a word every near duplicate holds (ledger.similar.must_share: the same answer). The
+        claims are not built: their texts are all the comparison reads."""
+        if "claims" in self._cache:
+            return [(c.id, c.text) for c in self._cache["claims"].values()]
         raw = self._raw("claims")
         holding_any = getattr(raw, "holding_any", None)
-        if holding_any is None or "claims" in self._cache:
-            return self.claims().values()
-        needs = similar.must_share(text, raw.word_counts)  # type: ignore[attr-defined]
-        docs = holding_any(needs, similar.index_words) if needs.any_of else {}
-        return self._parse("claims", lambda d: [Claim.from_doc(int(k), doc) for k, doc in d.items()], docs)
+        if holding_any is not None:
+            needs = similar.must_share(text, raw.word_counts)  # type: ignore[attr-defined]
+            raw = holding_any(needs, similar.index_words) if needs.any_of else {}
+        return self._parse("claims", lambda d: [(int(k), doc["text"]) for k, doc in d.items()], raw)
 
     def claim_ids(self) -> list[int]:
         """Every claim's id, newest first, without building the claims (shell completion)."""

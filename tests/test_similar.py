@@ -132,6 +132,21 @@ def test_add_refuses_a_near_duplicate_in_a_script_and_names_it(sample, db):
     assert db.read_bytes() == before
 
 
+def test_add_compares_the_stored_texts_without_building_every_claim(sample, db):
+    from ledger import ops
+    from ledger.errors import NearDuplicate
+    from ledger.store import open_ledger
+
+    text = "The former Kharkiv Palace hotel was struck"
+    with open_ledger(db) as store:
+        every = near_duplicates(text, store.claims().values())
+    with open_ledger(db, write=True) as store:
+        with pytest.raises(NearDuplicate) as refused:
+            ops.add_claim(store, text, source="press", now="2026-11-27T00:00:00+00:00")
+        assert "claims" not in store._cache  # only the texts were read, and the matches built
+    assert refused.value.matches == every and every[0].why == "one word differs"
+
+
 def test_the_same_source_is_offered_updates(sample):
     r = sample("add", "The former Kharkiv Palace hotel was struck", "--source", "ru-mod", ok=False)
     assert "one word differs" in r.stderr and "--updates 2" in r.stderr and "--corroborates" not in r.stderr
