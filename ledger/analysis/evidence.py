@@ -126,9 +126,10 @@ def weigh(
         for own in stated:
             numbers[own.story].stated[metric] = own
         if len(stated) <= sweep_above:
-            for i, a in enumerate(stated):
-                for b in stated[i + 1 :]:
-                    _pair(a, b, level, numbers, story_of[a.story], story_of[b.story])
+            told = [(one, story_of[one.story]) for one in stated]
+            for i, (a, sa) in enumerate(told):
+                for b, sb in told[i + 1 :]:
+                    _pair(a, b, level, numbers, sa, sb)
         else:
             _sweep(stated, level, numbers, story_of)
     return numbers
@@ -232,7 +233,7 @@ def _pair(a: Stated, b: Stated, level: bool, numbers: dict[int, StoryNumbers], s
     order = moment_order(b.date, a.date)  # -1: b is earlier than a
     if level and order != 0:
         return  # a level (people in shelters now) is compared only at one moment
-    one_source = not set(sa.origin).isdisjoint(sb.origin)
+    one_source = _shared(sa.origin, sb.origin)
     if conflict(a.figure, b.figure, order):
         # another voice's figure disputes; one source's own figures that cannot both hold are
         # a self-correction (check), not a dispute
@@ -253,6 +254,11 @@ def _pair(a: Stated, b: Stated, level: bool, numbers: dict[int, StoryNumbers], s
         _support(a, b, order, numbers[a.story])  # b is earlier, or of the same moment
     if order >= 0:
         _support(b, a, -order, numbers[b.story])
+
+
+def _shared(origin: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """Whether two stories' origins share a source (most have one source: no set is built)."""
+    return origin[0] in other if len(origin) == 1 else not set(origin).isdisjoint(other)
 
 
 def _support(own: Stated, other: Stated, order: int, mine: StoryNumbers) -> None:
