@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ledger.jsonio import dumps_pretty
 
@@ -130,3 +132,33 @@ def test_a_deleted_claim_that_reappears_is_a_finding(cli, db, tmp_path):
     data["claims"]["20"] = {k: v for k, v in deleted.items() if k != "id"}
     found = _check(cli, db, data)
     assert any(f["message"].endswith("claim #20 it deleted is in the ledger again") for f in found)
+
+
+_FIELD_VALUES = st.one_of(
+    st.none(),
+    st.text(max_size=5),
+    st.integers(),
+    st.booleans(),
+    st.floats(allow_nan=False),
+    st.lists(st.text(max_size=3), max_size=2),
+    st.tuples(st.text(max_size=3)),
+    st.just(()),
+)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["text", "source", "id", "tags", "date", "src", "reliability"]), _FIELD_VALUES
+    ),
+    st.lists(st.sampled_from(["killed=~300", "tanks>20", "injured=5"]), max_size=3).map(
+        lambda figures: figures or None
+    ),
+)
+def test_a_record_compares_as_each_of_its_values_does(record, figures):
+    """The replay's comparable form of a record (``_doc``, which takes the common values a
+    quicker way) is each field's own comparable value, absences left out."""
+    from ledger.analysis.replay import _doc, _value
+
+    record = {**record, "figures": figures}
+    expected = {name: _value(name, value) for name, value in record.items()}
+    assert _doc(record) == {name: value for name, value in expected.items() if value is not None}
