@@ -56,7 +56,9 @@ TARGETS = {  # ratio to the floor it is measured against, at 100k claims (issue 
     "add": 1.25,
     "link": 1.25,
 }
-ABSOLUTE = {"import (jsonl)": "≤ 10 s", "first row": "≤ 1 s"}  # targets in seconds, not ratios
+ABSOLUTE = {"import (jsonl)": "≤ 10 s", "first row": "≤ 1 s", "Tab": "≤ 0.1 s"}  # in seconds, not ratios
+# bash asking for the completions of `claim-ledger show 12` (the claim ids starting with 12)
+TAB = {"_CLAIM_LEDGER_COMPLETE": "complete_bash", "COMP_WORDS": "claim-ledger show 12", "COMP_CWORD": "2"}
 READS = ("list", "unconfirmed", "disputed", "figures", "export markdown", "show")
 WARM = ("list", "unconfirmed", "disputed", "figures")  # reads the derived cache serves (ledger.cache)
 
@@ -173,6 +175,8 @@ def bench_size(n: int, runs: int, work: Path) -> dict[str, Timing]:
     out["unconfirmed --json (cache warm)"] = measure(lambda i: [cl, "unconfirmed", "--json"], warm, runs)
     out["list --limit 0 (cache warm)"] = measure(lambda i: [cl, "list", "--limit", "0"], warm, runs)
     out["first row: list --limit 0 (cache warm)"] = first_row([cl, "list", "--limit", "0"], warm, runs)
+    out["Tab: show 12<Tab> (cache warm)"] = measure(lambda i: [cl], {**warm, **TAB}, runs)
+    out["Tab: show 12<Tab>"] = measure(lambda i: [cl], {**env, **TAB}, runs)
     # what a write starts in the background (a write leaves the cache stale: without it, the
     # builder weighs the whole ledger): the time until the next read finds the cache warm
     out["cache build (after a write)"] = measure(

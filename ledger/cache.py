@@ -110,10 +110,6 @@ class Cached:
         self._con = con
         self.report = _report(con)
 
-    def claim_ids(self) -> list[int]:
-        """Every claim's id, newest first (as ``Store.claim_ids``: shell completion)."""
-        return [n for (n,) in self._con.execute("SELECT id FROM claims ORDER BY id DESC")]
-
     def claim(self, claim_id: int) -> Claim:
         """One claim (as ``Store.claim``), NotFound if the ledger does not hold it."""
         try:
@@ -144,13 +140,61 @@ def load(ledger: Path) -> Cached | None:
             ours = handle.read(len(MAGIC)) == MAGIC  # a stale cache is known by its first lines
             header = _header(handle.readline(1 << 16)) if ours else None
             key = key_of(ledger)
-            if header is None or key is None or header.get("key") != key:
+            index = _index_of(header)
+            if index is None or header.get("key") != key or key is None:
                 return None
+            handle.seek(index[0], os.SEEK_CUR)  # the index of claims: completion's, not needed here
             image = handle.read()
     except OSError:
         return None  # a ledger too small for a cache stops here, at one failed open
     con = _verified(image, header)
     return None if con is None else Cached(con)
+
+
+def _index_of(header: Mapping[str, Any] | None) -> tuple[int, str] | None:
+    """The size and hash of the index of claims a header announces; None if it does not."""
+    index = header.get("index") if header is not None else None
+    size = index.get("size") if isinstance(index, dict) else None
+    digest = index.get("sha256") if isinstance(index, dict) else None
+    if isinstance(size, int) and size >= 0 and isinstance(digest, str):
+        return size, digest
+    return None
+
+
+def offered(ledger: Path, typed: str, limit: int) -> list[tuple[int, str, str]] | None:
+    """Shell completion's claims: (id, text, source) of those whose id starts with ``typed``,
+    newest first, at most ``limit``. Read from the cache's index of claims, ahead of its
+    image, and checked by its own hash: a Tab reads a few MB, not the whole cache. None when
+    no cache holds the ledger as it is now (then the ledger answers)."""
+    where = folder()
+    if where is None:
+        return None
+    try:
+        with _file(where, str(ledger.resolve())).open("rb") as handle:
+            header = _header(handle.readline(1 << 16)) if handle.read(len(MAGIC)) == MAGIC else None
+            index = _index_of(header)
+            key = key_of(ledger)
+            if index is None or key is None or header.get("key") != key:  # type: ignore[union-attr]
+                return None
+            body = handle.read(index[0])
+    except OSError:
+        return None
+    if len(body) != index[0] or hashlib.sha256(body).hexdigest() != index[1]:
+        return None
+    if not re.fullmatch("[0-9]*", typed):
+        return []  # no claim id has anything but digits
+    found = re.finditer(rb"^(%s[0-9]*)\t(.*)$" % typed.encode("ascii"), body, re.MULTILINE)
+    shown = [(int(m[1]), *orjson.loads(m[2])) for _, m in zip(range(limit), found, strict=False)]
+    return shown
+
+
+def _index(report: Report) -> bytes:
+    """The index of claims: a line a claim, newest first, its id, a tab, and its text and
+    source as a JSON array (JSON escapes every line break, so a line is a claim)."""
+    claims, dumps = report.claims, orjson.dumps
+    return b"".join(
+        b"%d\t%b\n" % (n, dumps([claims[n].text, claims[n].source])) for n in sorted(claims, reverse=True)
+    )
 
 
 def _header(line: bytes) -> dict[str, Any] | None:
@@ -183,14 +227,21 @@ def save(ledger: Path, report: Report, history: Sequence[HistoryEntry], key: lis
     where = folder()
     if where is None or key is None or key_of(ledger) != key:
         return
-    image = _image(report, history)
-    header = orjson.dumps({"key": key, "sha256": hashlib.sha256(image).hexdigest()})
+    image, index = _image(report, history), _index(report)
+    header = orjson.dumps(
+        {
+            "key": key,
+            "sha256": hashlib.sha256(image).hexdigest(),
+            "index": {"size": len(index), "sha256": hashlib.sha256(index).hexdigest()},
+        }
+    )
     from . import storage
     from .errors import LedgerError
 
     try:
         where.mkdir(mode=0o700, parents=True, exist_ok=True)
-        storage.atomic_write(_file(where, key[0]), MAGIC + header + b"\n" + image, "cache", derived=True)
+        payload = MAGIC + header + b"\n" + index + image
+        storage.atomic_write(_file(where, key[0]), payload, "cache", derived=True)
     except (OSError, LedgerError):
         pass  # a read-only or full cache folder: the next read weighs the ledger again
 

@@ -58,15 +58,16 @@ def test_claim_ids_come_from_a_fresh_cache_without_reading_the_ledger(desk, monk
     """The same offers from the derived cache (ledger.cache), and a stale one is not used."""
     from ledger import cache, store
 
-    typed = ["", "1", "#2", "9", "13"]
+    typed = ["", "1", "#2", "9", "13", "x", "١", "1.", "#"]
     expected = [complete.claim_ids(None, t) for t in typed]
     cache.build(desk)
 
     def refuse(*args, **kwargs):
-        raise AssertionError("read the ledger although the cache was fresh")
+        raise AssertionError("read the ledger, or the whole cache, although its index was fresh")
 
     with monkeypatch.context() as m:
         m.setattr(store, "open_location", refuse)
+        m.setattr(cache, "_verified", refuse)  # the cache's image: a Tab reads only its index
         assert [complete.claim_ids(None, t) for t in typed] == expected
     desk.write_bytes(desk.read_bytes())  # another file now: the cache is stale, the ledger answers
     assert cache.load(desk) is None
@@ -138,3 +139,18 @@ def test_the_guide_says_how_to_turn_completion_on():
     for shell in ("bash", "zsh", "fish"):
         assert shell in section
     assert "claim-ledger --install-completion" in section
+
+
+def test_a_damaged_index_of_claims_is_not_believed(desk, monkeypatch):
+    """A byte changed in the cache's index of claims (a text's letter): the ledger answers."""
+    from ledger import cache
+
+    expected = complete.claim_ids(None, "1")
+    cache.build(desk)
+    cached = next(cache.folder().glob("*.cache"))
+    data = cached.read_bytes()
+    # the first time the text appears is in the index, ahead of the image; same length
+    cached.write_bytes(data.replace("установки".encode(), "устоновки".encode(), 1))
+    assert cache.offered(desk, "1", 50) is None
+    assert cache.load(desk) is not None  # the image is intact: the listings still use it
+    assert complete.claim_ids(None, "1") == expected
