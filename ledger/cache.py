@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from .analysis import Assessment, Support
+from .analysis.figures import Facts, figure_facts
 from .errors import missing_claim
 from .model import Claim, Figure, HistoryEntry, Link, Source, Status
 from .paths import APP_NAME
@@ -48,7 +49,7 @@ MAGIC = b"claim-ledger cache 1\n"
 WORTH_CACHING = 2000  # claims: below this, a cache saves nothing (bench, docs/performance.md)
 _SCHEMA = """
 CREATE TABLE claims (id INTEGER PRIMARY KEY, source TEXT, event TEXT, status TEXT, tags BLOB,
-                     date TEXT, claim BLOB, assessment BLOB);
+                     date TEXT, claim BLOB, assessment BLOB, facts BLOB);
 CREATE TABLE sources (id TEXT PRIMARY KEY, doc BLOB);
 CREATE TABLE links (id INTEGER PRIMARY KEY, src INTEGER, dst INTEGER, doc BLOB);
 CREATE INDEX links_src ON links (src);
@@ -215,7 +216,9 @@ def _verified(image: bytes, header: Mapping[str, Any]) -> sqlite3.Connection | N
     try:
         con = sqlite3.connect(":memory:")
         con.deserialize(image)
-        con.execute("SELECT id, source, event, status, tags, date, claim, assessment FROM claims LIMIT 1")
+        con.execute(
+            "SELECT id, source, event, status, tags, date, claim, assessment, facts FROM claims LIMIT 1"
+        )
     except sqlite3.Error:
         return None
     return con
@@ -253,7 +256,7 @@ def _image(report: Report, history: Sequence[HistoryEntry]) -> bytes:
     con.executescript(_SCHEMA)
     dumps, a = orjson.dumps, report.assessments
     con.executemany(
-        "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (_row(c, a[c.id], dumps) for c in report.claims.values()),
     )
     con.executemany(
@@ -286,6 +289,7 @@ def _row(c: Claim, a: Assessment, dumps: Any) -> tuple[Any, ...]:
         c.date,
         dumps((*stated, *rest)),
         dumps(_assessed(a)),
+        dumps(figure_facts(c, a.story)) if c.figures else None,  # what figures groups by
     )
 
 
@@ -343,7 +347,17 @@ def _report(con: sqlite3.Connection) -> Report:
         links,  # type: ignore[arg-type]  # answers links_of as LinksByClaim does
         _NotCached(),
         selector=lambda filters, among: _select(con, sources, filters, among),
+        facts=lambda: _facts(con),
     )
+
+
+def _facts(con: sqlite3.Connection) -> dict[int, Facts]:
+    """Every claim's figure facts (analysis.figures.Facts), for the claims that state figures."""
+    facts = {}
+    for n, stored in con.execute("SELECT id, facts FROM claims WHERE facts IS NOT NULL"):
+        _, event, metrics, retracted, story = orjson.loads(stored)
+        facts[n] = (n, event, tuple(metrics), retracted, story)
+    return facts
 
 
 def _select(

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .analysis import Assessment, StoryNumbers, weigh_all
+from .analysis.figures import Facts, MetricFigures, figures, figures_of
 from .model import LACKING_CONFIRMATION, Claim, Link, Source, Status, party_key
 
 
@@ -158,6 +159,17 @@ class Report:
     numbers: Mapping[int, StoryNumbers] = field(default_factory=dict)  # what each story's figures say
     # the ids a selection gives, for a report that does not hold its claims built (the cache)
     selector: Callable[[Filters, frozenset[Status] | None], list[int]] | None = None
+    # each claim's figure facts (analysis.figures.Facts) by id, for a report that keeps them apart
+    facts: Callable[[], Mapping[int, Facts]] | None = None
+
+    def figures(self, ids: Iterable[int]) -> Sequence[MetricFigures]:
+        """The figures of these claims (analysis.figures), building only the claims of the
+        metrics that are read when the report keeps their facts apart (the cache)."""
+        if self.facts is None:
+            return figures([self.claims[n] for n in ids], self.assessments)
+        kept = self.facts()
+        chosen = (kept[n] for n in ids if n in kept)  # a claim with no figures has no facts
+        return figures_of(chosen, self.claims.__getitem__, self.assessments)
 
     def select(self, filters: Filters = NO_FILTERS) -> list[Claim]:
         return select(self.claims.values(), self.assessments, self.sources, filters)

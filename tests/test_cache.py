@@ -70,6 +70,10 @@ def ledger_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     mistaken = ["a claim entered by mistake", "--source", "press", "--corroborates", "3712"]
     subprocess.run([exe, "add", *mistaken], env=env, check=True, capture_output=True)
     subprocess.run([exe, "delete", "3713", "--yes"], env=env, check=True, capture_output=True)
+    withdrawn = ["Харків: 5 загиблих", "--source", "press", "--date", "2024-01-02", "--figure", "killed=5"]
+    subprocess.run([exe, "add", *withdrawn, "--event", "kharkiv-2024-01-02", "--force"], env=env, check=True)
+    retract = [exe, "retract", "3714", "--note", "withdrawn"]
+    subprocess.run(retract, env=env, check=True, capture_output=True)  # states nothing now
     return folder / "ledger.json"
 
 
@@ -308,6 +312,10 @@ def test_the_cache_selects_what_the_ledger_selects(
         assert cached.claims[n] == weighed.claims[n]
         assert cached.assessments[n] == weighed.assessments[n]
         assert list(cached.links_of(n)) == list(weighed.links_of(n))
+    # figures: grouped on the cached facts, only the metrics read are built from cached claims
+    kept, shown = cached.figures(ids), weighed.figures(ids)
+    assert len(kept) == len(shown)
+    assert kept[:5] == shown[:5] and kept[-3:] == shown[-3:]
 
 
 def test_every_cached_claim_verdict_and_history_entry_is_the_ledgers(both, ledger_file):

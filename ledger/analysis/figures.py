@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..model import Claim, Figure, Status
@@ -69,16 +69,32 @@ def figures(claims: Iterable[Claim], assessments: Mapping[int, Assessment]) -> S
     The result is sorted by event and metric, and each metric is worked out when
     it is first read, so a table of the first 25 costs 25 metrics, not all.
     """
-    grouped: dict[tuple[str, str], dict[int, list[tuple[Claim, Figure]]]] = defaultdict(
-        lambda: defaultdict(list)
+    by_id = {c.id: c for c in claims}
+    return figures_of(
+        (figure_facts(c, assessments[c.id].story) for c in by_id.values()), by_id.__getitem__, assessments
     )
-    for claim in claims:
-        if claim.event is None or not claim.figures or claim.retracted:
+
+
+# What grouping a claim's figures reads of it: (id, event, each figure's metric, retracted, story).
+Facts = tuple[int, str | None, tuple[str, ...], bool, int]
+
+
+def figure_facts(claim: Claim, story: int) -> Facts:
+    return claim.id, claim.event, tuple(f.metric for f in claim.figures), claim.retracted, story
+
+
+def figures_of(
+    facts: Iterable[Facts], claim_of: Callable[[int], Claim], assessments: Mapping[int, Assessment]
+) -> Sequence[MetricFigures]:
+    """:func:`figures` from each claim's :data:`Facts` (a cache keeps them without the claims):
+    ``claim_of`` builds the claims of only the metrics that are read."""
+    grouped: dict[tuple[str, str], dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    for claim_id, event, metrics, retracted, story in facts:
+        if event is None or not metrics or retracted:
             continue
-        story = assessments[claim.id].story
-        for figure in claim.figures:
-            grouped[(claim.event, figure.metric)][story].append((claim, figure))
-    return _Figures(sorted(grouped.items()), assessments)
+        for at, metric in enumerate(metrics):
+            grouped[(event, metric)][story].append((claim_id, at))
+    return _Figures(sorted(grouped.items()), claim_of, assessments)
 
 
 class _Figures(Sequence[MetricFigures]):
@@ -86,10 +102,12 @@ class _Figures(Sequence[MetricFigures]):
 
     def __init__(
         self,
-        keyed: list[tuple[tuple[str, str], dict[int, list[tuple[Claim, Figure]]]]],
+        keyed: list[tuple[tuple[str, str], dict[int, list[tuple[int, int]]]]],
+        claim_of: Callable[[int], Claim],
         assessments: Mapping[int, Assessment],
     ) -> None:
         self._keyed = keyed
+        self._claim_of = claim_of
         self._assessments = assessments
         self._done: dict[int, MetricFigures] = {}
 
@@ -105,7 +123,8 @@ class _Figures(Sequence[MetricFigures]):
             (event, metric), stories = self._keyed[index]
             values: list[FigureValue] = []
             for story_id, stated in sorted(stories.items()):
-                values.extend(_story_values(story_id, stated, self._assessments))
+                pairs = [(c, c.figures[at]) for c, at in ((self._claim_of(n), at) for n, at in stated)]
+                values.extend(_story_values(story_id, pairs, self._assessments))
             found = self._done[index] = _metric(event, metric, values)
         return found
 

@@ -90,7 +90,7 @@ def figures(
     Example: claim-ledger figures --event kharkiv-2023-12-31
     Example: claim-ledger figures --metric tank --every month
     """
-    from .. import analysis, render
+    from .. import render
     from ..export.listing import figures_json
 
     if metric is None and (every or claimant):
@@ -99,7 +99,7 @@ def figures(
         _series(ctx, filters, metric, every, claimant, as_json)
         return
     report = env(ctx).report()  # from the derived cache when it is fresh: only the claims chosen are built
-    groups = analysis.figures([report.claims[n] for n in report.select_ids(filters)], report.assessments)
+    groups = report.figures(report.select_ids(filters))
     groups = limited(groups, limit, as_json, "metrics", FIGURES_LIMIT)
     if as_json:
         echo_json(figures_json(groups))
