@@ -323,13 +323,16 @@ def _summarise(story: Story, f: _StoryFacts, ledger: _Ledger) -> _Summary:
         credibility = credibility_for(False, False, False, False)  # most stories: one voice, alone
         words = Words(lambda: _unconfirmed(story, [], ledger))
         return _Summary(Status.unconfirmed, words, credibility, (), (), ())
-    linked = _unique(x for x, k in f.support if k is Support.independent)
+    if f.support:
+        linked = _unique(x for x, k in f.support if k is Support.independent)
+        same_party_support = _unique(x for x, k in f.support if k is Support.same_party)
+    else:  # most stories a figure backs: no link supports them
+        linked = same_party_support = ()
     bests = {metric: numbers.best(metric) for metric in numbers.stated}
     wholly = _unique(numbers.wholly)
     partly = _unique(b.by for b in bests.values() if b is not None and not b.full)
-    confirmers = _unique([*linked, *wholly])
+    confirmers = _unique([*linked, *wholly]) if linked else wholly
     contradictors = _unique([*f.contradictions, *(c.other.claim for c in numbers.clashes)])
-    same_party_support = _unique(x for x, k in f.support if k is Support.same_party)
     contradictor_confirmed = [x for x in contradictors if ledger.story_of[x].id in ledger.confirmed_stories]
     confirmed = story.id in ledger.confirmed_stories
     supported = bool(confirmers or partly)
