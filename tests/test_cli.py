@@ -613,3 +613,24 @@ def test_progress_is_drawn_only_for_work_that_outlasts_a_second(monkeypatch):
         while not started and time.monotonic() < deadline:
             time.sleep(0.01)
     assert len(started) == 1
+
+
+def test_only_the_command_that_runs_is_built(cli, db):
+    """Typer builds every command's parameters from its signature at each start; ours builds
+    the one that runs (ledger/cli/lazy.py). If a Typer upgrade moved the hook, this fails
+    (pyproject pins Typer < 0.30)."""
+    from ledger.cli import app
+    from ledger.cli.lazy import Deferred
+
+    cli("init")
+    root = typer.main.get_command(app)
+    built = lambda group: {n for n in group.commands if not isinstance(dict.get(group.commands, n), Deferred)}  # noqa: E731
+    assert built(root) == {"party", "metric", "source", "team"}  # groups: their commands wait too
+    assert root.main(["--db", str(db), "path"], standalone_mode=False) == 0
+    assert built(root) == {"path", "party", "metric", "source", "team"}
+    source = root.commands["source"]
+    assert built(source) == set()
+    assert root.main(["--db", str(db), "source", "list"], standalone_mode=False) == 0
+    assert built(source) == {"list"}
+    assert [name for name, command in root.commands.items() if isinstance(command, Deferred)] == []
+    assert root.get_command(typer.Context(root), "add").params  # looked up: built whole

@@ -21,6 +21,7 @@ from ..errors import LedgerError
 from .coerce import install as _read_values_without_pydantic
 from .context import Env, done
 from .helpfmt import PlainHelpGroup
+from .lazy import install as _build_only_the_command_that_runs
 
 
 class LedgerGroup(PlainHelpGroup):
@@ -244,6 +245,7 @@ def _register() -> None:
 
 _register()
 _read_values_without_pydantic()
+_build_only_the_command_that_runs(app)
 
 
 def main() -> None:

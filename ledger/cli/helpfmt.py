@@ -14,6 +14,8 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from .lazy import Commands
+
 # A group's list of commands: one line each, at most 60 characters, so that Click never cuts
 # one at 80 columns (it leaves 80 - 2 - 6 - the longest name, "unconfirmed").
 SUMMARIES = {
@@ -56,7 +58,12 @@ SUMMARIES = {
 
 
 class PlainHelpGroup(TyperGroup):
-    """A group whose commands keep the order they were written in and read plainly in help."""
+    """A group whose commands keep the order they were written in and read plainly in help,
+    each built when it is first looked up (ledger.cli.lazy)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = Commands(self.commands)
 
     def list_commands(self, ctx: typer.Context) -> list[str]:
         return list(self.commands)
