@@ -16,9 +16,7 @@ stays fast)::
 
 from __future__ import annotations
 
-import sys
-import types
-from typing import Any
+from .lazyapi import install
 
 __version__ = "0.1.0"
 
@@ -59,25 +57,4 @@ _API = {
 __all__ = ["__version__", *_API]
 
 
-class _Package(types.ModuleType):
-    """``ledger.report(store)`` is the API's reader, and ``ledger.report`` is also a module of
-    this package: Python names a package's attribute after a submodule once it is imported,
-    which would hide the function. The submodule stays in ``sys.modules`` (``import
-    ledger.report`` and ``from ledger.report import Report`` work); the attribute stays the API's."""
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _API and isinstance(value, types.ModuleType):
-            return
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
-
-
-def __getattr__(name: str) -> Any:
-    module = _API.get(name)
-    if module is None:
-        raise AttributeError(f"module 'ledger' has no attribute {name!r}")
-    from importlib import import_module
-
-    return getattr(import_module(f"ledger.{module}"), name)
+__getattr__ = install(__name__, _API)

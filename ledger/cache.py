@@ -34,15 +34,17 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from .analysis import Assessment, Support
-from .analysis.figures import Facts, figure_facts
+from . import analysis
 from .errors import missing_claim
 from .model import Claim, Figure, HistoryEntry, Link, Source, Status
 from .paths import APP_NAME
-from .report import Filters, LinksByClaim, Report
 
 if TYPE_CHECKING:
     import sqlite3  # imported when a cache is read or written: a small ledger never needs it
+
+    from .analysis import Assessment
+    from .analysis.figures import Facts
+    from .report import Filters, LinksByClaim, Report
 
 ENV_VAR = "CLAIM_LEDGER_CACHE"
 MAGIC = b"claim-ledger cache 1\n"
@@ -289,7 +291,7 @@ def _row(c: Claim, a: Assessment, dumps: Any) -> tuple[Any, ...]:
         c.date,
         dumps((*stated, *rest)),
         dumps(_assessed(a)),
-        dumps(figure_facts(c, a.story)) if c.figures else None,  # what figures groups by
+        dumps(analysis.figure_facts(c, a.story)) if c.figures else None,  # what figures groups by
     )
 
 
@@ -318,7 +320,8 @@ def _assessed(a: Assessment) -> list[Any]:
 
 
 def _assessment(v: list[Any]) -> Assessment:
-    return Assessment(
+    support = analysis.Support
+    return analysis.Assessment(
         v[0],
         Status(v[1]),
         v[2],
@@ -327,7 +330,7 @@ def _assessment(v: list[Any]) -> Assessment:
         tuple(v[5]),
         tuple(v[6]),
         tuple(v[7]),
-        tuple((n, Support(s)) for n, s in v[8]),
+        tuple((n, support(s)) for n, s in v[8]),
         v[9],
         v[10],
         tuple(v[11]),
@@ -335,6 +338,8 @@ def _assessment(v: list[Any]) -> Assessment:
 
 
 def _report(con: sqlite3.Connection) -> Report:
+    from .report import Report  # with what it weighs by: a write to a small ledger needs none of it
+
     sources = {
         (s := Source.from_dict(orjson.loads(d))).id: s for (d,) in con.execute("SELECT doc FROM sources")
     }
@@ -367,6 +372,8 @@ def _select(
     among: frozenset[Status] | None,
 ) -> list[int]:
     """:meth:`Report.select_ids` on the cached facts: the same rule (Filters.admits_facts)."""
+    from .report import Filters
+
     wanted = None if among is None else {s.value for s in among}
     if filters == Filters():
         rows = con.execute("SELECT id, status FROM claims ORDER BY id")
@@ -445,6 +452,8 @@ class _Links(Sequence[Link]):
                     "SELECT id, doc FROM links WHERE src = ?1 OR dst = ?1 ORDER BY id", (claim_id,)
                 )
                 return [Link.from_doc(n, orjson.loads(d)) for n, d in rows]
+            from .report import LinksByClaim
+
             self._by_claim = LinksByClaim(self._whole())
         return self._by_claim.of(claim_id)
 

@@ -57,13 +57,13 @@ from .model import (
     resolve_party,
     same_content,
 )
-from .report import Report, report_of
 from .similar import Match, scored
 from .store import Store
 from .words import and_more, cut, side
 
 if TYPE_CHECKING:
     from .importer import Batch, ClaimRow
+    from .report import Report
 
 # --------------------------------------------------------------------------- sources
 
@@ -384,7 +384,10 @@ def _public(claim: Claim) -> dict[str, Any]:
 
 
 def report(store: Store) -> Report:
-    """The verdict on every claim in the store (:mod:`ledger.report` is the pure read side)."""
+    """The verdict on every claim in the store (:mod:`ledger.report` is the pure read side,
+    imported here: a write needs none of it)."""
+    from .report import report_of
+
     return report_of(store.sources(), store.claims(), store.links(), store.levels())
 
 

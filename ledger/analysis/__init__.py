@@ -14,35 +14,36 @@ linear in claims + links. Nothing here reads a file, a clock or a terminal.
 
 from __future__ import annotations
 
-from .check import Finding, findings, withheld_entries
-from .evidence import StoryNumbers
-from .figures import FigureValue, MetricFigures, figures
-from .links import Broken, LinkIndex, check_new_link, may_update
-from .series import Series, series, series_of
-from .stories import Story, Support, build_stories, classify_support
-from .verdicts import Assessment, analyze, credibility_for, weigh_all
+from ..lazyapi import install
 
-__all__ = [
-    "Assessment",
-    "Broken",
-    "FigureValue",
-    "Finding",
-    "LinkIndex",
-    "MetricFigures",
-    "Series",
-    "Story",
-    "StoryNumbers",
-    "Support",
-    "analyze",
-    "build_stories",
-    "check_new_link",
-    "classify_support",
-    "credibility_for",
-    "figures",
-    "findings",
-    "may_update",
-    "series",
-    "series_of",
-    "weigh_all",
-    "withheld_entries",
-]
+# Each name comes from its module when first used: `link` loads the link rules, not
+# the verdicts, figures or checks (ledger.lazyapi).
+_API = {
+    "Finding": "check",
+    "findings": "check",
+    "withheld_entries": "check",
+    "StoryNumbers": "evidence",
+    "FigureValue": "figures",
+    "MetricFigures": "figures",
+    "figures": "figures",
+    "figure_facts": "figures",
+    "Broken": "links",
+    "LinkIndex": "links",
+    "check_new_link": "links",
+    "may_update": "links",
+    "Series": "series",
+    "series": "series",
+    "series_of": "series",
+    "Story": "stories",
+    "Support": "stories",
+    "build_stories": "stories",
+    "classify_support": "stories",
+    "Assessment": "verdicts",
+    "analyze": "verdicts",
+    "credibility_for": "verdicts",
+    "weigh_all": "verdicts",
+}
+
+__all__ = sorted(_API)
+
+__getattr__ = install(__name__, _API)
