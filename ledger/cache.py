@@ -323,18 +323,21 @@ def _assessment(v: list[Any]) -> Assessment:
     support = analysis.Support
     return analysis.Assessment(
         v[0],
-        Status(v[1]),
+        _STATUS[v[1]],
         v[2],
         v[3],
         v[4],
         tuple(v[5]),
-        tuple(v[6]),
-        tuple(v[7]),
-        tuple((n, support(s)) for n, s in v[8]),
+        tuple(v[6]) if v[6] else (),
+        tuple(v[7]) if v[7] else (),
+        tuple([(n, support(s)) for n, s in v[8]]) if v[8] else (),
         v[9],
         v[10],
-        tuple(v[11]),
+        tuple(v[11]) if v[11] else (),
     )
+
+
+_STATUS = {s.value: s for s in Status}  # Status(value) by a look-up: 90k of them in a --json
 
 
 def _report(con: sqlite3.Connection) -> Report:
