@@ -430,6 +430,7 @@ class _Import:
         self.parties: dict[str, Party] = dict(store.parties())  # the ledger's, and the file's new ones
         self.new_parties: list[Party] = []
         self.new_metrics: list[Metric] = []
+        self.described: dict[tuple[Any, ...], Source] = {}  # each source as rows describe it
 
     def take_registry(self) -> None:
         """A document's parties and metrics; a document from before them (or the sample) has its
@@ -453,6 +454,19 @@ class _Import:
                 self.problem(f"metrics[{i}]", i, f"{metric.name} is counted otherwise in the ledger")
             else:
                 self.new_metrics.append(metric)
+
+    def source_row(self, row: ClaimRow, source_id: str) -> Source:
+        """The source a row describes, checked once for all the rows that describe it alike
+        (100k rows of 300 sources: 300 checks). A description that fails is checked again on
+        each row, so that each row's problem is noted."""
+        try:
+            key = (source_id, *sorted((row.source or {}).items()))
+            known = self.described.get(key)
+        except TypeError:  # a value a JSON row gave as a list or an object: checked every time
+            return _source_row(row, source_id, self.now, self)
+        if known is None:
+            known = self.described[key] = _source_row(row, source_id, self.now, self)
+        return known
 
     def party(self, label: str | None) -> str | None:
         """A row's party label as the registry names it; an unknown one is the row's problem."""
@@ -523,9 +537,7 @@ class _Import:
                 self.named.append((source_id, row.where, row.row))
             return False
         if row.source is not None and (self.create_sources or claim.source in self.known):
-            described = self.attempt(
-                row.where, row.row, lambda: _source_row(row, claim.source, self.now, self)
-            )
+            described = self.attempt(row.where, row.row, lambda: self.source_row(row, claim.source))
             if described is None:
                 return False  # its problem is noted; "unknown source" would only repeat it
             self.admit(described, row.where, row.row)

@@ -279,6 +279,26 @@ def test_new_sources_need_create_sources_and_a_kind(db):
     ]
 
 
+def test_rows_describing_one_source_alike_create_it_once_and_each_bad_row_is_named(db):
+    """A source is checked once for the rows that describe it alike; a description that fails
+    is a problem of each row that gives it, and one that differs is checked on its own."""
+    ledger_with_sources(db)
+    rows = (
+        "".join(f"c{n},ngo-x,ngo,UA\n" for n in range(5)) + "d,ngo-x,ngo,XX\n" + "e,sided,,UA\nf,sided,,UA\n"
+    )
+    batch = importer.parse("text,source,source_kind,source_party\n" + rows, "csv", "x.csv")
+    with pytest.raises(ImportRejected) as caught, open_ledger(db, write=True) as store:
+        ops.import_batch(store, batch, now=NOW, create_sources=True)
+    assert [p.where for p in caught.value.problems] == ["row 7", "row 8", "row 9"]
+    assert "XX" in caught.value.problems[0].message  # the one row that names an unknown party
+    ok = "text,source,source_kind,source_party\n" + "".join(f"c{n},ngo-x,ngo,UA\n" for n in range(5))
+    with open_ledger(db, write=True) as store:
+        ops.import_batch(store, importer.parse(ok, "csv", "x.csv"), now=NOW, create_sources=True)
+    with open_ledger(db) as store:
+        assert store.source("ngo-x").party == "UA"
+        assert sum(c.source == "ngo-x" for c in store.claims().values()) == 5
+
+
 def test_the_same_unknown_source_is_one_problem_naming_its_rows():
     text = "text,source\n" + "".join(f"c{n},ghost\n" for n in range(8))
     with pytest.raises(ImportRejected) as caught:
