@@ -233,10 +233,16 @@ class Store:
         return len(self._raw("claims"))
 
     def claim(self, claim_id: int) -> Claim:
-        doc = self._raw("claims").get(str(claim_id))
-        if doc is None:
+        found = self.find_claim(claim_id)
+        if found is None:
             raise missing_claim(claim_id)
-        return self._parse("claims", lambda d: Claim.from_doc(claim_id, d), doc)
+        return found
+
+    def find_claim(self, claim_id: int) -> Claim | None:
+        """One claim, built alone (not every claim, as :meth:`claims` builds them); None if the
+        ledger does not hold it."""
+        doc = self._raw("claims").get(str(claim_id))
+        return None if doc is None else self._parse("claims", lambda d: Claim.from_doc(claim_id, d), doc)
 
     # ----------------------------------------------------------------- writing
 

@@ -9,7 +9,7 @@ it is the caller's to say: the library names no command-line flag.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from ..errors import LinkRefused
@@ -66,12 +66,15 @@ def repeats_loop(src: int, relation: Relation, dst: int, repeats: Mapping[int, l
     return Broken("repeats-cycle", message, src, dst)
 
 
-def superseding(claim_id: int, links: Iterable[Link], claims: Mapping[int, Claim]) -> int | None:
-    """The latest statement that updates ``claim_id``, following the chain; None if it is current."""
+def superseding(claim_id: int, links: Iterable[Link], claim_of: Callable[[int], Claim | None]) -> int | None:
+    """The latest statement that updates ``claim_id``, following the chain; None if it is current.
+    ``claim_of`` gives a claim by id (None if there is none): only updates' sources are read."""
     newer: dict[int, int] = {}
     for lk in links:
-        src = claims.get(lk.src)
-        if lk.relation is Relation.updates and src is not None and not src.retracted:
+        if lk.relation is not Relation.updates:
+            continue
+        src = claim_of(lk.src)
+        if src is not None and not src.retracted:
             newer[lk.dst] = max(newer.get(lk.dst, 0), lk.src)
     latest, seen = newer.get(claim_id), {claim_id}
     while latest is not None and latest in newer and latest not in seen:

@@ -193,7 +193,7 @@ def link(
     e = env(ctx)
     with e.writing() as store:
         made = ops.link(store, a, relation, b, note=note, now=e.now())
-        later = superseding(made.dst, store.links(), store.claims())
+        later = superseding(made.dst, store.links(), store.find_claim)
     done(f"Linked: #{made.src} {made.relation.value} #{made.dst}.")
     if later is not None:
         carried = (
