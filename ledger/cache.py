@@ -356,6 +356,9 @@ def _report(con: sqlite3.Connection) -> Report:
         _NotCached(),
         selector=lambda filters, among: _select(con, sources, filters, among),
         facts=lambda: _facts(con),
+        said=lambda: (
+            (source, _STATUS[status]) for source, status in con.execute("SELECT source, status FROM claims")
+        ),
     )
 
 

@@ -120,13 +120,11 @@ def confirmed(claims: Iterable[Claim], assessments: Mapping[int, Assessment]) ->
     return [c for c in claims if assessments[c.id].status is Status.confirmed]
 
 
-def statuses_by_source(
-    claims: Iterable[Claim], assessments: Mapping[int, Assessment]
-) -> dict[str, dict[Status, int]]:
-    """How many of each source's claims have each status."""
+def statuses_by_source(said: Iterable[tuple[str, Status]]) -> dict[str, dict[Status, int]]:
+    """How many of each source's claims have each status, from each claim's (source, status)."""
     counts: dict[str, dict[Status, int]] = defaultdict(lambda: dict.fromkeys(Status, 0))
-    for claim in claims:
-        counts[claim.source][assessments[claim.id].status] += 1
+    for source, status in said:
+        counts[source][status] += 1
     return dict(counts)
 
 
@@ -161,6 +159,16 @@ class Report:
     selector: Callable[[Filters, frozenset[Status] | None], list[int]] | None = None
     # each claim's figure facts (analysis.figures.Facts) by id, for a report that keeps them apart
     facts: Callable[[], Mapping[int, Facts]] | None = None
+    # each claim's (source, status), for a report that keeps them apart from the claims
+    said: Callable[[], Iterable[tuple[str, Status]]] | None = None
+
+    def statuses_by_source(self) -> dict[str, dict[Status, int]]:
+        """How many of each source's claims have each status (without building the claims,
+        from a report that keeps who said what apart: the cache)."""
+        if self.said is not None:
+            return statuses_by_source(self.said())
+        a = self.assessments
+        return statuses_by_source((c.source, a[c.id].status) for c in self.claims.values())
 
     def figures(self, ids: Iterable[int]) -> Sequence[MetricFigures]:
         """The figures of these claims (analysis.figures), building only the claims of the

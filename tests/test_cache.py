@@ -48,6 +48,8 @@ COMMANDS = [
     ["show", "3712", "--json"],
     ["history", "3712"],
     ["history", "3713", "--json"],  # deleted: its history stays
+    ["source", "list"],
+    ["source", "list", "--json"],
     ["show", "3713"],  # deleted: not found
     ["show", "99999"],
     ["history", "99999"],

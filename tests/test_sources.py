@@ -101,7 +101,7 @@ def test_a_source_made_confidential_again_gets_its_old_pseudonym_and_nobody_else
 
 
 def test_list_counts_each_sources_claims_by_status(sample, sample_report):
-    counts = statuses_by_source(sample_report.claims.values(), sample_report.assessments)
+    counts = sample_report.statuses_by_source()
     assert counts["ru-mod"][Status.confirmed] == 1 and counts["ru-mod"][Status.disputed] == 1
     assert sum(sum(c.values()) for c in counts.values()) == len(sample_report.claims)
     shown = sample("source", "list").stdout
@@ -117,6 +117,7 @@ def test_statuses_by_source_is_pure_and_counts_every_claim():
     one = ops.add_claim(store, "x", source="a", now=NOW).claim
     ops.add_claim(store, "y", source="b", now=NOW, contradicts=[one.id])
     report = ops.report(store)
-    counts = statuses_by_source(report.claims.values(), report.assessments)
+    counts = statuses_by_source((c.source, report.assessments[c.id].status) for c in report.claims.values())
+    assert counts == report.statuses_by_source()
     assert counts["a"][Status.disputed] == 1 and counts["b"][Status.disputed] == 1
     assert all(n == 0 for st, n in counts["a"].items() if st is not Status.disputed)

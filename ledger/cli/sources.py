@@ -134,16 +134,14 @@ def list_(
     \b
     Example: claim-ledger source list
     """
-    from .. import ops, render
+    from .. import render
     from ..export.listing import sources_json
-    from ..report import statuses_by_source
 
-    with env(ctx).reading() as store:
-        report = ops.report(store)
+    report = env(ctx).report()  # from the derived cache when it is fresh
     sources = sorted(report.sources.values(), key=lambda s: s.id)
     if not sources:
         done("No sources yet: add one with 'claim-ledger source add ID --name NAME --kind KIND'.")
-    counts = statuses_by_source(report.claims.values(), report.assessments)
+    counts = report.statuses_by_source()
     if as_json:
         echo_json(sources_json(sources, counts))
     else:
