@@ -10,16 +10,21 @@ It is never the truth. A cache file is used only when
   ignored and rebuilt, never trusted.
 
 Anything else (missing, stale, unreadable, another format) reads the ledger, as if there
-were no cache. A read that weighed a ledger of :data:`WORTH_CACHING` claims or more then
-starts ``python -m ledger.cache LEDGER`` in the background, which weighs it again and
-writes the cache, so that nobody waits for the cache to be written. It lives in the user
+were no cache. A write to a ledger of :data:`WORTH_CACHING` claims or more, and a read
+that weighed one, start ``python -m ledger.cache LEDGER`` in the background, which
+weighs it again and writes the cache, so that nobody waits for the cache to be written
+(one builder a ledger at a time, and one waiting: :func:`main`). It lives in the user
 cache folder, one file a ledger, written atomically and readable by its owner only;
 ``$CLAIM_LEDGER_CACHE`` names another folder, or ``off`` for none. A file is a header
-line and a SQLite image, loaded with ``sqlite3.deserialize``: data, never code (no pickle).
+line, an index of claims (a JSON line each: what tab completion offers, with a hash of
+its own, so a Tab reads a few MB) and a SQLite image, loaded with
+``sqlite3.deserialize``: data, never code (no pickle).
 
 The listings read it (``list``, ``unconfirmed``, ``disputed``, ``figures``): they select
-on the few facts a filter reads, then build just the claims they show. ``show`` and
-``history`` read one claim and its history entries (``HistoryEntry.concerned``).
+on the few facts a filter reads, then build just the claims they show; ``figures``
+groups on each claim's figure facts, kept apart, and ``source list`` counts each
+claim's (source, status). ``show`` and ``history`` read one claim and its history
+entries (``HistoryEntry.concerned``).
 """
 
 from __future__ import annotations
