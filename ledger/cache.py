@@ -191,9 +191,23 @@ def offered(ledger: Path, typed: str, limit: int) -> list[tuple[int, str, str]] 
         return None
     if not re.fullmatch("[0-9]*", typed):
         return []  # no claim id has anything but digits
-    found = re.finditer(rb"^(%s[0-9]*)\t(.*)$" % typed.encode("ascii"), body, re.MULTILINE)
-    shown = [(int(m[1]), *orjson.loads(m[2])) for _, m in zip(range(limit), found, strict=False)]
-    return shown
+    return [(n, *orjson.loads(said)) for n, said in _lines_starting(body, typed.encode(), limit)]
+
+
+def _lines_starting(index: bytes, typed: bytes, limit: int) -> Iterator[tuple[int, bytes]]:
+    """(id, rest) of the first ``limit`` lines of the index whose id starts with ``typed``:
+    found by ``bytes.find`` of a line break and the digits (a line break is only ever a
+    line's end: JSON escapes those in a text), not by a pattern tried at every line."""
+    text = b"\n" + index  # every line, the first too, comes after a line break
+    needle, at = b"\n" + typed, 0
+    for _ in range(limit):
+        at = text.find(needle, at)
+        tab = text.find(b"\t", at) if at >= 0 else -1
+        if tab < 0:  # no more, or only the index's last line break
+            return
+        end = text.find(b"\n", tab)
+        yield int(text[at + 1 : tab]), text[tab + 1 : end]
+        at = end
 
 
 def _index(report: Report) -> bytes:

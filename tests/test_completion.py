@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ledger.cli import complete
 
@@ -154,3 +157,24 @@ def test_a_damaged_index_of_claims_is_not_believed(desk, monkeypatch):
     assert cache.offered(desk, "1", 50) is None
     assert cache.load(desk) is not None  # the image is intact: the listings still use it
     assert complete.claim_ids(None, "1") == expected
+
+
+@given(
+    st.sets(st.integers(1, 3000), max_size=60),
+    st.text(alphabet="0123456789", max_size=3),
+    st.integers(1, 60),
+    st.text(max_size=12),
+)
+def test_the_index_offers_the_newest_ids_starting_with_what_is_typed(ids, typed, limit, text):
+    """The cache's index of claims, searched by line breaks and digits, answers as the ledger
+    does: ids starting with what is typed, newest first, at most ``limit``; texts as stored."""
+    from types import SimpleNamespace
+
+    from ledger.cache import _index, _lines_starting
+    from ledger.model import Claim
+
+    claims = {n: Claim(id=n, text=f"{text}\n\t{n}", source="s") for n in ids}
+    found = list(_lines_starting(_index(SimpleNamespace(claims=claims)), typed.encode(), limit))
+    expected = [n for n in sorted(ids, reverse=True) if str(n).startswith(typed)][:limit]
+    assert [n for n, _ in found] == expected
+    assert all(json.loads(said) == [claims[n].text, "s"] for n, said in found)
