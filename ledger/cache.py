@@ -24,7 +24,7 @@ The listings read it (``list``, ``unconfirmed``, ``disputed``, ``figures``): the
 on the few facts a filter reads, then build just the claims they show; ``figures``
 groups on each claim's figure facts, kept apart, and ``source list`` counts each
 claim's (source, status). ``show`` and ``history`` read one claim and its history
-entries (``HistoryEntry.concerned``).
+entries (``HistoryEntry.concerned``); ``source show`` a source's claims and entries.
 """
 
 from __future__ import annotations
@@ -61,7 +61,8 @@ CREATE TABLE sources (id TEXT PRIMARY KEY, doc BLOB);
 CREATE TABLE links (id INTEGER PRIMARY KEY, src INTEGER, dst INTEGER, doc BLOB);
 CREATE INDEX links_src ON links (src);
 CREATE INDEX links_dst ON links (dst);
-CREATE TABLE history (id INTEGER PRIMARY KEY, doc BLOB);
+CREATE TABLE history (id INTEGER PRIMARY KEY, source TEXT, doc BLOB);
+CREATE INDEX history_source ON history (source);
 CREATE TABLE concerns (claim INTEGER, entry INTEGER, PRIMARY KEY (claim, entry)) WITHOUT ROWID;
 """
 
@@ -124,6 +125,11 @@ class Cached:
             return self.report.claims[claim_id]
         except KeyError:
             raise missing_claim(claim_id) from None
+
+    def history_of_source(self, source_id: str) -> list[HistoryEntry]:
+        """The entries about a source (its adding and editing), as ``source show`` lists them."""
+        rows = self._con.execute("SELECT doc FROM history WHERE source = ? ORDER BY id", (source_id,))
+        return [HistoryEntry.from_dict(orjson.loads(doc)) for (doc,) in rows]
 
     def history_of(self, claim_id: int) -> list[HistoryEntry]:
         """As ``ops.history_of``: the entries HistoryEntry.concerned puts with the claim, or
@@ -287,7 +293,9 @@ def _image(report: Report, history: Sequence[HistoryEntry]) -> bytes:
         "INSERT INTO links VALUES (?, ?, ?, ?)",
         ((lk.id, lk.src, lk.dst, dumps(lk.to_dict())) for lk in report.links),
     )
-    con.executemany("INSERT INTO history VALUES (?, ?)", ((h.id, dumps(h.to_dict())) for h in history))
+    con.executemany(
+        "INSERT INTO history VALUES (?, ?, ?)", ((h.id, h.source, dumps(h.to_dict())) for h in history)
+    )
     concerns = ((n, h.id) for h in history for n in set(h.concerned()))
     con.executemany("INSERT INTO concerns VALUES (?, ?)", concerns)
     con.commit()

@@ -24,7 +24,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from .errors import InvalidInput
+from .errors import InvalidInput, UnknownSource
 
 SCHEMA_VERSION = 3  # 2: history entries are hash-chained; 3: parties and metrics are registered
 # Figures are counts; above this a number cannot be stored exactly as a JSON float.
@@ -840,6 +840,14 @@ def resolve_party(value: str | None, parties: Mapping[str, Party]) -> str | None
     from .errors import UnknownParty
 
     raise UnknownParty(label, sorted(parties))
+
+
+def source_in(sources: Mapping[str, Source], source_id: str) -> Source:
+    """The source of that id, or UnknownSource naming some that there are."""
+    found = sources.get(source_id)
+    if found is None:
+        raise UnknownSource(source_id, sorted(sources)[:8])
+    return found
 
 
 def party_key(party: str | None) -> str | None:

@@ -30,10 +30,9 @@ from .errors import (
     LedgerExists,
     NoLedger,
     StorageError,
-    UnknownSource,
     missing_claim,
 )
-from .model import SCHEMA_VERSION, Claim, HistoryEntry, Link, Metric, Party, Source, parties_in_use
+from .model import SCHEMA_VERSION, Claim, HistoryEntry, Link, Metric, Party, Source, parties_in_use, source_in
 from .paths import LedgerPath
 
 TABLES = ("sources", "claims", "links", "history", "meta", "parties", "metrics")
@@ -204,10 +203,7 @@ class Store:
         )
 
     def source(self, source_id: str) -> Source:
-        found = self.sources().get(source_id)
-        if found is None:
-            raise UnknownSource(source_id, sorted(self.sources())[:8])
-        return found
+        return source_in(self.sources(), source_id)
 
     def near_duplicate_texts(self, text: str) -> Iterable[tuple[int, str]]:
         """(id, text) of the claims that may be near duplicates of ``text``: every claim, or,

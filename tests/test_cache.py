@@ -50,6 +50,8 @@ COMMANDS = [
     ["history", "3713", "--json"],  # deleted: its history stays
     ["source", "list"],
     ["source", "list", "--json"],
+    ["source", "show", "genstaff-ua"],
+    ["source", "show", "press", "--json"],
     ["show", "3713"],  # deleted: not found
     ["show", "99999"],
     ["history", "99999"],
@@ -76,6 +78,8 @@ def ledger_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     subprocess.run([exe, "add", *withdrawn, "--event", "kharkiv-2024-01-02", "--force"], env=env, check=True)
     retract = [exe, "retract", "3714", "--note", "withdrawn"]
     subprocess.run(retract, env=env, check=True, capture_output=True)  # states nothing now
+    edit = [exe, "source", "edit", "press", "--reliability", "C"]  # a source with a history
+    subprocess.run(edit, env=env, check=True, capture_output=True)
     return folder / "ledger.json"
 
 
@@ -140,6 +144,16 @@ def test_a_warm_cache_changes_no_output_and_is_what_answers(cli, ledger, monkeyp
     cache_file = next(cache.folder().glob("*.cache"))
     cache_file.unlink()
     assert _outputs(cli, SOME) == [cold[COMMANDS.index(c)] for c in SOME]  # deleted: the same answers
+
+
+def test_an_unknown_source_is_named_alike_from_the_cache(cli, ledger, monkeypatch, builds):
+    cold = cli("source", "show", "nobody", ok=False)
+    cache.build(ledger)
+    with monkeypatch.context() as m:
+        _weighing_forbidden(m)
+        warm = cli("source", "show", "nobody", ok=False)
+    assert cold.exit_code == warm.exit_code == 1 and cold.stdout == warm.stdout == ""
+    assert warm.stderr == cold.stderr and cold.stderr.startswith("Error: unknown source 'nobody'")
 
 
 def test_the_cache_file_is_its_owners_alone(ledger):

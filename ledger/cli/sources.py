@@ -165,13 +165,22 @@ def show(
     Example: claim-ledger source show ru-mod
     """
     from .. import ops, render
-    from ..model import parse_source_id
+    from ..model import parse_source_id, source_in
+    from ..report import Filters
 
-    with env(ctx).reading() as store:
-        source = store.source(parse_source_id(source_id))
-        report = ops.report(store)
-        history = [h for h in store.history() if h.source == source.id]
-    claims = [c for c in report.select() if c.source == source.id]
+    e, wanted = env(ctx), parse_source_id(source_id)
+    cached = e.cached()  # the derived cache, when it holds the ledger as it is now
+    if cached is not None:
+        report = cached.report
+        source = source_in(report.sources, wanted)
+        history = cached.history_of_source(source.id)
+    else:
+        with e.reading() as store:
+            source = store.source(wanted)
+            report = ops.report(store)
+            history = [h for h in store.history() if h.source == source.id]
+        e.cache_later(store.path, len(report.claims))
+    claims = [report.claims[n] for n in report.select_ids(Filters(sources=frozenset({source.id})))]
     if as_json:
         from ..export.listing import source_json
 
