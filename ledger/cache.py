@@ -35,7 +35,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import orjson
 
@@ -146,23 +146,34 @@ class Cached:
 
 def load(ledger: Path) -> Cached | None:
     """What is cached for ``ledger`` as it is now, or None (no cache, stale or damaged)."""
-    where = folder()
-    if where is None:
-        return None
     try:
-        with _file(where, str(ledger.resolve())).open("rb") as handle:
-            ours = handle.read(len(MAGIC)) == MAGIC  # a stale cache is known by its first lines
-            header = _header(handle.readline(1 << 16)) if ours else None
-            key = key_of(ledger)
-            index = _index_of(header)
-            if index is None or header.get("key") != key or key is None:
+        with _fresh(ledger) as opened:
+            if opened is None:
                 return None
-            handle.seek(index[0], os.SEEK_CUR)  # the index of claims: completion's, not needed here
+            handle, header, (index_size, _) = opened
+            handle.seek(index_size, os.SEEK_CUR)  # the index of claims: completion's, not needed here
             image = handle.read()
     except OSError:
         return None  # a ledger too small for a cache stops here, at one failed open
     con = _verified(image, header)
     return None if con is None else Cached(con)
+
+
+@contextlib.contextmanager
+def _fresh(ledger: Path) -> Iterator[tuple[BinaryIO, dict[str, Any], tuple[int, str]] | None]:
+    """The cache file of ``ledger`` open after its header, with the header and the size and
+    hash of its index of claims, if its key is the ledger's state now; else None. A stale
+    cache is known by its first lines, not read whole. OSError if there is no such file."""
+    where = folder()
+    if where is None:
+        yield None
+        return
+    with _file(where, str(ledger.resolve())).open("rb") as handle:
+        header = _header(handle.readline(1 << 16)) if handle.read(len(MAGIC)) == MAGIC else None
+        index = _index_of(header)
+        key = key_of(ledger)
+        fresh = header is not None and index is not None and key is not None and header.get("key") == key
+        yield (handle, header, index) if fresh else None  # type: ignore[misc]
 
 
 def _index_of(header: Mapping[str, Any] | None) -> tuple[int, str] | None:
@@ -180,16 +191,11 @@ def offered(ledger: Path, typed: str, limit: int) -> list[tuple[int, str, str]] 
     newest first, at most ``limit``. Read from the cache's index of claims, ahead of its
     image, and checked by its own hash: a Tab reads a few MB, not the whole cache. None when
     no cache holds the ledger as it is now (then the ledger answers)."""
-    where = folder()
-    if where is None:
-        return None
     try:
-        with _file(where, str(ledger.resolve())).open("rb") as handle:
-            header = _header(handle.readline(1 << 16)) if handle.read(len(MAGIC)) == MAGIC else None
-            index = _index_of(header)
-            key = key_of(ledger)
-            if index is None or key is None or header.get("key") != key:  # type: ignore[union-attr]
+        with _fresh(ledger) as opened:
+            if opened is None:
                 return None
+            handle, _, index = opened
             body = handle.read(index[0])
     except OSError:
         return None

@@ -61,8 +61,10 @@ def install(app: Any) -> bool:
     if getattr(build, "ours", False):
         return True  # installed already
 
+    own = {id(info) for info in _commands_of(app)}  # registered by now; the app keeps them alive
+
     def deferring(command_info: Any, **options: Any) -> Any:
-        if not any(command_info is own for own in _commands_of(app)):
+        if id(command_info) not in own:
             return build(command_info=command_info, **options)
         name = command_info.name or name_of(command_info.callback.__name__)
         return Deferred(name, lambda: build(command_info=command_info, **options))
