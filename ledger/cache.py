@@ -17,14 +17,16 @@ weighs it again and writes the cache, so that nobody waits for the cache to be w
 cache folder, one file a ledger, written atomically and readable by its owner only;
 ``$CLAIM_LEDGER_CACHE`` names another folder, or ``off`` for none. A file is a header
 line, an index of claims (a JSON line each: what tab completion offers, with a hash of
-its own, so a Tab reads a few MB) and a SQLite image, loaded with
-``sqlite3.deserialize``: data, never code (no pickle).
+its own, so a Tab reads a few MB), a SQLite image, loaded with
+``sqlite3.deserialize``: data, never code (no pickle), and every claim's ``--json``
+record as written, with a hash of its own (read only by a ``--json`` listing).
 
 The listings read it (``list``, ``unconfirmed``, ``disputed``, ``figures``): they select
 on the few facts a filter reads, then build just the claims they show; ``figures``
 groups on each claim's figure facts, kept apart, and ``source list`` counts each
 claim's (source, status). ``show`` and ``history`` read one claim and its history
 entries (``HistoryEntry.concerned``); ``source show`` a source's claims and entries.
+A ``--json`` listing writes the records it selects as they are kept.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ import contextlib
 import hashlib
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -64,6 +66,7 @@ CREATE INDEX links_dst ON links (dst);
 CREATE TABLE history (id INTEGER PRIMARY KEY, source TEXT, doc BLOB);
 CREATE INDEX history_source ON history (source);
 CREATE TABLE concerns (claim INTEGER, entry INTEGER, PRIMARY KEY (claim, entry)) WITHOUT ROWID;
+CREATE TABLE records (id INTEGER PRIMARY KEY, at INTEGER, size INTEGER);
 """
 
 
@@ -115,9 +118,9 @@ def _file(where: Path, real: str) -> Path:
 class Cached:
     """What the cache holds of a ledger: the report, and each claim's history."""
 
-    def __init__(self, con: sqlite3.Connection) -> None:
+    def __init__(self, con: sqlite3.Connection, ledger: Path, image_sha256: str) -> None:
         self._con = con
-        self.report = _report(con)
+        self.report = _report(con, lambda ids, per: _kept_records(ledger, con, image_sha256, ids, per))
 
     def claim(self, claim_id: int) -> Claim:
         """One claim (as ``Store.claim``), NotFound if the ledger does not hold it."""
@@ -151,12 +154,46 @@ def load(ledger: Path) -> Cached | None:
             if opened is None:
                 return None
             handle, header, (index_size, _) = opened
+            size = header.get("size")
+            if not isinstance(size, int) or size < 0:
+                return None
             handle.seek(index_size, os.SEEK_CUR)  # the index of claims: completion's, not needed here
-            image = handle.read()
+            image = handle.read(size)  # not the records after it: --json's, read when asked for
     except OSError:
         return None  # a ledger too small for a cache stops here, at one failed open
     con = _verified(image, header)
-    return None if con is None else Cached(con)
+    return None if con is None else Cached(con, ledger, header["sha256"])
+
+
+def _kept_records(
+    ledger: Path, con: sqlite3.Connection, image_sha256: str, ids: Sequence[int], per: int
+) -> Iterator[bytes] | None:
+    """The --json records of the claims ``ids`` as the cache keeps them written, ``per`` a
+    part (Report.records), from the same build as the image read, checked by their own hash.
+    None for a few claims (building them is cheaper than reading all), or if the cache no
+    longer holds what was read (a write or a build since) or the records do not check."""
+    if len(ids) < ONE_BY_ONE:
+        return None
+    try:
+        with _fresh(ledger) as opened:
+            if opened is None or opened[1].get("sha256") != image_sha256:
+                return None
+            handle, header, (index_size, _) = opened
+            records = _section(header, "records")
+            if records is None:
+                return None
+            handle.seek(index_size + header["size"], os.SEEK_CUR)
+            kept = handle.read(records[0] + 1)  # one byte more: a longer section is no section
+    except OSError:
+        return None
+    if len(kept) != records[0] or hashlib.sha256(kept).hexdigest() != records[1]:
+        return None
+    spans = {n: (at, at + size) for n, at, size in con.execute("SELECT id, at, size FROM records")}
+    view = memoryview(kept)
+    return (
+        b",\n".join([view[slice(*spans[n])] for n in ids[start : start + per]])
+        for start in range(0, len(ids), per)
+    )
 
 
 @contextlib.contextmanager
@@ -170,17 +207,18 @@ def _fresh(ledger: Path) -> Iterator[tuple[BinaryIO, dict[str, Any], tuple[int, 
         return
     with _file(where, str(ledger.resolve())).open("rb") as handle:
         header = _header(handle.readline(1 << 16)) if handle.read(len(MAGIC)) == MAGIC else None
-        index = _index_of(header)
+        index = _section(header, "index")
         key = key_of(ledger)
         fresh = header is not None and index is not None and key is not None and header.get("key") == key
         yield (handle, header, index) if fresh else None  # type: ignore[misc]
 
 
-def _index_of(header: Mapping[str, Any] | None) -> tuple[int, str] | None:
-    """The size and hash of the index of claims a header announces; None if it does not."""
-    index = header.get("index") if header is not None else None
-    size = index.get("size") if isinstance(index, dict) else None
-    digest = index.get("sha256") if isinstance(index, dict) else None
+def _section(header: Mapping[str, Any] | None, name: str) -> tuple[int, str] | None:
+    """The size and hash of a section a header announces (the ``index`` of claims, the
+    ``records`` of --json); None if it does not."""
+    section = header.get(name) if header is not None else None
+    size = section.get("size") if isinstance(section, dict) else None
+    digest = section.get("sha256") if isinstance(section, dict) else None
     if isinstance(size, int) and size >= 0 and isinstance(digest, str):
         return size, digest
     return None
@@ -263,12 +301,15 @@ def save(ledger: Path, report: Report, history: Sequence[HistoryEntry], key: lis
     where = folder()
     if where is None or key is None or key_of(ledger) != key:
         return
-    image, index = _image(report, history), _index(report)
+    records, spans = _records(report)  # 120 MB at 100k claims: written in parts, never joined
+    image, index = _image(report, history, spans), _index(report)
     header = orjson.dumps(
         {
             "key": key,
             "sha256": hashlib.sha256(image).hexdigest(),
-            "index": {"size": len(index), "sha256": hashlib.sha256(index).hexdigest()},
+            "size": len(image),
+            "index": _described((index,)),
+            "records": _described(records),
         }
     )
     from . import storage
@@ -276,13 +317,36 @@ def save(ledger: Path, report: Report, history: Sequence[HistoryEntry], key: lis
 
     try:
         where.mkdir(mode=0o700, parents=True, exist_ok=True)
-        payload = MAGIC + header + b"\n" + index + image
+        payload = [MAGIC, header, b"\n", index, image, *records]
         storage.atomic_write(_file(where, key[0]), payload, "cache", derived=True)
     except (OSError, LedgerError):
         pass  # a read-only or full cache folder: the next read weighs the ledger again
 
 
-def _image(report: Report, history: Sequence[HistoryEntry]) -> bytes:
+def _described(parts: Iterable[bytes]) -> dict[str, Any]:
+    """A section's size and hash, as the header gives them, from its parts."""
+    digest, size = hashlib.sha256(), 0
+    for part in parts:
+        digest.update(part)
+        size += len(part)
+    return {"size": size, "sha256": digest.hexdigest()}
+
+
+def _records(report: Report) -> tuple[list[bytes], list[tuple[int, int, int]]]:
+    """Every claim's --json record as written (export.listing.record_items), in id order, and
+    where each is in the section they make: (id, offset, size)."""
+    from .export.listing import record_items
+
+    items, spans, at = [], [], 0
+    for n in sorted(report.claims):
+        item = record_items(report, (n,))
+        items.append(item)
+        spans.append((n, at, len(item)))
+        at += len(item)
+    return items, spans
+
+
+def _image(report: Report, history: Sequence[HistoryEntry], spans: Iterable[tuple[int, int, int]]) -> bytes:
     import sqlite3
 
     con = sqlite3.connect(":memory:")
@@ -304,6 +368,7 @@ def _image(report: Report, history: Sequence[HistoryEntry]) -> bytes:
     )
     concerns = ((n, h.id) for h in history for n in set(h.concerned()))
     con.executemany("INSERT INTO concerns VALUES (?, ?)", concerns)
+    con.executemany("INSERT INTO records VALUES (?, ?, ?)", spans)
     con.commit()
     return con.serialize()
 
@@ -373,7 +438,9 @@ def _assessment(v: list[Any]) -> Assessment:
 _STATUS = {s.value: s for s in Status}  # Status(value) by a look-up: 90k of them in a --json
 
 
-def _report(con: sqlite3.Connection) -> Report:
+def _report(
+    con: sqlite3.Connection, records: Callable[[Sequence[int], int], Iterator[bytes] | None]
+) -> Report:
     from .report import Report  # with what it weighs by: a write to a small ledger needs none of it
 
     sources = {
@@ -392,6 +459,7 @@ def _report(con: sqlite3.Connection) -> Report:
         said=lambda: (
             (source, _STATUS[status]) for source, status in con.execute("SELECT source, status FROM claims")
         ),
+        records=records,
     )
 
 

@@ -8,7 +8,7 @@ never open a store. ``ops.report(store)`` builds one from a store.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .analysis import Assessment, StoryNumbers, weigh_all
@@ -95,7 +95,12 @@ def select(
     """The claims that pass ``filters``, in id order."""
     if filters == NO_FILTERS:
         return sorted(claims, key=_by_id)
-    chosen = [c for c in claims if filters.admits(c, sources.get(c.source), assessments[c.id].status)]
+    weighed = bool(filters.statuses)  # a verdict is looked up only for a filter that reads it
+    chosen = [
+        c
+        for c in claims
+        if filters.admits(c, sources.get(c.source), assessments[c.id].status if weighed else None)
+    ]
     chosen.sort(key=_by_id)
     return chosen
 
@@ -161,6 +166,9 @@ class Report:
     facts: Callable[[], Mapping[int, Facts]] | None = None
     # each claim's (source, status), for a report that keeps them apart from the claims
     said: Callable[[], Iterable[tuple[str, Status]]] | None = None
+    # the claims' --json records as written (export.listing.record_items), ``per`` claims a
+    # part, for a report that keeps them written; None from it when it cannot give them
+    records: Callable[[Sequence[int], int], Iterator[bytes] | None] | None = None
 
     def statuses_by_source(self) -> dict[str, dict[Status, int]]:
         """How many of each source's claims have each status (without building the claims,
@@ -203,3 +211,9 @@ def report_of(
     """The verdict on every claim of these records, ready for any writer."""
     assessments, numbers = weigh_all(sources, claims, links, levels)
     return Report(sources, claims, links, assessments, LinksByClaim(links), numbers)
+
+
+def unweighed(sources: Mapping[str, Source], claims: Mapping[int, Claim], links: Sequence[Link]) -> Report:
+    """These records with no verdict worked out, for a writer that shows none (``export json``):
+    it selects by every filter but status (that one needs :func:`report_of`)."""
+    return Report(sources, claims, links, {}, LinksByClaim(links))

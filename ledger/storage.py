@@ -19,7 +19,7 @@ import os
 import stat
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any
@@ -247,8 +247,11 @@ def write_output(path: Path, payload: bytes, what: str = "export") -> None:
 SAVED: list[Path] = []
 
 
-def atomic_write(path: Path, payload: bytes, what: str = "ledger", *, derived: bool = False) -> None:
-    """Replace ``path`` with ``payload`` so that readers and crashes see old or new, never half.
+def atomic_write(
+    path: Path, payload: bytes | Sequence[bytes], what: str = "ledger", *, derived: bool = False
+) -> None:
+    """Replace ``path`` with ``payload`` (bytes, or parts written one after another, never
+    joined) so that readers and crashes see old or new, never half.
 
     A new file is readable by its owner only; an existing one keeps its mode. A ``derived``
     file (the cache) is not fsynced, since a reader rebuilds one a crash left empty, and is
@@ -265,7 +268,10 @@ def atomic_write(path: Path, payload: bytes, what: str = "ledger", *, derived: b
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=_TEMP_SUFFIX, dir=folder)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            if isinstance(payload, bytes):
+                handle.write(payload)
+            else:
+                handle.writelines(payload)
             handle.flush()
             if not derived:
                 os.fsync(handle.fileno())

@@ -11,11 +11,13 @@ import sys
 import time
 from pathlib import Path
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ledger import cache, ops
+from ledger.export import listing
 from ledger.model import LACKING_CONFIRMATION, Status
 from ledger.paths import example_mappings
 from ledger.report import DISPUTED, Filters
@@ -165,18 +167,30 @@ def test_the_cache_file_is_its_owners_alone(ledger):
     assert cache_file.read_bytes().startswith(cache.MAGIC)
 
 
+def _sections(blob: bytes) -> tuple[int, int, int]:
+    """Where a cache file's image starts, its size, and where its --json records start."""
+    body = blob.index(b"\n", len(cache.MAGIC)) + 1
+    header = orjson.loads(blob[len(cache.MAGIC) : body])
+    image = body + header["index"]["size"]
+    return image, header["size"], image + header["size"]
+
+
+def _flipped(blob: bytes, at: int) -> bytes:
+    return blob[:at] + bytes([blob[at] ^ 0x01]) + blob[at + 1 :]
+
+
 def _damaged(blob: bytes, how: str) -> bytes:
     body = blob.index(b"\n", len(cache.MAGIC)) + 1
+    image, size, _ = _sections(blob)
     if how == "truncated":
-        return blob[: len(blob) // 2]
+        return blob[: image + size // 2]
     if how == "empty":
         return b""
     if how == "a verdict edited":  # the same length, so only the hash can tell
-        at = blob.index(b"unconfirmed", body)
+        at = blob.index(b"unconfirmed", image)
         return blob[:at] + b"confirmed  " + blob[at + len(b"unconfirmed") :]
     if how == "a byte flipped":
-        at = body + (len(blob) - body) // 3
-        return blob[:at] + bytes([blob[at] ^ 0x01]) + blob[at + 1 :]
+        return _flipped(blob, image + size // 3)
     if how == "another format":
         return b"claim-ledger cache 0\n" + blob[len(cache.MAGIC) :]
     assert how == "not a database"
@@ -196,6 +210,52 @@ def test_a_damaged_or_tampered_cache_is_ignored_not_trusted(cli, ledger, how, mo
     builds.clear()
     assert _outputs(cli, SOME) == without
     assert builds == [ledger] * len(SOME)  # and a new one is asked for
+
+
+JSON_LISTINGS = [  # each of more claims than are built one by one
+    ["list", "--json"],
+    ["unconfirmed", "--json", "--party", "UA"],
+    ["list", "--party", "none", "--since", "2023-01-01", "--json"],
+]
+
+
+def _records_forbidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From here on a command that builds a --json record fails: its records were kept."""
+
+    def refuse(report, claim):
+        raise AssertionError("built a --json record although the cache keeps them written")
+
+    monkeypatch.setattr(listing, "claim_record", refuse)
+
+
+def test_a_json_listing_writes_the_records_the_cache_keeps(cli, ledger, monkeypatch, builds):
+    cold = _outputs(cli, JSON_LISTINGS)
+    assert all(len(orjson.loads(out)) >= cache.ONE_BY_ONE for _, out, _ in cold)  # enough to read them
+    cache.build(ledger)
+    with monkeypatch.context() as m:
+        _weighing_forbidden(m)
+        _records_forbidden(m)
+        assert _outputs(cli, JSON_LISTINGS) == cold
+
+
+@pytest.mark.parametrize("how", ["a byte flipped", "truncated", "a byte more"])
+def test_damaged_records_are_not_written_and_the_rest_of_the_cache_still_serves(
+    cli, ledger, how, monkeypatch, builds
+):
+    cold = _outputs(cli, JSON_LISTINGS)
+    cache.build(ledger)
+    (cache_file,) = cache.folder().glob("*.cache")
+    blob = cache_file.read_bytes()
+    _, _, records = _sections(blob)
+    at = records + (len(blob) - records) // 2  # inside a record: its text or a verdict
+    damaged = {"a byte flipped": _flipped(blob, at), "truncated": blob[:at], "a byte more": blob + b" "}
+    cache_file.write_bytes(damaged[how])
+    assert cache.load(ledger) is not None  # the image is whole: the listings still use it
+    with monkeypatch.context() as m:
+        _weighing_forbidden(m)
+        assert _outputs(cli, JSON_LISTINGS) == cold  # the records built again, not the damaged ones
+        _records_forbidden(m)
+        assert all(code != 0 for code, *_ in _outputs(cli, JSON_LISTINGS))
 
 
 def test_a_cache_of_the_ledger_before_a_write_is_stale(cli, ledger, builds):

@@ -282,7 +282,7 @@ def show(
             history = ops.history_of(store, n)
         e.cache_later(store.path, len(report.claims))
     if as_json:
-        _print_json(report, [claim])
+        _print_json(report, [claim.id])
     else:
         console().print(render.claim_view(report, claim, history))
 
@@ -325,25 +325,27 @@ def _listing(
     kind: str = "claims",
 ) -> None:
     """Read the report once (from the derived cache when it is fresh), select the claims with a
-    status ``among`` these, build only those the limit keeps, then render by output format: a
-    table, JSON, or, for more than a screenful to a pipe or file, lines (render.listing_lines)."""
+    status ``among`` these, build only those the limit keeps (none for JSON the cache keeps
+    written), then render by output format: a table, JSON, or, for more than a screenful to a
+    pipe or file, lines (render.listing_lines)."""
     from .. import render
 
     report = env(ctx).report()
     if not report.claims:
         done("No claims yet: record one with 'claim-ledger add \"what was asserted\" --source ID'.")
     ids = limited(report.select_ids(filters, among), limit, as_json, "claims")
-    claims = [report.claims[n] for n in ids]
     if as_json:
-        _print_json(report, claims)
-    elif len(claims) > render.STREAM_ABOVE and not stdout_is_tty():
+        _print_json(report, ids)
+        return
+    claims = [report.claims[n] for n in ids]
+    if len(claims) > render.STREAM_ABOVE and not stdout_is_tty():
         echo_lines(render.listing_lines(kind, report, claims))
     else:
         console().print(table(report, claims))
 
 
-def _print_json(report: Report, claims: list[Claim]) -> None:
+def _print_json(report: Report, ids: list[int]) -> None:
     from ..export.listing import claims_json_parts
 
-    for part in claims_json_parts(report, claims):
+    for part in claims_json_parts(report, ids):
         echo_json(part)

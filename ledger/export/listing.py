@@ -54,18 +54,31 @@ def claim_record(report: Report, claim: Claim) -> dict[str, Any]:
     }
 
 
-def claims_json_parts(report: Report, claims: Sequence[Claim], per: int = 1000) -> Iterator[bytes]:
-    """The claims' records as a pretty JSON list, in parts of ``per`` claims that join to the
-    list whole: 90k claims are never all records at once (a third of the memory, and the
-    first bytes sooner)."""
-    if not claims:
+def claims_json_parts(report: Report, ids: Sequence[int], per: int = 1000) -> Iterator[bytes]:
+    """The records of the claims ``ids`` as a pretty JSON list, in parts of ``per`` claims that
+    join to the list whole: 90k claims are never all records at once (a third of the memory,
+    and the first bytes sooner). A report that keeps its records written (the cache) gives
+    them as kept; the claims are then never built."""
+    if not ids:
         yield pretty_bytes([])
         return
+    kept = report.records(ids, per) if report.records is not None else None
+    parts = (
+        kept
+        if kept is not None
+        else (record_items(report, ids[i : i + per]) for i in range(0, len(ids), per))
+    )
     yield b"["
-    for start in range(0, len(claims), per):
-        part = pretty_bytes([claim_record(report, c) for c in claims[start : start + per]])
-        yield (b",\n" if start else b"\n") + part[2:-3]  # the list's items: no "[\n", no "\n]\n"
+    for start, part in enumerate(parts):
+        yield (b",\n" if start else b"\n") + part
     yield b"\n]\n"
+
+
+def record_items(report: Report, ids: Sequence[int]) -> bytes:
+    """The records of these claims as the items of a pretty JSON list: the list's bytes
+    without its "[" and "]" lines, so that items written apart join with ",\\n"."""
+    claims = report.claims
+    return pretty_bytes([claim_record(report, claims[n]) for n in ids])[2:-3]
 
 
 def figures_json(groups: Sequence[MetricFigures]) -> str:
