@@ -52,14 +52,18 @@ TARGETS = {  # ratio to the floor it is measured against, at 100k claims (issue 
     "unconfirmed --json (cache warm)": 1.5,
     "list --limit 0": 5.0,
     "list --limit 0 (cache warm)": 5.0,
+    "list --json (cache warm)": 1.5,
     "export markdown": 2.5,
+    "export csv": 2.5,
+    "export json": 2.5,
+    "import (jsonl)": 2.5,
     "add": 1.25,
     "link": 1.25,
+    "edit": 1.25,
 }
-ABSOLUTE = {"import (jsonl)": "≤ 10 s", "first row": "≤ 1 s", "Tab": "≤ 0.1 s"}  # in seconds, not ratios
+ABSOLUTE = {"first row": "≤ 1 s", "Tab": "≤ 0.1 s"}  # in seconds, not ratios
 # bash asking for the completions of `claim-ledger show 12` (the claim ids starting with 12)
 TAB = {"_CLAIM_LEDGER_COMPLETE": "complete_bash", "COMP_WORDS": "claim-ledger show 12", "COMP_CWORD": "2"}
-READS = ("list", "unconfirmed", "disputed", "figures", "export markdown", "show")
 WARM = ("list", "unconfirmed", "disputed", "figures")  # reads the derived cache serves (ledger.cache)
 
 
@@ -164,15 +168,19 @@ def bench_size(n: int, runs: int, work: Path) -> dict[str, Timing]:
     out["unconfirmed --json"] = measure(lambda i: [cl, "unconfirmed", "--json"], env, runs)
     out["list --limit 0"] = measure(lambda i: [cl, "list", "--limit", "0"], env, runs)
     out["first row: list --limit 0"] = first_row([cl, "list", "--limit", "0"], env, runs)
-    out["export markdown"] = measure(
-        lambda i: [cl, "export", "markdown", "-o", str(work / "report.md")], env, runs
-    )
+    for kind, suffix in (("markdown", "md"), ("csv", "csv"), ("json", "json")):
+        out[f"export {kind}"] = measure(
+            lambda i, kind=kind, suffix=suffix: [cl, "export", kind, "-o", str(work / f"report.{suffix}")],
+            env,
+            runs,
+        )
     warm = {**env, "CLAIM_LEDGER_CACHE": str(work / f"cache-{n}")}
     subprocess.run([py, "-m", "ledger.cache", str(db)], env=warm, check=True)  # as a read starts it
     for name in WARM:
         out[f"{name} (cache warm)"] = measure(lambda i, name=name: [cl, name], warm, runs)
     out["show (cache warm)"] = measure(lambda i: [cl, "show", str(1 + (i * 7919) % n)], warm, runs)
     out["unconfirmed --json (cache warm)"] = measure(lambda i: [cl, "unconfirmed", "--json"], warm, runs)
+    out["list --json (cache warm)"] = measure(lambda i: [cl, "list", "--json"], warm, runs)
     out["list --limit 0 (cache warm)"] = measure(lambda i: [cl, "list", "--limit", "0"], warm, runs)
     out["first row: list --limit 0 (cache warm)"] = first_row([cl, "list", "--limit", "0"], warm, runs)
     out["Tab: show 12<Tab> (cache warm)"] = measure(lambda i: [cl], {**warm, **TAB}, runs)
@@ -195,6 +203,8 @@ def bench_size(n: int, runs: int, work: Path) -> dict[str, Timing]:
     out["add"] = measure(lambda i: [cl, "add", _new_text(i), "--source", "src-001"], env, runs)
     # fresh pairs each run: the two newest bench claims and an old claim far from any link
     out["link"] = measure(lambda i: [cl, "link", str(n + 1 + i), "corroborates", str(1 + i * 3)], env, runs)
+    # a correction of an old claim's figure, a different claim each run
+    out["edit"] = measure(lambda i: [cl, "edit", str(2 + i * 5), "--figure", f"killed={i + 1}"], env, runs)
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import stat
 from pathlib import Path
@@ -95,6 +96,24 @@ def test_json_export_restores_into_a_new_ledger_byte_for_byte(cli, sampled, tmp_
         "with the ids it had.\n"
     )
     assert cli("--db", str(other), "export", "json").stdout == backup.read_text(encoding="utf-8")
+
+
+def test_json_export_weighs_nothing_unless_a_status_filter_chooses_the_claims(cli, sample, monkeypatch):
+    """A backup shows no verdict, so it is written without working any out (a third of its
+    time at 100k claims); only --status needs them, to choose."""
+    report = importlib.import_module("ledger.report")  # the module, not ledger's report()
+    chosen = [["export", "json"], ["export", "json", "--event", "belgorod-2023-12-30", "--search", "drone"]]
+    weighed = [cli(*args).stdout for args in chosen]
+    disputed = [c["id"] for c in json.loads(cli("disputed", "--json").stdout)]
+    by_status = json.loads(cli("export", "json", "--status", "disputed").stdout)
+    assert [c["id"] for c in by_status["claims"]] == disputed and disputed
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("weighed the ledger for a json export")
+
+    monkeypatch.setattr(report, "weigh_all", refuse)
+    assert [cli(*args).stdout for args in chosen] == weighed
+    assert cli("export", "json", "--status", "disputed", ok=False).exit_code != 0  # this one weighs
 
 
 def test_import_dry_run_shows_what_it_would_add_and_writes_nothing(cli, sampled, tmp_path):
