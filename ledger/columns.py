@@ -41,6 +41,7 @@ LIST_SEPARATOR = ";"
 # A spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _GUARD = "'"
+_GUARDED = frozenset((*_FORMULA_START, _GUARD))  # each one character: a cell's first is looked up
 
 
 def neutralise(cell: str) -> str:
@@ -49,9 +50,7 @@ def neutralise(cell: str) -> str:
     A cell that already starts with the quote gets one too, so :func:`restore`
     gives back exactly what was written.
     """
-    if cell.startswith(_FORMULA_START) or cell.startswith(_GUARD):
-        return _GUARD + cell
-    return cell
+    return _GUARD + cell if cell[:1] in _GUARDED else cell  # 2.8M cells in a 100k export
 
 
 def restore(cell: str) -> str:

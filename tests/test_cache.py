@@ -4,6 +4,7 @@ background and a later read uses it."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import stat
 import subprocess
@@ -54,6 +55,10 @@ COMMANDS = [
     ["source", "list", "--json"],
     ["source", "show", "genstaff-ua"],
     ["source", "show", "press", "--json"],
+    ["export", "csv"],
+    ["export", "csv", "--party", "UA", "--status", "confirmed", "--status", "disputed"],
+    ["export", "claimreview", "--event", "kharkiv-2024-01-02"],
+    ["export", "misp", "--source", "press"],
     ["show", "3713"],  # deleted: not found
     ["show", "99999"],
     ["history", "99999"],
@@ -117,10 +122,11 @@ def _without_cache(cli, monkeypatch: pytest.MonkeyPatch, commands: list[list[str
 def _weighing_forbidden(monkeypatch: pytest.MonkeyPatch) -> None:
     """From here on a command that weighs the ledger fails: its output came from the cache."""
 
-    def refuse(store):
+    def refuse(*args):
         raise AssertionError("weighed the ledger although the cache was fresh")
 
     monkeypatch.setattr(ops, "report", refuse)
+    monkeypatch.setattr(importlib.import_module("ledger.report"), "weigh_all", refuse)  # exports
 
 
 def test_a_warm_cache_changes_no_output_and_is_what_answers(cli, ledger, monkeypatch, builds):
@@ -210,6 +216,17 @@ def test_a_damaged_or_tampered_cache_is_ignored_not_trusted(cli, ledger, how, mo
     builds.clear()
     assert _outputs(cli, SOME) == without
     assert builds == [ledger] * len(SOME)  # and a new one is asked for
+
+
+def test_an_export_from_the_cache_still_hides_a_confidential_source(cli, ledger, monkeypatch, builds):
+    cli("source", "edit", "press", "--confidential")
+    exports = [["export", "csv"], ["export", "misp", "--source", "press"]]
+    cold = _without_cache(cli, monkeypatch, exports)
+    assert all(code == 0 and "source-1" in out for code, out, _ in cold)  # its pseudonym
+    cache.build(ledger)
+    assert cache.load(ledger) is not None
+    assert _outputs(cli, exports) == cold  # the records are read and redacted, as without it
+    assert _outputs(cli, [[*exports[0], "--include-confidential"]])[0][1].count("press") > 1
 
 
 JSON_LISTINGS = [  # each of more claims than are built one by one

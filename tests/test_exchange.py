@@ -172,6 +172,14 @@ def test_csv_cells_a_spreadsheet_would_run_are_neutralised_and_come_back_exactly
     assert (claim.text, claim.quote, claim.location, done.sources[0].name) == (text, text, text.strip(), text)
 
 
+@given(st.text(max_size=6) | st.sampled_from(FORMULAS))
+def test_a_cell_is_guarded_exactly_when_its_first_character_could_start_a_formula(cell):
+    guarded = columns.neutralise(cell)
+    risky = cell.startswith(("=", "+", "-", "@", "\t", "\r", "'"))
+    assert guarded == ("'" + cell if risky else cell)
+    assert columns.restore(guarded) == cell
+
+
 def test_csv_export_then_import_keeps_every_claim_source_and_figure(sample_report):
     store = busy_store()
     rep = ops.report(store)

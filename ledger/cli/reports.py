@@ -230,6 +230,7 @@ def export(
     _only_for(fmt, graph=graph, full=full, author=author is not None)
     target = None if output in (None, "-") else Path(output)
     e = env(ctx)
+    cached = e.cached() if fmt.value in writers.FROM_REPORT else None
     with progress() as bar, e.reading() as store:
         if target is not None and store.path is not None and _same_file(target, store.path):
             raise UsageError(f"--output {target} is the ledger itself: choose another file")
@@ -244,7 +245,11 @@ def export(
             full=full,
             author=author,
         )
-        done_ = writers.write(fmt.value, store.sources(), store.claims(), store.links(), request)
+        done_ = writers.write_weighed(fmt.value, cached.report, request) if cached is not None else None
+        if done_ is None:
+            done_ = writers.write(fmt.value, store.sources(), store.claims(), store.links(), request)
+            if fmt.value in writers.FROM_REPORT and cached is None and store.path is not None:
+                e.cache_later(store.path, store.claim_count())  # weighed it: the next one need not
     if target is None:
         sys.stdout.write(done_.text)
         return

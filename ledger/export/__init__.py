@@ -75,6 +75,21 @@ def write(
 # The formats that show no verdict: the records as they are (a backup), weighed only when a
 # --status filter chooses the claims.
 _NO_VERDICTS = frozenset({"json"})
+# The formats made of each chosen claim's verdict alone, which a report already weighed (the
+# derived cache) can give: not markdown (check's findings weigh the records again), not json.
+FROM_REPORT = frozenset({"csv", "claimreview", "misp"})
+
+
+def write_weighed(fmt: str, report: Report, request: Request) -> Exported | None:
+    """:func:`write` from a report already weighed (the derived cache) for a format of
+    :data:`FROM_REPORT`; None where it cannot serve (another format, or a confidential
+    source to show under its pseudonym: that takes the records, to redact them)."""
+    if fmt not in FROM_REPORT or (
+        privacy.has_confidential(report.sources) and not request.include_confidential
+    ):
+        return None
+    chosen = [report.claims[n] for n in report.select_ids(request.filters)]
+    return Exported(_WRITERS[fmt](report, chosen, request, False), len(chosen))
 
 
 def _markdown(report: Report, claims: Sequence[Claim], r: Request, redacted: bool) -> str:

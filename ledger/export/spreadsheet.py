@@ -34,21 +34,17 @@ def _csv_row(report: Report, claim: Claim, chosen: set[int], metrics: list[str])
     a = report.assessments[claim.id]
     source = report.sources.get(claim.source)
     sep = columns.LIST_SEPARATOR
-    targets: dict[Relation, list[int]] = {r: [] for r in Relation}
-    for lk in report.links_of(claim.id):
-        if lk.src == claim.id and lk.dst in chosen:
-            targets[lk.relation].append(lk.dst)
     figures = {f.metric: f.value for f in claim.figures}
     cells: dict[str, Any] = {
         "id": claim.id,
-        **{name: getattr(claim, name) for name in columns.CLAIM if name not in ("figures", "tags")},
+        **{name: getattr(claim, name) for name in _AS_HELD},
         "figures": sep.join(str(f) for f in claim.figures),
         "tags": sep.join(claim.tags),
         "source_name": source.name if source else None,
         "source_kind": source.kind.value if source else None,
         "source_party": source.party if source else None,
         "source_reliability": source.reliability if source else None,
-        **{r.value: sep.join(map(str, sorted(targets[r]))) for r in Relation},
+        **_relations(report, claim.id, chosen),
         "status": a.status.value,
         "credibility": a.credibility,
         "grade": grade(source, a.credibility),
@@ -56,3 +52,24 @@ def _csv_row(report: Report, claim: Claim, chosen: set[int], metrics: list[str])
     }
     row = ["" if cells[name] is None else str(cells[name]) for name in columns.EXPORT]
     return row + [figures.get(m, "") for m in metrics]
+
+
+_AS_HELD = tuple(name for name in columns.CLAIM if name not in ("figures", "tags"))  # each its cell
+_NO_RELATIONS = {r.value: "" for r in Relation}  # most claims start no link
+
+
+def _relations(report: Report, claim_id: int, chosen: set[int]) -> dict[str, str]:
+    """The relation cells: the ids of the exported claims each of the claim's links goes to."""
+    links = report.links_of(claim_id)
+    if not links:
+        return _NO_RELATIONS
+    targets: dict[Relation, list[int]] = {}
+    for lk in links:
+        if lk.src == claim_id and lk.dst in chosen:
+            targets.setdefault(lk.relation, []).append(lk.dst)
+    if not targets:
+        return _NO_RELATIONS
+    cells = dict(_NO_RELATIONS)
+    for relation, ids in targets.items():
+        cells[relation.value] = columns.LIST_SEPARATOR.join(map(str, sorted(ids)))
+    return cells
