@@ -55,6 +55,7 @@ TARGETS = {  # ratio to the floor it is measured against, at 100k claims (issue 
     "list --json (cache warm)": 1.5,
     "export markdown": 2.5,
     "export csv": 2.5,
+    "export csv (cache warm)": 2.5,
     "export json": 2.5,
     "import (jsonl)": 2.5,
     "add": 1.25,
@@ -181,6 +182,9 @@ def bench_size(n: int, runs: int, work: Path) -> dict[str, Timing]:
     out["show (cache warm)"] = measure(lambda i: [cl, "show", str(1 + (i * 7919) % n)], warm, runs)
     out["unconfirmed --json (cache warm)"] = measure(lambda i: [cl, "unconfirmed", "--json"], warm, runs)
     out["list --json (cache warm)"] = measure(lambda i: [cl, "list", "--json"], warm, runs)
+    out["export csv (cache warm)"] = measure(
+        lambda i: [cl, "export", "csv", "-o", str(work / "report.csv")], warm, runs
+    )
     out["list --limit 0 (cache warm)"] = measure(lambda i: [cl, "list", "--limit", "0"], warm, runs)
     out["first row: list --limit 0 (cache warm)"] = first_row([cl, "list", "--limit", "0"], warm, runs)
     out["Tab: show 12<Tab> (cache warm)"] = measure(lambda i: [cl], {**warm, **TAB}, runs)
