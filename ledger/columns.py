@@ -50,7 +50,13 @@ def neutralise(cell: str) -> str:
     A cell that already starts with the quote gets one too, so :func:`restore`
     gives back exactly what was written.
     """
-    return _GUARD + cell if cell[:1] in _GUARDED else cell  # 2.8M cells in a 100k export
+    return _GUARD + cell if cell[:1] in _GUARDED else cell
+
+
+def neutralise_row(cells: list[str]) -> list[str]:
+    """:func:`neutralise` of each cell of a row (2.8M cells in an export of 100k claims)."""
+    guarded, guard = _GUARDED, _GUARD
+    return [guard + cell if cell[:1] in guarded else cell for cell in cells]
 
 
 def restore(cell: str) -> str:

@@ -177,6 +177,7 @@ def test_a_cell_is_guarded_exactly_when_its_first_character_could_start_a_formul
     guarded = columns.neutralise(cell)
     risky = cell.startswith(("=", "+", "-", "@", "\t", "\r", "'"))
     assert guarded == ("'" + cell if risky else cell)
+    assert columns.neutralise_row([cell, "plain", cell]) == [guarded, "plain", guarded]  # a row's way
     assert columns.restore(guarded) == cell
 
 

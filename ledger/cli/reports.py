@@ -230,26 +230,30 @@ def export(
     _only_for(fmt, graph=graph, full=full, author=author is not None)
     target = None if output in (None, "-") else Path(output)
     e = env(ctx)
+    where = e.location()
+    if target is not None and where.path is not None and _same_file(target, where.path):
+        raise UsageError(f"--output {target} is the ledger itself: choose another file")
+    options = {
+        "filters": filters,
+        "include_confidential": include_confidential,
+        "graph": graph,
+        "full": full,
+        "author": author,
+    }
     cached = e.cached() if fmt.value in writers.FROM_REPORT else None
-    with progress() as bar, e.reading() as store:
-        if target is not None and store.path is not None and _same_file(target, store.path):
-            raise UsageError(f"--output {target} is the ledger itself: choose another file")
+    with progress() as bar:
         bar.stage(f"Writing {fmt.value}")
-        request = _request(
-            store,
-            e,
-            fmt,
-            filters=filters,
-            include_confidential=include_confidential,
-            graph=graph,
-            full=full,
-            author=author,
-        )
-        done_ = writers.write_weighed(fmt.value, cached.report, request) if cached is not None else None
+        done_ = None
+        if cached is not None and where.path is not None:  # the ledger itself need not be read
+            done_ = writers.write_weighed(
+                fmt.value, cached.report, _request(None, where.path.stem, e, fmt, options)
+            )
         if done_ is None:
-            done_ = writers.write(fmt.value, store.sources(), store.claims(), store.links(), request)
+            with e.reading() as store:
+                request = _request(store, store.stem, e, fmt, options)
+                done_ = writers.write(fmt.value, store.sources(), store.claims(), store.links(), request)
             if fmt.value in writers.FROM_REPORT and cached is None and store.path is not None:
-                e.cache_later(store.path, store.claim_count())  # weighed it: the next one need not
+                e.cache_later(store.path, len(store.claims()))  # weighed it: the next one need not
     if target is None:
         sys.stdout.write(done_.text)
         return
@@ -371,21 +375,21 @@ def import_(
     done(_imported_words(added, name, dry_run))
 
 
-def _request(store: Store, e: Env, fmt: ExportFormat, **options: Any) -> Request:
-    """What an export of ``store`` in ``fmt`` is asked for: its name, the time, the registry."""
+def _request(store: Store | None, name: str, e: Env, fmt: ExportFormat, options: dict[str, Any]) -> Request:
+    """What an export in ``fmt`` is asked for: its name, the time, and from ``store`` the registry
+    and history (none from a report already weighed, which needs neither: the cache)."""
     from ..export import Request
 
-    return Request(
-        name=store.stem,
-        now=e.now(),
-        now_words=e.now_words(),
-        history=store.history() if fmt is ExportFormat.json else (),
-        last_ids=store.last_ids(),
-        parties=list(store.parties().values()),
-        metrics=list(store.metrics().values()),
-        levels=store.levels(),
-        **options,
-    )
+    held: dict[str, Any] = {}
+    if store is not None:
+        held = {
+            "history": store.history() if fmt is ExportFormat.json else (),
+            "last_ids": store.last_ids(),
+            "parties": list(store.parties().values()),
+            "metrics": list(store.metrics().values()),
+            "levels": store.levels(),
+        }
+    return Request(name=name, now=e.now(), now_words=e.now_words(), **held, **options)
 
 
 def copy(
@@ -415,7 +419,7 @@ def copy(
     e = env(ctx)
     origin, destination = resolve(source), resolve(target)
     with open_location(origin) as store:
-        request = _request(store, e, ExportFormat.json, include_confidential=True)
+        request = _request(store, store.stem, e, ExportFormat.json, {"include_confidential": True})
         document = writers.write("json", store.sources(), store.claims(), store.links(), request).text
     batch = importer.from_document(jsonio.loads(document), origin.shown)
     with open_location(destination, create=True, lock_timeout=e.lock_timeout) as store:

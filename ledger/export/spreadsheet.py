@@ -25,25 +25,35 @@ def claims_csv(report: Report, claims: Sequence[Claim]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    for claim in sorted(claims, key=lambda c: c.id):
-        writer.writerow([columns.neutralise(cell) for cell in _csv_row(report, claim, chosen, metrics)])
+    said_by: dict[str, dict[str, Any]] = {}  # each source's cells, worked out once
+    writer.writerows(
+        columns.neutralise_row(_csv_row(report, claim, chosen, metrics, said_by))
+        for claim in sorted(claims, key=lambda c: c.id)
+    )
     return out.getvalue()
 
 
-def _csv_row(report: Report, claim: Claim, chosen: set[int], metrics: list[str]) -> list[str]:
+def _csv_row(
+    report: Report, claim: Claim, chosen: set[int], metrics: list[str], said_by: dict[str, dict[str, Any]]
+) -> list[str]:
     a = report.assessments[claim.id]
     source = report.sources.get(claim.source)
     sep = columns.LIST_SEPARATOR
     figures = {f.metric: f.value for f in claim.figures}
+    by = said_by.get(claim.source)
+    if by is None:
+        by = said_by[claim.source] = {
+            "source_name": source.name if source else None,
+            "source_kind": source.kind.value if source else None,
+            "source_party": source.party if source else None,
+            "source_reliability": source.reliability if source else None,
+        }
     cells: dict[str, Any] = {
         "id": claim.id,
         **{name: getattr(claim, name) for name in _AS_HELD},
         "figures": sep.join(str(f) for f in claim.figures),
         "tags": sep.join(claim.tags),
-        "source_name": source.name if source else None,
-        "source_kind": source.kind.value if source else None,
-        "source_party": source.party if source else None,
-        "source_reliability": source.reliability if source else None,
+        **by,
         **_relations(report, claim.id, chosen),
         "status": a.status.value,
         "credibility": a.credibility,
