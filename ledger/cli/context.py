@@ -132,6 +132,14 @@ def stdout_is_tty() -> bool:
     return _is_tty(sys.stdout)
 
 
+def as_lines(rows: int) -> bool:
+    """Whether ``rows`` go out as lines, not a table: more than a screenful (render.STREAM_ABOVE)
+    to a pipe or a file, which Rich would lay out whole before the first (minutes at 100k)."""
+    from ..render import STREAM_ABOVE
+
+    return rows > STREAM_ABOVE and not stdout_is_tty()
+
+
 def stderr_is_tty() -> bool:
     """Whether progress may be drawn (ledger.cli.progress); tests replace this."""
     return _is_tty(sys.stderr)
