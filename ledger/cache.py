@@ -153,16 +153,13 @@ def load(ledger: Path) -> Cached | None:
         with _fresh(ledger) as opened:
             if opened is None:
                 return None
-            handle, header, (index_size, _) = opened
-            size = header.get("size")
-            if not isinstance(size, int) or size < 0:
-                return None
-            handle.seek(index_size, os.SEEK_CUR)  # the index of claims: completion's, not needed here
-            image = handle.read(size)  # not the records after it: --json's, read when asked for
+            handle, sections = opened
+            handle.seek(sections["index"][0], os.SEEK_CUR)  # completion's, not needed here
+            image = handle.read(sections["image"][0])  # not the records after it: --json's
     except OSError:
         return None  # a ledger too small for a cache stops here, at one failed open
-    con = _verified(image, header)
-    return None if con is None else Cached(con, ledger, header["sha256"])
+    con = _verified(image, sections["image"])
+    return None if con is None else Cached(con, ledger, sections["image"][1])
 
 
 def _kept_records(
@@ -176,17 +173,15 @@ def _kept_records(
         return None
     try:
         with _fresh(ledger) as opened:
-            if opened is None or opened[1].get("sha256") != image_sha256:
+            if opened is None or opened[1]["image"][1] != image_sha256:
                 return None
-            handle, header, (index_size, _) = opened
-            records = _section(header, "records")
-            if records is None:
-                return None
-            handle.seek(index_size + header["size"], os.SEEK_CUR)
-            kept = handle.read(records[0] + 1)  # one byte more: a longer section is no section
+            handle, sections = opened
+            handle.seek(sections["index"][0] + sections["image"][0], os.SEEK_CUR)
+            # one byte more: the records end the file, and a longer file is not the one written
+            kept = _checked(handle.read(sections["records"][0] + 1), sections["records"])
     except OSError:
         return None
-    if len(kept) != records[0] or hashlib.sha256(kept).hexdigest() != records[1]:
+    if kept is None:
         return None
     spans = {n: (at, at + size) for n, at, size in con.execute("SELECT id, at, size FROM records")}
     view = memoryview(kept)
@@ -196,32 +191,43 @@ def _kept_records(
     )
 
 
+# The sections of a cache file after its header, in order: the index of claims (tab
+# completion's), the SQLite image (every read's) and the --json records (a --json listing's).
+SECTIONS = ("index", "image", "records")
+
+
 @contextlib.contextmanager
-def _fresh(ledger: Path) -> Iterator[tuple[BinaryIO, dict[str, Any], tuple[int, str]] | None]:
-    """The cache file of ``ledger`` open after its header, with the header and the size and
-    hash of its index of claims, if its key is the ledger's state now; else None. A stale
-    cache is known by its first lines, not read whole. OSError if there is no such file."""
+def _fresh(ledger: Path) -> Iterator[tuple[BinaryIO, dict[str, tuple[int, str]]] | None]:
+    """The cache file of ``ledger`` open after its header, with each section's size and hash
+    (:data:`SECTIONS`), if its key is the ledger's state now; else None. A stale cache is
+    known by its first lines, not read whole. OSError if there is no such file."""
     where = folder()
     if where is None:
         yield None
         return
     with _file(where, str(ledger.resolve())).open("rb") as handle:
         header = _header(handle.readline(1 << 16)) if handle.read(len(MAGIC)) == MAGIC else None
-        index = _section(header, "index")
         key = key_of(ledger)
-        fresh = header is not None and index is not None and key is not None and header.get("key") == key
-        yield (handle, header, index) if fresh else None  # type: ignore[misc]
+        fresh = header is not None and key is not None and header.get("key") == key
+        sections = {name: _section(header, name) for name in SECTIONS} if fresh else {}
+        whole = fresh and None not in sections.values()
+        yield (handle, sections) if whole else None  # type: ignore[misc]
 
 
-def _section(header: Mapping[str, Any] | None, name: str) -> tuple[int, str] | None:
-    """The size and hash of a section a header announces (the ``index`` of claims, the
-    ``records`` of --json); None if it does not."""
-    section = header.get(name) if header is not None else None
+def _section(header: Mapping[str, Any], name: str) -> tuple[int, str] | None:
+    """The size and hash of a section the header announces; None if it does not."""
+    section = header.get(name)
     size = section.get("size") if isinstance(section, dict) else None
     digest = section.get("sha256") if isinstance(section, dict) else None
     if isinstance(size, int) and size >= 0 and isinstance(digest, str):
         return size, digest
     return None
+
+
+def _checked(body: bytes, section: tuple[int, str]) -> bytes | None:
+    """A section's bytes if they are as many as, and hash to, what the header says."""
+    size, digest = section
+    return body if len(body) == size and hashlib.sha256(body).hexdigest() == digest else None
 
 
 def offered(ledger: Path, typed: str, limit: int) -> list[tuple[int, str, str]] | None:
@@ -233,11 +239,11 @@ def offered(ledger: Path, typed: str, limit: int) -> list[tuple[int, str, str]] 
         with _fresh(ledger) as opened:
             if opened is None:
                 return None
-            handle, _, index = opened
-            body = handle.read(index[0])
+            handle, sections = opened
+            body = _checked(handle.read(sections["index"][0]), sections["index"])
     except OSError:
         return None
-    if len(body) != index[0] or hashlib.sha256(body).hexdigest() != index[1]:
+    if body is None:
         return None
     if not re.fullmatch("[0-9]*", typed):
         return []  # no claim id has anything but digits
@@ -278,11 +284,11 @@ def _header(line: bytes) -> dict[str, Any] | None:
     return header if isinstance(header, dict) else None
 
 
-def _verified(image: bytes, header: Mapping[str, Any]) -> sqlite3.Connection | None:
-    """The cache's database if the image hashes to what its header says."""
+def _verified(image: bytes, section: tuple[int, str]) -> sqlite3.Connection | None:
+    """The cache's database if the image is as the header describes it."""
     import sqlite3
 
-    if header.get("sha256") != hashlib.sha256(image).hexdigest():
+    if _checked(image, section) is None:
         return None
     try:
         con = sqlite3.connect(":memory:")
@@ -306,9 +312,8 @@ def save(ledger: Path, report: Report, history: Sequence[HistoryEntry], key: lis
     header = orjson.dumps(
         {
             "key": key,
-            "sha256": hashlib.sha256(image).hexdigest(),
-            "size": len(image),
             "index": _described((index,)),
+            "image": _described((image,)),
             "records": _described(records),
         }
     )

@@ -50,7 +50,7 @@ def neutralise(cell: str) -> str:
     A cell that already starts with the quote gets one too, so :func:`restore`
     gives back exactly what was written.
     """
-    return _GUARD + cell if cell[:1] in _GUARDED else cell
+    return neutralise_row([cell])[0]
 
 
 def neutralise_row(cells: list[str]) -> list[str]:
@@ -61,7 +61,7 @@ def neutralise_row(cells: list[str]) -> list[str]:
 
 def restore(cell: str) -> str:
     """Undo :func:`neutralise`: drop the guard quote in front of a formula start or a quote."""
-    if cell.startswith(_GUARD) and cell[1:].startswith((*_FORMULA_START, _GUARD)):
+    if cell[:1] == _GUARD and cell[1:2] in _GUARDED:
         return cell[1:]
     return cell
 

@@ -213,11 +213,12 @@ class Store:
         if "claims" in self._cache:
             return [(c.id, c.text) for c in self._cache["claims"].values()]
         raw = self._raw("claims")
+        docs = raw
         holding_any = getattr(raw, "holding_any", None)
         if holding_any is not None:
             needs = similar.must_share(text, raw.word_counts)  # type: ignore[attr-defined]
-            raw = holding_any(needs, similar.index_words) if needs.any_of else {}
-        return self._parse("claims", lambda d: [(int(k), doc["text"]) for k, doc in d.items()], raw)
+            docs = holding_any(needs, similar.index_words) if needs.any_of else {}
+        return self._parse("claims", lambda d: [(int(k), doc["text"]) for k, doc in d.items()], docs)
 
     def claim_ids(self) -> list[int]:
         """Every claim's id, newest first, without building the claims (shell completion)."""

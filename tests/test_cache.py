@@ -178,7 +178,7 @@ def _sections(blob: bytes) -> tuple[int, int, int]:
     body = blob.index(b"\n", len(cache.MAGIC)) + 1
     header = orjson.loads(blob[len(cache.MAGIC) : body])
     image = body + header["index"]["size"]
-    return image, header["size"], image + header["size"]
+    return image, header["image"]["size"], image + header["image"]["size"]
 
 
 def _flipped(blob: bytes, at: int) -> bytes:

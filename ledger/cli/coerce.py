@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, get_args, get_origin
 
+from .typerhook import replace_once
+
 _TRUE = frozenset(("1", "true", "t", "yes", "y", "on"))
 _FALSE = frozenset(("0", "false", "f", "no", "n", "off", ""))
 
@@ -27,12 +29,9 @@ def install() -> bool:
         from typer._click.exceptions import BadParameter
     except ImportError:
         return False
-    typer_builds = getattr(core, "build_runtime_param", None)
     runtime = getattr(_coercion, "RuntimeParam", None)
-    if typer_builds is None or runtime is None:
+    if runtime is None:
         return False
-    if getattr(typer_builds, "ours", False):
-        return True  # installed already
 
     @dataclass(frozen=True)
     class Plain(runtime):  # type: ignore[misc, valid-type]
@@ -48,15 +47,18 @@ def install() -> bool:
             except ValueError as exc:
                 raise BadParameter(str(exc), ctx=ctx, param=param) from None
 
-    def build(descriptor: Any) -> Any:
-        read = reader(descriptor.annotation, descriptor.parameter_info)
-        if read is None or descriptor.file_annotation is not None:
-            return typer_builds(descriptor)
-        return Plain(annotation=descriptor.annotation, parameter_info=descriptor.parameter_info, read=read)
+    def reading_ours(typer_builds: Any) -> Any:
+        def build(descriptor: Any) -> Any:
+            read = reader(descriptor.annotation, descriptor.parameter_info)
+            if read is None or descriptor.file_annotation is not None:
+                return typer_builds(descriptor)
+            return Plain(
+                annotation=descriptor.annotation, parameter_info=descriptor.parameter_info, read=read
+            )
 
-    build.ours = True  # type: ignore[attr-defined]
-    core.build_runtime_param = build
-    return True
+        return build
+
+    return replace_once(core, "build_runtime_param", reading_ours)
 
 
 def reader(annotation: Any, info: Any) -> Any:

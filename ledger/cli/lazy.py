@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from .typerhook import replace_once
+
 
 class Deferred:
     """A command not built yet: what Typer would build it from."""
@@ -54,24 +56,21 @@ def install(app: Any) -> bool:
         from typer import main
     except ImportError:  # pragma: no cover - Typer always has it
         return False
-    build = getattr(main, "get_command_from_info", None)
     name_of = getattr(main, "get_command_name", None)
-    if build is None or name_of is None:
+    if name_of is None:
         return False
-    if getattr(build, "ours", False):
-        return True  # installed already
-
     own = {id(info) for info in _commands_of(app)}  # registered by now; the app keeps them alive
 
-    def deferring(command_info: Any, **options: Any) -> Any:
-        if id(command_info) not in own:
-            return build(command_info=command_info, **options)
-        name = command_info.name or name_of(command_info.callback.__name__)
-        return Deferred(name, lambda: build(command_info=command_info, **options))
+    def deferring(build: Any) -> Any:
+        def deferred(command_info: Any, **options: Any) -> Any:
+            if id(command_info) not in own:
+                return build(command_info=command_info, **options)
+            name = command_info.name or name_of(command_info.callback.__name__)
+            return Deferred(name, lambda: build(command_info=command_info, **options))
 
-    deferring.ours = True  # type: ignore[attr-defined]
-    main.get_command_from_info = deferring
-    return True
+        return deferred
+
+    return replace_once(main, "get_command_from_info", deferring)
 
 
 def _commands_of(app: Any) -> list[Any]:

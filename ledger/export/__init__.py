@@ -60,7 +60,7 @@ def write(
     request: Request,
 ) -> Exported:
     """The export in ``fmt`` (one of :data:`FORMATS`) of the claims ``request.filters`` selects."""
-    redacted = privacy.has_confidential(sources) and not request.include_confidential
+    redacted = _redacts(sources, request)
     if redacted:
         request = replace(request, filters=privacy.redact_filters(request.filters, sources))
         sources, claims, links = privacy.redact(sources, claims, links)
@@ -84,12 +84,15 @@ def write_weighed(fmt: str, report: Report, request: Request) -> Exported | None
     """:func:`write` from a report already weighed (the derived cache) for a format of
     :data:`FROM_REPORT`; None where it cannot serve (another format, or a confidential
     source to show under its pseudonym: that takes the records, to redact them)."""
-    if fmt not in FROM_REPORT or (
-        privacy.has_confidential(report.sources) and not request.include_confidential
-    ):
+    if fmt not in FROM_REPORT or _redacts(report.sources, request):
         return None
     chosen = [report.claims[n] for n in report.select_ids(request.filters)]
     return Exported(_WRITERS[fmt](report, chosen, request, False), len(chosen))
+
+
+def _redacts(sources: Mapping[str, Source], request: Request) -> bool:
+    """Whether the export shows confidential sources under their pseudonyms."""
+    return privacy.has_confidential(sources) and not request.include_confidential
 
 
 def _markdown(report: Report, claims: Sequence[Claim], r: Request, redacted: bool) -> str:
