@@ -9,6 +9,7 @@ import subprocess
 import threading
 from pathlib import Path
 
+import orjson
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -237,6 +238,16 @@ def test_text_in_the_ledger_file_is_escaped_exactly_as_the_standard_library_does
     ``ensure_ascii`` escapes them, byte for byte. (Control characters and DEL are orjson's to
     write: still ASCII, still the same text, as the test above shows.)"""
     assert storage.dump_json({"v": text}) == json.dumps({"v": text}, separators=(",", ":")).encode()
+
+
+@given(st.dictionaries(st.text(max_size=4), st.text(st.characters(codec="utf-8")), max_size=4))
+def test_only_non_ascii_characters_are_escaped_even_beside_control_characters(value):
+    """An escape runs from a non-ASCII character to the end of its JSON string (one call per
+    Cyrillic text): the ASCII on the way, quotes, backslashes, control characters and DEL
+    among it, is left exactly as orjson wrote it."""
+    written = orjson.dumps(value).decode()
+    expected = "".join(c if c.isascii() else json.dumps(c)[1:-1] for c in written)
+    assert storage.dump_json(value) == expected.encode()
 
 
 # --------------------------------------------------------------------------- special files
