@@ -578,6 +578,9 @@ class _Links(Sequence[Link]):
     def __getitem__(self, i: Any) -> Any:
         return self._whole()[i]
 
+    def __iter__(self) -> Iterator[Link]:
+        return iter(self._whole())
+
     def __len__(self) -> int:
         return len(self._whole())
 

@@ -138,7 +138,11 @@ class Figure:
     @property
     def value(self) -> str:
         """The figure without its metric: ``3``, ``>=45``, ``<=10``, ``20..30``, ``~2800``, ``>50``."""
-        return str(self)[len(self.metric) :].removeprefix("=")
+        return self.value_in(str(self))
+
+    def value_in(self, written: str) -> str:
+        """:attr:`value` from the figure as ``str`` writes it, for a writer that has both."""
+        return written[len(self.metric) :].removeprefix("=")
 
     @property
     def words(self) -> str:
