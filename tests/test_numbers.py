@@ -409,6 +409,25 @@ def test_a_relay_added_to_a_story_changes_no_verdict_outside_it(rows, pick):
             assert after[i].status == a.status, i
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(row, min_size=1, max_size=8), st.lists(st.tuples(st.integers(1, 8), st.integers(1, 8))))
+def test_check_names_every_relay_error_the_figures_table_shows_and_no_other(rows, pairs):
+    """``check`` works out the figures of stories of more than one claim only (a story of one
+    relays nothing): its relay findings name exactly the relays the whole table marks."""
+    from ledger.analysis import figures
+
+    n = len(rows)
+    links = [(a, "repeats", b) for a, b in {(max(x, y), min(x, y)) for x, y in pairs if x != y} if a <= n]
+    claims, made = ledger(*rows, links=links)
+    table = figures(claims.values(), analyze(SOURCES, claims, made))
+    marked = {v.claim for m in table for v in m.values if v.relay_error}
+    hedged = {r for m in table for v in m.values for r in v.requalified}
+    found = findings(SOURCES, claims, made)
+    assert {c for f in found if f.code == "relay-error" for c in f.claims} >= marked
+    named = {c for f in found if f.code in ("relay-error", "relay-qualifier") for c in f.claims}
+    assert marked | hedged <= named
+
+
 def test_a_ledger_without_figures_gets_exactly_the_verdicts_it_had_before():
     """The golden file was written by the ledger before figures became evidence (commit
     79389c7) over 150 seeded random ledgers (relays, corroborations, contradictions,

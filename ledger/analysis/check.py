@@ -10,7 +10,7 @@ mends the record: ``check`` exists to be read by a person at the command line.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -277,7 +277,10 @@ def relay_errors(ledger: Ledger) -> Iterator[Finding]:
     """Relays that change their origin's figure, or only its hedge ("about", "more than"), a run
     of them on consecutive days as one finding."""
     runs: dict[tuple[str, str, str, str, str], list[tuple[FigureValue, FigureValue]]] = defaultdict(list)
-    for metric in figures(ledger.claims.values(), ledger.assessments):
+    # a story of one claim relays nothing: its values are not worked out (most of a ledger)
+    size = Counter(a.story for a in ledger.assessments.values())
+    told = [c for c in ledger.claims.values() if size[ledger.assessments[c.id].story] > 1]
+    for metric in figures(told, ledger.assessments):
         originals = {v.story: v for v in metric.values if not v.relay_error}
         for value in metric.values:
             origin = originals.get(value.story)
