@@ -297,7 +297,11 @@ class Store:
     def _insert_new(self, table: str, record: Any) -> Any:
         record = replace(record, id=self._next_id(table))
         self._db.table(table).insert(Document(_doc(record), doc_id=record.id))
-        self._invalidate(table)
+        held = self._cache.get(table)
+        if table == "links" and held is not None:  # as a new read lists them: the newest last
+            self._cache[table] = [*held, record]  # (`link` reads them again: 51k built twice)
+        else:
+            self._invalidate(table)
         return record
 
     def replace_claim(self, claim: Claim) -> None:
