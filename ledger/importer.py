@@ -274,6 +274,7 @@ def from_jsonl(text: str, name: str) -> Batch:
     """One JSON object per line, with the CSV's column names as keys; blank lines are skipped."""
     problems: list[Problem] = []
     records = []
+    checked: dict[tuple[str, ...], list[str]] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -287,15 +288,21 @@ def from_jsonl(text: str, name: str) -> Batch:
             problems.append(Problem(where, number, 'expected an object such as {"text": ..., "source": ...}'))
             continue
         keys = [str(k).casefold() for k in record]
-        found = _header_problems(keys, where, number)
-        if found:
-            problems.extend(found)
+        said = checked.get(keys_of := tuple(keys))  # most lines have the same keys: checked once
+        if said is None:
+            said = checked[keys_of] = _header_messages(keys)
+        if said:
+            problems.extend(Problem(where, number, message) for message in said)
             continue
         records.append((where, number, dict(zip(keys, record.values(), strict=True))))
     return _from_rows(name, records, problems)
 
 
 def _header_problems(names: list[str], where: str, row: int) -> list[Problem]:
+    return [Problem(where, row, message) for message in _header_messages(names)]
+
+
+def _header_messages(names: list[str]) -> list[str]:
     messages = []
     unknown = [n for n in names if n not in columns.INPUT and not columns.is_computed(n)]
     if unknown:
@@ -308,7 +315,7 @@ def _header_problems(names: list[str], where: str, row: int) -> list[Problem]:
     missing = [n for n in columns.REQUIRED if n not in names]
     if missing:
         messages.append(f"missing column {', '.join(map(repr, missing))}")
-    return [Problem(where, row, message) for message in messages]
+    return messages
 
 
 def _from_rows(name: str, records: list[tuple[str, int, dict[str, Any]]], problems: list[Problem]) -> Batch:
@@ -339,8 +346,14 @@ def _cell(value: Any) -> str | None:
     """A cell as text; blank is None. Numbers (JSON Lines) are taken as written."""
     if value is None:
         return None
-    text = value if isinstance(value, str) else json.dumps(value)
+    text = value if isinstance(value, str) else _written(value)
     return text if text.strip() else None
+
+
+def _written(value: Any) -> str:
+    """A JSON value as its file wrote it: an id or a number is most, and ``str`` writes an
+    int as JSON does (a bool is an int too, but JSON writes it ``true``)."""
+    return str(value) if value.__class__ is int else json.dumps(value)
 
 
 def _items(value: Any, *, split_commas: bool) -> list[Any]:
@@ -348,8 +361,8 @@ def _items(value: Any, *, split_commas: bool) -> list[Any]:
     if value is None:
         return []
     if isinstance(value, list):
-        return [v if isinstance(v, (dict, str)) else json.dumps(v) for v in value]
+        return [v if isinstance(v, (dict, str)) else _written(v) for v in value]
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return [json.dumps(value)]
+        return [_written(value)]
     pattern = r"[;,]" if split_commas else columns.LIST_SEPARATOR
     return [part.strip() for part in re.split(pattern, str(value)) if part.strip()]
