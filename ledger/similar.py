@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import accumulate
 
 from .model import Claim
 
@@ -27,6 +29,11 @@ SHOWN = 3  # matches reported at most
 # Longer texts are compared on their first LONGEST words: the ratio is
 # quadratic in the worst case, and a pasted article must not stall `add`.
 LONGEST = 500
+
+# A word of the text in more places than this share of the claims: every claim is read, as
+# quickly as finding those that hold it
+FIND_BELOW = 1 / 8
+SAMPLE_EVERY = 16  # the claims whose words are counted to find the rarest: one in this many
 
 _NOT_WORD = re.compile(r"[\W_]+")
 
@@ -67,24 +74,69 @@ def words_of_many(texts: Sequence[str]) -> list[list[str]]:
     normalised in one pass: a call per text, times 100k claims, was most of the near-duplicate
     check's time (bench/: add at 100k claims). Every step maps a character alone (casefold
     has no final-sigma rule, NFKC composes nothing across a NUL), so the words are the same."""
-    out: list[list[str]] = [[] for _ in texts]
-    plain = [i for i, text in enumerate(texts) if text.isascii()]
-    other = [i for i, text in enumerate(texts) if not text.isascii()]
-    for chosen, blank in ((plain, _blank_ascii), (other, _blank_unicode)):
-        pieces = blank("\x00".join([texts[i] for i in chosen])).split("\x00") if chosen else []
-        if len(pieces) != len(chosen):  # a text held a NUL of its own: each on its own, then
-            return [words_of(text) for text in texts]
-        for i, piece in zip(chosen, pieces, strict=True):
-            out[i] = piece.split()
-    return out
+    return _Joined(texts).words()
 
 
-def _blank_ascii(text: str) -> str:
-    return text.lower().translate(_KEEP_NUL)
+class _Joined:
+    """Texts joined by NUL in two groups, ASCII ones lowered and the others NFKC-normalised and
+    case folded: each text's words are runs of word characters of its part (:func:`words_of`),
+    so a word a text has is a substring of its part."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.texts = texts
+        plain = [i for i, text in enumerate(texts) if text.isascii()]
+        other = [i for i, text in enumerate(texts) if not text.isascii()]
+        lowered = "\x00".join([texts[i] for i in plain]).lower()  # as long as the texts
+        folded = unicodedata.normalize("NFKC", "\x00".join([texts[i] for i in other])).casefold()
+        self.groups = [(plain, lowered, _blank_ascii, True), (other, folded, _blank_unicode, False)]
+        # a text that holds a NUL of its own would split in two: each is then read on its own
+        self.whole = all(
+            joined.count("\x00") == max(len(chosen) - 1, 0) for chosen, joined, *_ in self.groups
+        )
+
+    def words(self) -> list[list[str]]:
+        if not self.whole:
+            return [words_of(text) for text in self.texts]
+        out: list[list[str]] = [[] for _ in self.texts]
+        for chosen, joined, blank, _ in self.groups:
+            if chosen:
+                for i, piece in zip(chosen, blank(joined).split("\x00"), strict=True):
+                    out[i] = piece.split()
+        return out
+
+    def counts(self, words: Iterable[str]) -> dict[str, int]:
+        """How often each word is in the texts' parts (words inside longer words too)."""
+        return {word: sum(joined.count(word) for _, joined, *_ in self.groups) for word in words}
+
+    def holding_any(self, words: Iterable[str], most: int) -> list[int] | None:
+        """The texts whose part holds one of ``words``, in order (a superset of those whose
+        words include one); None when one of the words is in more than ``most`` places:
+        reading every text is then quicker than finding them."""
+        if not self.whole:
+            return None
+        found: set[int] = set()
+        for chosen, joined, _, same_length in self.groups:
+            if not chosen:
+                continue
+            parts = (len(self.texts[i]) for i in chosen) if same_length else map(len, joined.split("\x00"))
+            starts = [0, *accumulate(n + 1 for n in parts)]  # where each text's part begins
+            for word in words:
+                if joined.count(word) > most:
+                    return None
+                at = joined.find(word)
+                while at != -1:
+                    k = bisect_right(starts, at) - 1
+                    found.add(chosen[k])
+                    at = joined.find(word, starts[k + 1])  # on to the next text
+        return sorted(found)
 
 
-def _blank_unicode(text: str) -> str:
-    return _GAPS_NOT_NUL.sub(" ", unicodedata.normalize("NFKC", text).casefold())
+def _blank_ascii(lowered: str) -> str:
+    return lowered.translate(_KEEP_NUL)
+
+
+def _blank_unicode(folded: str) -> str:
+    return _GAPS_NOT_NUL.sub(" ", folded)
 
 
 def near_duplicates(text: str, claims: Iterable[Claim], *, skip: Iterable[int] = ()) -> list[Match]:
@@ -121,7 +173,17 @@ def scored(text: str, texts: Iterable[tuple[int, str]], *, skip: Iterable[int] =
     matcher.set_seq2(head)  # compared against many: cached once (difflib's advice)
     found: list[Scored] = []
     pairs = list(texts)
-    for (claim_id, _), other in zip(pairs, words_of_many([text for _, text in pairs]), strict=True):
+    bodies = [body for _, body in pairs]
+    joined = _Joined(bodies)
+    # every near duplicate holds one of a few of the text's words (must_share: the rarest, as
+    # counted in a sample of the texts); where those are rare, only the texts holding one are read
+    needs = must_share(text, _Joined(bodies[::SAMPLE_EVERY]).counts)
+    chosen = joined.holding_any(needs.any_of, int(len(pairs) * FIND_BELOW))
+    if chosen is None:
+        told = zip(pairs, joined.words(), strict=True)
+    else:
+        told = ((pairs[i], words_of(pairs[i][1])) for i in chosen)
+    for (claim_id, _), other in told:
         if claim_id in skipped:
             continue
         if other == words:

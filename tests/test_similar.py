@@ -282,3 +282,29 @@ def test_texts_normalised_together_have_the_words_each_has_alone(texts):
     from ledger.similar import words_of, words_of_many
 
     assert words_of_many(texts) == [words_of(text) for text in texts]
+
+
+_SPELLINGS = [*VOCABULARY, "KHARKIV", "Ｋｈａｒｋｉｖ", "straße", "STRASSE", "ﬁre", "fire", "ΟΔΟΣ", "οδος", "x\x00y", "é", "e\u0301"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(_SPELLINGS), min_size=1, max_size=12),
+    data=st.data(),
+    skip=st.sets(st.integers(1, 20), max_size=3),
+)
+def test_finding_the_claims_that_hold_a_rare_word_finds_every_near_duplicate(words, data, skip):
+    """``add`` reads only the claims whose text holds one of a few of the new text's words
+    (found in all the texts joined, lowered or NFKC-folded): the same matches as reading
+    every claim, across case, compatibility forms, final sigma and a NUL inside a text."""
+    import ledger.similar as similar
+
+    text = " ".join(words)
+    edited = st.lists(st.sampled_from(_SPELLINGS), max_size=14).map(" ".join)
+    others = data.draw(st.lists(st.one_of(edited, st.just(text.upper()), st.just(text + " now")), max_size=20))
+    pairs = list(enumerate(others, start=1))
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(similar, "FIND_BELOW", 10.0)  # always find (a small list is always read whole)
+        found = similar.scored(text, pairs, skip=skip)
+        m.setattr(similar._Joined, "holding_any", lambda *_: None)  # every claim read
+        assert found == similar.scored(text, pairs, skip=skip)
