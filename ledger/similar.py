@@ -69,18 +69,15 @@ _KEEP_NUL = {**_ASCII_GAPS, 0: 0}
 _GAPS_NOT_NUL = re.compile(r"(?:[^\w\x00]|_)+")
 
 
-def words_of_many(texts: Sequence[str]) -> list[list[str]]:
-    """``[words_of(t) for t in texts]``, each kind of text (ASCII, the rest) joined by NUL and
-    normalised in one pass: a call per text, times 100k claims, was most of the near-duplicate
-    check's time (bench/: add at 100k claims). Every step maps a character alone (casefold
-    has no final-sigma rule, NFKC composes nothing across a NUL), so the words are the same."""
-    return _Joined(texts).words()
-
-
 class _Joined:
     """Texts joined by NUL in two groups, ASCII ones lowered and the others NFKC-normalised and
     case folded: each text's words are runs of word characters of its part (:func:`words_of`),
-    so a word a text has is a substring of its part."""
+    so a word a text has is a substring of its part.
+
+    Each group is normalised in one pass (a call per text, times 100k claims, was most of the
+    near-duplicate check's time: bench/, add at 100k claims). Every step maps a character
+    alone (casefold has no final-sigma rule, NFKC composes nothing across a NUL), so the
+    words are those :func:`words_of` gives each text."""
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.texts = texts

@@ -276,15 +276,28 @@ _TRICKY = "aZ9_ -.,\x00\u0301\u0308ςΣσßẞﬁⅫ①각İıŉǅ\u200d\u
     )
 )
 def test_texts_normalised_together_have_the_words_each_has_alone(texts):
-    """words_of_many joins the texts by NUL and normalises them in one pass (add at 100k
+    """_Joined joins the texts by NUL and normalises them in one pass (add at 100k
     claims): across a join no character may change its neighbour's words (a combining mark,
     a final sigma, Hangul jamo, a NUL inside a text)."""
-    from ledger.similar import words_of, words_of_many
+    from ledger.similar import _Joined, words_of
 
-    assert words_of_many(texts) == [words_of(text) for text in texts]
+    assert _Joined(texts).words() == [words_of(text) for text in texts]
 
 
-_SPELLINGS = [*VOCABULARY, "KHARKIV", "Ｋｈａｒｋｉｖ", "straße", "STRASSE", "ﬁre", "fire", "ΟΔΟΣ", "οδος", "x\x00y", "é", "e\u0301"]
+_SPELLINGS = [
+    *VOCABULARY,
+    "KHARKIV",
+    "Ｋｈａｒｋｉｖ",
+    "straße",
+    "STRASSE",
+    "ﬁre",
+    "fire",
+    "ΟΔΟΣ",
+    "οδος",
+    "x\x00y",
+    "é",
+    "e\u0301",
+]
 
 
 @settings(max_examples=400, deadline=None)
@@ -301,7 +314,9 @@ def test_finding_the_claims_that_hold_a_rare_word_finds_every_near_duplicate(wor
 
     text = " ".join(words)
     edited = st.lists(st.sampled_from(_SPELLINGS), max_size=14).map(" ".join)
-    others = data.draw(st.lists(st.one_of(edited, st.just(text.upper()), st.just(text + " now")), max_size=20))
+    others = data.draw(
+        st.lists(st.one_of(edited, st.just(text.upper()), st.just(text + " now")), max_size=20)
+    )
     pairs = list(enumerate(others, start=1))
     with pytest.MonkeyPatch.context() as m:
         m.setattr(similar, "FIND_BELOW", 10.0)  # always find (a small list is always read whole)
