@@ -59,6 +59,7 @@ TARGETS = {  # ratio to the floor it is measured against, at 100k claims (issue 
     "export json": 2.5,
     "import (jsonl)": 2.5,
     "add": 1.25,
+    "add (new words)": 1.25,
     "link": 1.25,
     "edit": 1.25,
 }
@@ -205,6 +206,11 @@ def bench_size(n: int, runs: int, work: Path) -> dict[str, Timing]:
     # a claim in the ledger's own words, so the near-duplicate check compares it in earnest
     # (every claim shares its vocabulary: the check's worst case), different each run
     out["add"] = measure(lambda i: [cl, "add", _new_text(i), "--source", "src-001"], env, runs)
+    # a claim of a new subject (half its words in no other claim), as most of a user's are:
+    # only the claims that hold its rarest words are compared
+    out["add (new words)"] = measure(
+        lambda i: [cl, "add", _new_text(i, new=6), "--source", "src-002"], env, runs
+    )
     # fresh pairs each run: the two newest bench claims and an old claim far from any link
     out["link"] = measure(lambda i: [cl, "link", str(n + 1 + i), "corroborates", str(1 + i * 3)], env, runs)
     # a correction of an old claim's figure, a different claim each run
@@ -243,9 +249,14 @@ def peer_ready(data: Path, db: Path) -> bool:
     return True
 
 
-def _new_text(i: int) -> str:
-    rng = random.Random(f"bench-add-{i}")
-    return " ".join(rng.choices(generate.WORDS, k=12)).capitalize()
+def _new_text(i: int, new: int = 0) -> str:
+    """Twelve words of the generator's vocabulary, or ``new`` of them words no claim has."""
+    rng = random.Random(f"bench-add-{i}" + (f"-new-{new}" if new else ""))
+    words = rng.choices(generate.WORDS, k=12 - new)
+    if new:
+        words += ["".join(rng.choices("bcdfghklmnprstvz", k=9)) for _ in range(new)]
+        rng.shuffle(words)
+    return " ".join(words).capitalize()
 
 
 def table(results: dict[int, dict[str, Timing]]) -> str:
