@@ -178,14 +178,18 @@ class Report:
         a = self.assessments
         return statuses_by_source((c.source, a[c.id].status) for c in self.claims.values())
 
-    def figures(self, ids: Iterable[int]) -> Sequence[MetricFigures]:
-        """The figures of these claims (analysis.figures), building only the claims of the
-        metrics that are read when the report keeps their facts apart (the cache)."""
+    def figures(self, filters: Filters = NO_FILTERS) -> Sequence[MetricFigures]:
+        """The figures of the claims that pass ``filters`` (analysis.figures), building only the
+        claims of the metrics that are read when the report keeps their facts apart (the
+        cache). With no filter every claim's count, and none is selected first (100k ids
+        in order: a tenth of a warm ``figures`` at 100k claims)."""
+        whole = filters == NO_FILTERS
         if self.facts is None:
-            return figures([self.claims[n] for n in ids], self.assessments)
-        kept = self.facts()
-        chosen = (kept[n] for n in ids if n in kept)  # a claim with no figures has no facts
-        return figures_of(chosen, self.claims.__getitem__, self.assessments)
+            chosen = self.claims.values() if whole else [self.claims[n] for n in self.select_ids(filters)]
+            return figures(chosen, self.assessments)
+        kept = self.facts()  # a claim with no figures has no facts
+        facts = kept.values() if whole else (kept[n] for n in self.select_ids(filters) if n in kept)
+        return figures_of(facts, self.claims.__getitem__, self.assessments)
 
     def select(self, filters: Filters = NO_FILTERS) -> list[Claim]:
         return select(self.claims.values(), self.assessments, self.sources, filters)

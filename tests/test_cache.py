@@ -406,9 +406,11 @@ def test_the_cache_selects_what_the_ledger_selects(
         assert cached.assessments[n] == weighed.assessments[n]
         assert list(cached.links_of(n)) == list(weighed.links_of(n))
     # figures: grouped on the cached facts, only the metrics read are built from cached claims
-    kept, shown = cached.figures(ids), weighed.figures(ids)
+    kept, shown = cached.figures(filters), weighed.figures(filters)
     assert len(kept) == len(shown)
     assert kept[:5] == shown[:5] and kept[-3:] == shown[-3:]
+    every = cached.figures()  # no filter: every claim's facts, none selected first
+    assert len(every) == len(weighed.figures()) and every[:5] == weighed.figures()[:5]
 
 
 def test_every_cached_claim_verdict_and_history_entry_is_the_ledgers(both, ledger_file):

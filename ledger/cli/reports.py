@@ -99,7 +99,7 @@ def figures(
         _series(ctx, filters, metric, every, claimant, as_json)
         return
     report = env(ctx).report()  # from the derived cache when it is fresh: only the claims chosen are built
-    groups = report.figures(report.select_ids(filters))
+    groups = report.figures(filters)
     groups = limited(groups, limit, as_json, "metrics", FIGURES_LIMIT)
     if as_json:
         echo_json(figures_json(groups))
