@@ -323,3 +323,34 @@ def test_finding_the_claims_that_hold_a_rare_word_finds_every_near_duplicate(wor
         found = similar.scored(text, pairs, skip=skip)
         m.setattr(similar._Joined, "holding_any", lambda *_: None)  # every claim read
         assert found == similar.scored(text, pairs, skip=skip)
+
+
+def test_add_normalises_only_the_claims_holding_the_new_text_s_rarest_words(cli, tmp_path, monkeypatch):
+    """In a ledger of 400 claims, each naming its own village, river, unit, commander and town, a
+    near duplicate of one is refused after normalising only the claims that hold one of its
+    rarest words (counted in a sample). A text with one rare word among common ones may be
+    a near duplicate of any claim sharing the rest, so every claim is compared."""
+    import ledger.similar as similar
+
+    def text(n: int, people: str, where: str = "near the bridge") -> str:
+        names = f"zor{n}ivka on kup{n}ka by mel{n}ov of tov{n}enko at dne{n}pro"
+        return f"Shelling of {names} wounded {people} people {where}"
+
+    rows = [{"text": text(n, str(n % 7)), "source": "press"} for n in range(1, 401)]
+    data = tmp_path / "claims.jsonl"
+    data.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    cli("init")
+    cli("source", "add", "press", "--name", "Press", "--kind", "press")
+    cli("import", str(data))
+    calls, read_all = [], []
+    real, every = similar.words_of, similar._Joined.words
+    monkeypatch.setattr(similar, "words_of", lambda text: calls.append(text) or real(text))
+    monkeypatch.setattr(similar._Joined, "words", lambda self: read_all.append(1) or every(self))
+    r = cli("add", text(300, "6", "near a bridge"), "--source", "press", ok=False)
+    assert r.exit_code == 1 and "a near duplicate of #300 (press, one word differs)" in r.stderr
+    assert not read_all and len(calls) < 10  # the new text (twice) and #300, not 400 claims
+    # one rare word among words every claim has: any claim may be a near duplicate, all are read
+    r = cli(
+        "add", "Shelling of zor999ivka on the river wounded 3 people near the bridge", "--source", "press"
+    )
+    assert r.stderr.startswith("Added claim #401") and read_all == [1]
