@@ -627,3 +627,55 @@ def test_the_design_examples_through_the_cli(cli, home):
     )
     assert got[3][0] == "disputed" and "yet independently confirmed by #5 (ohchr, unaligned)" in got[3][1]
     assert cli("check").stdout == ""  # each source's own figures rise: nothing to correct
+
+
+@st.composite
+def _ledgers(draw):
+    """Claims of two events and two metrics, relayed, corroborated, contradicted and updated
+    at random: stories that state one metric in both events are the lazy weighing's edge."""
+    n = draw(st.integers(1, 12))
+    claims = {}
+    for i in range(1, n + 1):
+        figs = draw(st.lists(st.sampled_from(["killed", "injured"]), unique=True, max_size=2))
+        claims[i] = Claim(
+            i,
+            f"claim {i}",
+            draw(st.sampled_from(sorted(SOURCES))),
+            draw(st.sampled_from([None, "2024-01-01", "2024-01-02", "2024-01-02T10:00", "2024-01-03"])),
+            draw(st.sampled_from(["e1", "e2"])),
+            tuple(parse_figure(f"{m}{draw(figure)[1:]}") for m in figs),
+            retracted_at=draw(st.sampled_from([None, None, None, "2024-02-01"])),
+        )
+    relation = st.sampled_from(list(Relation))
+    pairs = draw(st.lists(st.tuples(st.integers(1, n), relation, st.integers(1, n)), max_size=2 * n))
+    links = [Link(k, a, rel, b) for k, (a, rel, b) in enumerate(pairs, start=1) if a != b]
+    return claims, links
+
+
+@settings(max_examples=300, deadline=None)
+@given(_ledgers(), st.randoms(use_true_random=False))
+def test_verdicts_read_one_by_one_are_those_worked_out_all_at_once(ledger_, rng):
+    """A listing reads a few verdicts, weighing only their events' figures group by group;
+    a status filter reads them all, every group weighed at once. In any order of reading,
+    each verdict (reason included) and each story's numbers are the same both ways."""
+    import ledger.analysis.verdicts as verdicts
+    from ledger.analysis.verdicts import weigh_all
+
+    claims, links = ledger_
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(verdicts, "ONE_BY_ONE", 10**6)  # never all at once
+        lazy, lazy_numbers = weigh_all(SOURCES, claims, links)
+        order = list(claims)
+        rng.shuffle(order)
+        one_by_one = {cid: lazy[cid] for cid in order}
+        numbers_one_by_one = {s: lazy_numbers[s] for s in reversed(list(lazy_numbers))}
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(verdicts, "ONE_BY_ONE", 0)  # all at once, from the first read
+        whole, whole_numbers = weigh_all(SOURCES, claims, links)
+        at_once = {cid: whole[cid] for cid in claims}
+    assert one_by_one == at_once
+    assert [(a.reason, a.credibility) for a in one_by_one.values()] == [
+        (at_once[c].reason, at_once[c].credibility) for c in one_by_one
+    ]
+    assert numbers_one_by_one == {s: whole_numbers[s] for s in numbers_one_by_one}
+    assert list(lazy_numbers) == list(whole_numbers.everything())

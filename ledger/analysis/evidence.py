@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from ..model import Claim, Figure, moment_order
@@ -133,6 +133,77 @@ def weigh(
         else:
             _sweep(stated, level, numbers, story_of)
     return numbers
+
+
+class Weighed(Mapping[int, StoryNumbers]):
+    """:func:`weigh`'s answer, each (event, metric) group weighed when a story of it is first
+    read: a listing of 100 claims weighs their events' figures, not the whole ledger's.
+
+    A story stating figures in several groups gets what :func:`weigh` would have built for
+    it going through the groups in order: each group's stated figure over the one before,
+    the strongest backing of each metric (the first of equals), every clash in order."""
+
+    def __init__(
+        self,
+        groups: Mapping[tuple[str, str], list[Stated]],
+        claims: Mapping[int, Claim],
+        story_of: Mapping[int, Story],
+        levels: frozenset[str] = frozenset(),
+    ) -> None:
+        self._groups, self._claims, self._story_of, self._levels = groups, claims, story_of, levels
+        self._keys: dict[int, list[tuple[str, str]]] = {}  # each story's groups, in order
+        for key, stated in groups.items():
+            for one in stated:
+                self._keys.setdefault(one.story, []).append(key)
+        self._weighed: dict[tuple[str, str], dict[int, StoryNumbers]] = {}
+        self._read: dict[int, StoryNumbers] = {}
+        self._all: dict[int, StoryNumbers] | None = None
+
+    def everything(self) -> dict[int, StoryNumbers]:
+        """Every story's numbers, every group weighed in one pass (:func:`weigh`): what a reader
+        of every verdict wants, sooner than group by group."""
+        if self._all is None:
+            self._all = dict(weigh(self._groups, self._claims, self._story_of, self._levels))
+        return self._all
+
+    def __getitem__(self, story: int) -> StoryNumbers:
+        if self._all is not None:
+            return self._all[story]
+        found = self._read.get(story)
+        if found is None:
+            parts = [self._group(key)[story] for key in self._keys[story]]
+            found = self._read[story] = parts[0] if len(parts) == 1 else _in_order(parts)
+        return found
+
+    def _group(self, key: tuple[str, str]) -> dict[int, StoryNumbers]:
+        done = self._weighed.get(key)
+        if done is None:
+            done = self._weighed[key] = weigh(
+                {key: self._groups[key]}, self._claims, self._story_of, self._levels
+            )
+        return done
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, story: object) -> bool:
+        return story in self._keys
+
+
+def _in_order(parts: list[StoryNumbers]) -> StoryNumbers:
+    """One story's numbers from each of its groups', as weighing the groups in order builds them."""
+    out = StoryNumbers()
+    for part in parts:
+        out.stated.update(part.stated)
+        for metric, backing in part.backing.items():
+            out.back(metric, backing)
+        out.wholly |= part.wholly
+        out.clashes.extend(part.clashes)
+        out.own.extend(part.own)
+    return out
 
 
 # Past this many stories in one event and metric (a daily series), pairs of different days are

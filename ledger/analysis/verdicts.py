@@ -14,13 +14,13 @@ The rule in one place:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
 from ..model import LACKING_CONFIRMATION, Claim, Link, Relation, Source, Status
 from ..words import amount, and_more, grouped, voice
-from .evidence import Backing, Clash, StoryNumbers, share, story_figures, weigh
+from .evidence import Backing, Clash, StoryNumbers, Weighed, share, story_figures
 from .stories import Story, Support, build_stories, classify_support, party_of
 
 # How many ids a reason names before it says "and N more".
@@ -124,7 +124,7 @@ class _Ledger:
     sources: Mapping[str, Source]
     claims: Mapping[int, Claim]
     story_of: Mapping[int, Story]
-    confirmed_stories: set[int]
+    confirmed_stories: _Confirmed
     numbers: Mapping[int, StoryNumbers]
 
 
@@ -153,12 +153,11 @@ def weigh_all(
     relay_ids = relays_of(story_of)
     facts, superseded_by = _evidence(claims, links, story_of)
     numbers = _numbers(claims, story_of, relay_ids, superseded_by, levels)
-    confirmed = {s for s in facts.keys() | numbers.keys() if _wholly_confirmed(facts.get(s), numbers.get(s))}
-    ledger = _Ledger(sources, claims, story_of, confirmed, numbers)
+    ledger = _Ledger(sources, claims, story_of, _Confirmed(facts, numbers), numbers)
     summary_of = _summaries(ledger, facts)
-    result: dict[int, Assessment] = {}
-    for cid, claim in claims.items():
-        story = story_of[cid]
+
+    def assess(cid: int) -> Assessment:
+        claim, story = claims[cid], story_of[cid]
         summary = summary_of(story)
         status, credibility = summary.status, summary.credibility
         reason: str | Callable[[], str]
@@ -172,7 +171,7 @@ def weigh_all(
             reason = partial(_same_story, story.id, summary.words)
         else:
             reason = summary.words.first
-        result[cid] = Assessment(
+        return Assessment(
             cid,
             status,
             reason,
@@ -186,7 +185,77 @@ def weigh_all(
             cid in relay_ids,
             summary.partly_by,
         )
-    return result, numbers
+
+    def settle() -> None:
+        """Every verdict is wanted: every group weighed at once, and which stories are
+        confirmed worked out in one pass (the answers the lazy reads gave, sooner)."""
+        every = ledger.numbers = numbers.everything()
+        ledger.confirmed_stories = {  # type: ignore[assignment]
+            s for s in facts.keys() | every.keys() if _wholly_confirmed(facts.get(s), every.get(s))
+        }
+
+    return _Assessed(claims, assess, settle), numbers
+
+
+# Assessments read one by one before the rest are worked out in one pass: a listing of 100
+# claims reads a few hundred, a status filter reads them all.
+ONE_BY_ONE = 1000
+
+
+class _Assessed(Mapping[int, Assessment]):
+    """Each claim's assessment, worked out when first read: a listing of 100 claims weighs
+    their stories and their events' figures, not every claim's. Past :data:`ONE_BY_ONE`
+    reads, ``settle`` readies every verdict's inputs and the rest are worked out at once."""
+
+    def __init__(
+        self, claims: Mapping[int, Claim], assess: Callable[[int], Assessment], settle: Callable[[], None]
+    ) -> None:
+        self._claims, self._assess, self._settle = claims, assess, settle
+        self._done: dict[int, Assessment] = {}
+        self._whole = False
+
+    def __getitem__(self, cid: int) -> Assessment:
+        found = self._done.get(cid)
+        if found is None:
+            if cid not in self._claims:
+                raise KeyError(cid)
+            if not self._whole and len(self._done) >= ONE_BY_ONE:
+                self._every()
+                return self._done[cid]
+            found = self._done[cid] = self._assess(cid)
+        return found
+
+    def _every(self) -> None:
+        self._whole = True
+        self._settle()
+        done, assess = self._done, self._assess
+        for cid in self._claims:
+            if cid not in done:
+                done[cid] = assess(cid)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._claims)
+
+    def __len__(self) -> int:
+        return len(self._claims)
+
+    def __contains__(self, cid: object) -> bool:
+        return cid in self._claims
+
+
+class _Confirmed:
+    """Which stories are wholly confirmed (:func:`_wholly_confirmed`), each worked out when
+    first asked: a story's figures are weighed only when a verdict reads them."""
+
+    def __init__(self, facts: Mapping[int, _StoryFacts], numbers: Mapping[int, StoryNumbers]) -> None:
+        self._facts, self._numbers = facts, numbers
+        self._known: dict[int, bool] = {}
+
+    def __contains__(self, story: int) -> bool:
+        known = self._known.get(story)
+        if known is None:
+            known = self._known[story] = _wholly_confirmed(self._facts.get(story), self._numbers.get(story))
+        return known
 
 
 def relays_of(story_of: Mapping[int, Story]) -> set[int]:
@@ -203,7 +272,7 @@ def _numbers(
 ) -> Mapping[int, StoryNumbers]:
     """What the current claims' figures (of ``metric`` only, if given) say of each story."""
     current = {cid for cid, c in claims.items() if not c.retracted and cid not in superseded_by}
-    return weigh(story_figures(claims, story_of, relays, current, metric), claims, story_of, levels)
+    return Weighed(story_figures(claims, story_of, relays, current, metric), claims, story_of, levels)
 
 
 def figure_evidence(
