@@ -269,6 +269,36 @@ def test_a_long_listing_to_a_pipe_comes_as_a_line_per_claim(cli, db, tmp_path):
     assert "claim 1 with a tab" in cli("list", "--limit", str(STREAM_ABOVE)).stdout  # a screenful: the table
 
 
+def test_a_long_listing_sends_its_first_lines_before_working_out_the_rest(monkeypatch):
+    """The first hundred lines go out (flushed) before the hundred and first is worked out: a
+    cold listing weighs every verdict at once only after the first thousand, so a reader of
+    a pipe sees the first rows sooner; the rest go out a batch at a time."""
+    from ledger.cli.context import echo_lines
+
+    class Pipe:
+        def __init__(self) -> None:
+            self.written: list[str] = []
+            self.sent = ""  # what a reader of the pipe has been sent
+
+        def write(self, text: str) -> None:
+            self.written.append(text)
+
+        def flush(self) -> None:
+            self.sent = "".join(self.written)
+
+    pipe = Pipe()
+    monkeypatch.setattr("sys.stdout", pipe)
+
+    def lines():
+        for n in range(150):
+            if n == 100:
+                assert pipe.sent == "".join(f"row {k}\n" for k in range(100))
+            yield f"row {n}"
+
+    echo_lines(lines())
+    assert pipe.sent == "".join(f"row {k}\n" for k in range(150))
+
+
 @pytest.mark.e2e
 def test_a_reader_that_stops_early_ends_a_long_listing_quietly(tmp_path):
     import os

@@ -152,16 +152,22 @@ def _is_tty(stream: object) -> bool:
         return False
 
 
-def echo_lines(lines: Iterable[str], batch: int = 2000) -> None:
-    """Lines to stdout as they come, a batch at a time; a reader that stops early (``| head``)
-    ends the output quietly, as it does for any command."""
+def echo_lines(lines: Iterable[str], batch: int = 2000, first: int = 100) -> None:
+    """Lines to stdout as they come, a batch at a time, the ``first`` of them sent at once (a
+    reader sees them before the rest are worked out: the verdicts of a cold listing after the
+    first thousand are weighed all at once); a reader that stops early (``| head``) ends the
+    output quietly, as it does for any command."""
     out: list[str] = []
+    size = first
     try:
         for line in lines:
             out.append(line)
-            if len(out) >= batch:
+            if len(out) >= size:
                 sys.stdout.write("\n".join(out) + "\n")
                 out.clear()
+                if size < batch:
+                    sys.stdout.flush()
+                    size = batch
         if out:
             sys.stdout.write("\n".join(out) + "\n")
         sys.stdout.flush()
