@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -42,7 +42,7 @@ class Env:
         from ..store import open_location
 
         with open_location(self.location()) as store:
-            yield store
+            yield keep(store)
 
     def report(self) -> Report:
         """The verdict on every claim: from the derived cache when it holds this ledger as it is
@@ -53,7 +53,7 @@ class Env:
         from .. import ops
 
         with self.reading() as store:
-            report = ops.report(store)
+            report = keep(ops.report(store))
         self.cache_later(store.path, len(report.claims))
         return report
 
@@ -62,7 +62,7 @@ class Env:
         from .. import cache
 
         where = self.location()
-        return None if where.path is None else cache.load(where.path)
+        return None if where.path is None else keep(cache.load(where.path))
 
     @staticmethod
     def cache_later(path: Path | None, claims: int) -> None:
@@ -80,7 +80,7 @@ class Env:
         with open_location(
             self.location(), write=True, create=create, lock_timeout=self.lock_timeout
         ) as store:
-            yield store
+            yield keep(store)
         if store.dirty and store.path is not None:  # have the cache weighed again now, not at the next read
             self.cache_later(store.path, store.claim_count())
 
@@ -92,6 +92,19 @@ class Env:
     def now_words() -> str:
         """The time for a reader: ``2026-11-25 17:04 UTC``."""
         return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+_KEPT: list[object] = []
+_T = TypeVar("_T")
+
+
+def keep(held: _T) -> _T:
+    """``held``, kept alive until the process ends. A command's ledger and report are a million
+    objects at 100k claims, and freeing them one by one when the command returns took a
+    tenth of a second; the process then ends without freeing anything (cli._exit_now). Only
+    the last few are kept, so that a process running many commands (the tests) frees the rest."""
+    _KEPT[:] = [*_KEPT[-3:], held]
+    return held
 
 
 def env(ctx: typer.Context) -> Env:
