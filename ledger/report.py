@@ -181,8 +181,8 @@ class Report:
     def figures(self, filters: Filters = NO_FILTERS) -> Sequence[MetricFigures]:
         """The figures of the claims that pass ``filters`` (analysis.figures), building only the
         claims of the metrics that are read when the report keeps their facts apart (the
-        cache). With no filter every claim's count, and none is selected first (100k ids
-        in order: a tenth of a warm ``figures`` at 100k claims)."""
+        cache). With no filter every claim counts, and none is selected first (100k ids in
+        order: a tenth of a warm ``figures`` at 100k claims)."""
         whole = filters == NO_FILTERS
         if self.facts is None:
             chosen = self.claims.values() if whole else [self.claims[n] for n in self.select_ids(filters)]

@@ -297,11 +297,13 @@ class Store:
     def _insert_new(self, table: str, record: Any) -> Any:
         record = replace(record, id=self._next_id(table))
         self._db.table(table).insert(Document(_doc(record), doc_id=record.id))
+        # what was read of the table gains the record, as a new read gives it (the newest last),
+        # rather than all of it being built again (`link` reads the links again: 51k twice)
         held = self._cache.get(table)
-        if table == "links" and held is not None:  # as a new read lists them: the newest last
-            self._cache[table] = [*held, record]  # (`link` reads them again: 51k built twice)
-        else:
-            self._invalidate(table)
+        if isinstance(held, list):
+            self._cache[table] = [*held, record]
+        elif isinstance(held, dict):
+            self._cache[table] = {**held, record.id: record}
         return record
 
     def replace_claim(self, claim: Claim) -> None:

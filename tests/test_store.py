@@ -337,17 +337,22 @@ def test_a_lock_file_that_is_a_dangling_link_is_one_line(cli, db, tmp_path):
 def test_a_new_link_joins_the_links_already_read_as_a_new_read_lists_them(cli, home, monkeypatch):
     """``link`` reads the links to check the new one, then again to say whether its target is
     superseded: the second read is the first list and the new link (51k links built once, not
-    twice, at 100k claims), as a fresh read of the ledger lists them, in either home."""
-    from ledger.model import Link, Relation
+    twice, at 100k claims), as a fresh read of the ledger lists them, in either home. A new
+    claim joins the claims read the same way."""
+    from ledger.model import Claim, Link, Relation
     from ledger.paths import resolve
     from ledger.store import open_location
 
     cli("init", "--sample")
     with open_location(resolve(home.url), write=True) as store:
-        before = store.links()
+        before, claims = store.links(), store.claims()
         made = store.insert_link(Link(0, 1, Relation.corroborates, 3, "seen", "2026-01-01T00:00:00Z"))
+        added = store.insert_claim(Claim(0, "A new claim", "press", recorded_at="2026-01-01T00:00:00Z"))
         with monkeypatch.context() as m:
             m.setattr(Link, "from_doc", classmethod(lambda *_: pytest.fail("the links were built again")))
-            kept = store.links()
+            m.setattr(Claim, "from_doc", classmethod(lambda *_: pytest.fail("the claims were built again")))
+            kept, kept_claims = store.links(), store.claims()
     with open_location(resolve(home.url)) as store:
         assert kept == [*before, made] == store.links()
+        assert kept_claims == {**claims, added.id: added} == store.claims()
+        assert list(kept_claims) == list(store.claims())

@@ -14,7 +14,7 @@ The rule in one place:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -124,7 +124,7 @@ class _Ledger:
     sources: Mapping[str, Source]
     claims: Mapping[int, Claim]
     story_of: Mapping[int, Story]
-    confirmed_stories: _Confirmed
+    confirmed_stories: Container[int]  # worked out when asked (_Confirmed), or all at once
     numbers: Mapping[int, StoryNumbers]
 
 
@@ -190,7 +190,7 @@ def weigh_all(
         """Every verdict is wanted: every group weighed at once, and which stories are
         confirmed worked out in one pass (the answers the lazy reads gave, sooner)."""
         every = ledger.numbers = numbers.everything()
-        ledger.confirmed_stories = {  # type: ignore[assignment]
+        ledger.confirmed_stories = {
             s for s in facts.keys() | every.keys() if _wholly_confirmed(facts.get(s), every.get(s))
         }
 
