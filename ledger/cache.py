@@ -16,8 +16,9 @@ weighs it again and writes the cache, so that nobody waits for the cache to be w
 (one builder a ledger at a time, and one waiting: :func:`main`). It lives in the user
 cache folder, one file a ledger, written atomically and readable by its owner only;
 ``$CLAIM_LEDGER_CACHE`` names another folder, or ``off`` for none. A file is a header
-line, an index of claims (a JSON line each: what tab completion offers, with a hash of
-its own, so a Tab reads a few MB), a SQLite image, loaded with
+line, an index of claims (a line each: what tab completion offers, in parts with hashes
+of their own, so a Tab reads a few hundred kB: :mod:`ledger.cachefile`), a SQLite image,
+loaded with
 ``sqlite3.deserialize``: data, never code (no pickle), and every claim's ``--json``
 record as written, with a hash of its own (read only by a ``--json`` listing).
 
@@ -32,19 +33,28 @@ A ``--json`` listing writes the records it selects as they are kept.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
 from . import analysis
+from .cachefile import (
+    MAGIC,
+    NAME,
+    checked,
+    described,
+    file_of,
+    folder,
+    fresh,
+    header_of,
+    index_of,
+    key_of,
+)
 from .errors import missing_claim
 from .model import Claim, Figure, HistoryEntry, Link, Source, Status
-from .paths import APP_NAME
 
 if TYPE_CHECKING:
     import sqlite3  # imported when a cache is read or written: a small ledger never needs it
@@ -53,8 +63,6 @@ if TYPE_CHECKING:
     from .analysis.figures import Facts
     from .report import Filters, LinksByClaim, Report
 
-ENV_VAR = "CLAIM_LEDGER_CACHE"
-MAGIC = b"claim-ledger cache 1\n"
 WORTH_CACHING = 2000  # claims: below this, a cache saves nothing (bench, docs/performance.md)
 _SCHEMA = """
 CREATE TABLE claims (id INTEGER PRIMARY KEY, source TEXT, event TEXT, status TEXT, tags BLOB,
@@ -68,51 +76,6 @@ CREATE INDEX history_source ON history (source);
 CREATE TABLE concerns (claim INTEGER, entry INTEGER, PRIMARY KEY (claim, entry)) WITHOUT ROWID;
 CREATE TABLE records (id INTEGER PRIMARY KEY, at INTEGER, size INTEGER);
 """
-
-
-def folder(environ: Mapping[str, str] | None = None) -> Path | None:
-    """Where cache files go: ``$CLAIM_LEDGER_CACHE``, else the user cache folder; None if off."""
-    setting = (os.environ if environ is None else environ).get(ENV_VAR, "").strip()
-    if setting.casefold() == "off":
-        return None
-    if setting:
-        return Path(os.path.expanduser(setting)).absolute()
-    from platformdirs import user_cache_path
-
-    return user_cache_path(APP_NAME, appauthor=False)
-
-
-def key_of(ledger: Path) -> list[Any] | None:
-    """The state a cache of ``ledger`` is valid for; None when there is no such file."""
-    try:
-        real = ledger.resolve()
-        st = real.stat()
-    except OSError:
-        return None
-    return [str(real), st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, _code()]
-
-
-_CODE: list[str] = []
-
-
-def _code() -> str:
-    """This package's modules by size and time: a changed rule makes every cache stale."""
-    if not _CODE:
-        here = Path(__file__).parent
-        digest = hashlib.sha256()
-        for module in sorted(here.rglob("*.py")):
-            st = module.stat()
-            digest.update(f"{module.relative_to(here)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-        _CODE.append(digest.hexdigest())
-    return _CODE[0]
-
-
-_NAME = re.compile(r"[0-9a-f]{32}\.cache")
-
-
-def _file(where: Path, real: str) -> Path:
-    """The cache file of the ledger at ``real`` (its real path, a key's first part)."""
-    return where / f"{hashlib.sha256(real.encode()).hexdigest()[:32]}.cache"
 
 
 class Cached:
@@ -150,10 +113,10 @@ class Cached:
 def load(ledger: Path) -> Cached | None:
     """What is cached for ``ledger`` as it is now, or None (no cache, stale or damaged)."""
     try:
-        with _fresh(ledger) as opened:
+        with fresh(ledger) as opened:
             if opened is None:
                 return None
-            handle, sections = opened
+            handle, sections, _ = opened
             handle.seek(sections["index"][0], os.SEEK_CUR)  # completion's, not needed here
             image = handle.read(sections["image"][0])  # not the records after it: --json's
     except OSError:
@@ -172,13 +135,13 @@ def _kept_records(
     if len(ids) < ONE_BY_ONE:
         return None
     try:
-        with _fresh(ledger) as opened:
-            if opened is None or opened[1]["image"][1] != image_sha256:
+        with fresh(ledger) as opened:
+            if opened is None or opened.sections["image"][1] != image_sha256:
                 return None
-            handle, sections = opened
+            handle, sections, _ = opened
             handle.seek(sections["index"][0] + sections["image"][0], os.SEEK_CUR)
             # one byte more: the records end the file, and a longer file is not the one written
-            kept = _checked(handle.read(sections["records"][0] + 1), sections["records"])
+            kept = checked(handle.read(sections["records"][0] + 1), sections["records"])
     except OSError:
         return None
     if kept is None:
@@ -191,104 +154,11 @@ def _kept_records(
     )
 
 
-# The sections of a cache file after its header, in order: the index of claims (tab
-# completion's), the SQLite image (every read's) and the --json records (a --json listing's).
-SECTIONS = ("index", "image", "records")
-
-
-@contextlib.contextmanager
-def _fresh(ledger: Path) -> Iterator[tuple[BinaryIO, dict[str, tuple[int, str]]] | None]:
-    """The cache file of ``ledger`` open after its header, with each section's size and hash
-    (:data:`SECTIONS`), if its key is the ledger's state now; else None. A stale cache is
-    known by its first lines, not read whole. OSError if there is no such file."""
-    where = folder()
-    if where is None:
-        yield None
-        return
-    with _file(where, str(ledger.resolve())).open("rb") as handle:
-        header = _header(handle.readline(1 << 16)) if handle.read(len(MAGIC)) == MAGIC else None
-        key = key_of(ledger)
-        fresh = header is not None and key is not None and header.get("key") == key
-        sections = {name: _section(header, name) for name in SECTIONS} if fresh else {}
-        whole = fresh and None not in sections.values()
-        yield (handle, sections) if whole else None  # type: ignore[misc]
-
-
-def _section(header: Mapping[str, Any], name: str) -> tuple[int, str] | None:
-    """The size and hash of a section the header announces; None if it does not."""
-    section = header.get(name)
-    size = section.get("size") if isinstance(section, dict) else None
-    digest = section.get("sha256") if isinstance(section, dict) else None
-    if isinstance(size, int) and size >= 0 and isinstance(digest, str):
-        return size, digest
-    return None
-
-
-def _checked(body: bytes, section: tuple[int, str]) -> bytes | None:
-    """A section's bytes if they are as many as, and hash to, what the header says."""
-    size, digest = section
-    return body if len(body) == size and hashlib.sha256(body).hexdigest() == digest else None
-
-
-def offered(ledger: Path, typed: str, limit: int) -> list[tuple[int, str, str]] | None:
-    """Shell completion's claims: (id, text, source) of those whose id starts with ``typed``,
-    newest first, at most ``limit``. Read from the cache's index of claims, ahead of its
-    image, and checked by its own hash: a Tab reads a few MB, not the whole cache. None when
-    no cache holds the ledger as it is now (then the ledger answers)."""
-    try:
-        with _fresh(ledger) as opened:
-            if opened is None:
-                return None
-            handle, sections = opened
-            body = _checked(handle.read(sections["index"][0]), sections["index"])
-    except OSError:
-        return None
-    if body is None:
-        return None
-    if not re.fullmatch("[0-9]*", typed):
-        return []  # no claim id has anything but digits
-    return [(n, *orjson.loads(said)) for n, said in _lines_starting(body, typed.encode(), limit)]
-
-
-def _lines_starting(index: bytes, typed: bytes, limit: int) -> Iterator[tuple[int, bytes]]:
-    """(id, rest) of the first ``limit`` lines of the index whose id starts with ``typed``:
-    found by ``bytes.find`` of a line break and the digits (a line break is only ever a
-    line's end: JSON escapes those in a text), not by a pattern tried at every line."""
-    text = b"\n" + index  # every line, the first too, comes after a line break
-    needle, at = b"\n" + typed, 0
-    for _ in range(limit):
-        at = text.find(needle, at)
-        tab = text.find(b"\t", at) if at >= 0 else -1
-        if tab < 0:  # no more, or only the index's last line break
-            return
-        end = text.find(b"\n", tab)
-        yield int(text[at + 1 : tab]), text[tab + 1 : end]
-        at = end
-
-
-def _index(report: Report) -> bytes:
-    """The index of claims: a line a claim, newest first, its id, a tab, and its text and
-    source as a JSON array (JSON escapes every line break, so a line is a claim)."""
-    claims, dumps = report.claims, orjson.dumps
-    return b"".join(
-        b"%d\t%b\n" % (n, dumps([claims[n].text, claims[n].source])) for n in sorted(claims, reverse=True)
-    )
-
-
-def _header(line: bytes) -> dict[str, Any] | None:
-    """A cache file's header (the line after MAGIC); None if it does not parse as one."""
-    try:
-        header = orjson.loads(line)
-    except ValueError:
-        return None
-    return header if isinstance(header, dict) else None
-
-
 def _verified(image: bytes, section: tuple[int, str]) -> sqlite3.Connection | None:
     """The cache's database if the image is as the header describes it."""
     import sqlite3
 
-    if _checked(image, section) is None:
+    if checked(image, section) is None:
         return None
     try:
         con = sqlite3.connect(":memory:")
@@ -308,13 +178,13 @@ def save(ledger: Path, report: Report, history: Sequence[HistoryEntry], key: lis
     if where is None or key is None or key_of(ledger) != key:
         return
     records, spans = _records(report)  # 120 MB at 100k claims: written in parts, never joined
-    image, index = _image(report, history, spans), _index(report)
+    image, (index, described_index) = _image(report, history, spans), index_of(report.claims)
     header = orjson.dumps(
         {
             "key": key,
-            "index": _described((index,)),
-            "image": _described((image,)),
-            "records": _described(records),
+            "index": described_index,
+            "image": described((image,)),
+            "records": described(records),
         }
     )
     from . import storage
@@ -322,19 +192,10 @@ def save(ledger: Path, report: Report, history: Sequence[HistoryEntry], key: lis
 
     try:
         where.mkdir(mode=0o700, parents=True, exist_ok=True)
-        payload = [MAGIC, header, b"\n", index, image, *records]
-        storage.atomic_write(_file(where, key[0]), payload, "cache", derived=True)
+        payload = [MAGIC, header, b"\n", *index, image, *records]
+        storage.atomic_write(file_of(where, key[0]), payload, "cache", derived=True)
     except (OSError, LedgerError):
         pass  # a read-only or full cache folder: the next read weighs the ledger again
-
-
-def _described(parts: Iterable[bytes]) -> dict[str, Any]:
-    """A section's size and hash, as the header gives them, from its parts."""
-    digest, size = hashlib.sha256(), 0
-    for part in parts:
-        digest.update(part)
-        size += len(part)
-    return {"size": size, "sha256": digest.hexdigest()}
 
 
 def _records(report: Report) -> tuple[list[bytes], list[tuple[int, int, int]]]:
@@ -651,7 +512,7 @@ def main(argv: list[str]) -> int:
         return 0
     try:
         where.mkdir(mode=0o700, parents=True, exist_ok=True)
-        lock = f"{_file(where, key[0])}.lock"
+        lock = f"{file_of(where, key[0])}.lock"
         building = FileLock(lock, timeout=WAIT_FOR_BUILDER, mode=0o600)
         with FileLock(f"{lock}.next", timeout=0, mode=0o600):
             building.acquire()  # then the next to come may wait
@@ -673,13 +534,13 @@ def prune(where: Path) -> list[Path]:
     first line it writes (``$CLAIM_LEDGER_CACHE`` may name a folder that holds others)."""
     removed = []
     for cached in where.glob("*.cache"):
-        if not _NAME.fullmatch(cached.name):
+        if not NAME.fullmatch(cached.name):
             continue
         try:
             with cached.open("rb") as handle:
                 if handle.read(len(MAGIC)) != MAGIC:
                     continue  # not ours after all
-                header = _header(handle.readline(1 << 16))
+                header = header_of(handle.readline(1 << 16))
         except OSError:
             continue
         key = header.get("key") if header is not None else None  # None: ours, and damaged

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger import cache, ops
+from ledger import cache, cachefile, ops
 from ledger.export import listing
 from ledger.model import LACKING_CONFIRMATION, Status
 from ledger.paths import example_mappings
@@ -290,7 +290,7 @@ def test_a_cache_of_the_ledger_before_a_write_is_stale(cli, ledger, builds):
 def test_a_cache_built_by_other_rules_is_stale(ledger, monkeypatch):
     cache.build(ledger)
     assert cache.load(ledger) is not None
-    monkeypatch.setattr(cache, "_CODE", ["another version of the package"])
+    monkeypatch.setattr(cachefile, "_CODE", ["another version of the package"])
     assert cache.load(ledger) is None
 
 
@@ -336,7 +336,7 @@ def test_one_builder_at_a_time_and_one_waiting(ledger, monkeypatch):
     monkeypatch.setattr(cache, "WAIT_FOR_BUILDER", 60.0)
     cache.folder().mkdir(parents=True)
     results: list[int] = []
-    with FileLock(f"{cache._file(cache.folder(), cache.key_of(ledger)[0])}.lock"):  # one at work
+    with FileLock(f"{cachefile.file_of(cache.folder(), cache.key_of(ledger)[0])}.lock"):  # one at work
         waiting = threading.Thread(target=lambda: results.append(cache.main([str(ledger)])))
         waiting.start()
         assert waits.wait(30)
@@ -469,6 +469,6 @@ def test_the_caches_of_ledgers_that_are_gone_are_removed(ledger, tmp_path):
     other.unlink()
     assert cache.main([str(ledger)]) == 0  # its cache is fresh: it builds nothing, and prunes
     kept = sorted(p.name for p in folder.glob("*.cache"))
-    assert kept == sorted([cache._file(folder, cache.key_of(ledger)[0]).name, "notes.cache"])
+    assert kept == sorted([cachefile.file_of(folder, cache.key_of(ledger)[0]).name, "notes.cache"])
     assert theirs.read_bytes() == b"someone else's file"
     assert cache.load(ledger) is not None

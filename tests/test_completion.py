@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from ledger.cli import complete
@@ -146,7 +147,7 @@ def test_the_guide_says_how_to_turn_completion_on():
 
 def test_a_damaged_index_of_claims_is_not_believed(desk, monkeypatch):
     """A byte changed in the cache's index of claims (a text's letter): the ledger answers."""
-    from ledger import cache
+    from ledger import cache, cachefile
 
     expected = complete.claim_ids(None, "1")
     cache.build(desk)
@@ -154,9 +155,50 @@ def test_a_damaged_index_of_claims_is_not_believed(desk, monkeypatch):
     data = cached.read_bytes()
     # the first time the text appears is in the index, ahead of the image; same length
     cached.write_bytes(data.replace("установки".encode(), "устоновки".encode(), 1))
-    assert cache.offered(desk, "1", 50) is None
+    assert cachefile.offered(desk, "1", 50) is None
     assert cache.load(desk) is not None  # the image is intact: the listings still use it
     assert complete.claim_ids(None, "1") == expected
+
+
+def test_a_tab_reads_only_the_parts_of_the_index_that_can_hold_what_is_typed(desk, monkeypatch):
+    """In parts of four claims (#12-#9, #8-#5, #4-#1), a damaged part that cannot hold an id
+    starting with what is typed is not read, and the cache answers; one that can is, and the
+    ledger answers instead, as it would with no cache."""
+    from ledger import cache, cachefile
+
+    monkeypatch.setattr(cachefile, "INDEX_PART", 4)
+    from_ledger = {typed: complete.claim_ids(None, typed) for typed in ("1", "6")}
+    cache.build(desk)
+    cached = next(cache.folder().glob("*.cache"))
+    header = cachefile.header_of(cached.read_bytes().split(b"\n")[1])
+    assert [part[:2] for part in header["index"]["parts"]] == [[12, 9], [8, 5], [4, 1]]
+    assert [n for n, *_ in cachefile.offered(desk, "1", 50)] == [12, 11, 10, 1]
+    data = cached.read_bytes()
+    cached.write_bytes(data.replace(b"drone 42", b"drone 43", 1))  # claim #6's, in the second part
+    assert [n for n, *_ in cachefile.offered(desk, "1", 50)] == [12, 11, 10, 1]  # not read
+    assert cachefile.offered(desk, "6", 50) is None  # read, and not believed
+    assert {typed: complete.claim_ids(None, typed) for typed in ("1", "6")} == from_ledger
+
+
+def test_a_tab_served_by_the_cache_loads_neither_the_model_nor_the_image_reader(desk):
+    """What keeps a Tab at 100k claims near Python's own start-up: with a fresh cache, the
+    real completion process imports the cache file's reader alone (ledger.cachefile)."""
+    from ledger import cache
+
+    cache.build(desk)
+    env = {**os.environ, "_CLAIM_LEDGER_COMPLETE": "complete_bash"}
+    env.update(COMP_WORDS=f"claim-ledger --db {desk} show 1", COMP_CWORD="4")
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ledger"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and done.stdout.split() == ["12", "11", "10", "1"], done.stderr
+    loaded = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
+    assert "ledger.cachefile" in loaded
+    assert not loaded & {"ledger.model", "ledger.cache", "ledger.store", "sqlite3"}
 
 
 @given(
@@ -164,17 +206,35 @@ def test_a_damaged_index_of_claims_is_not_believed(desk, monkeypatch):
     st.text(alphabet="0123456789", max_size=3),
     st.integers(1, 60),
     st.text(max_size=12),
+    st.integers(1, 9),
 )
-def test_the_index_offers_the_newest_ids_starting_with_what_is_typed(ids, typed, limit, text):
-    """The cache's index of claims, searched by line breaks and digits, answers as the ledger
-    does: ids starting with what is typed, newest first, at most ``limit``; texts as stored."""
+@example({21, 12, 11, 10}, "1", 2, "", 2)  # one found in the first part, more than one wanted in the next
+def test_the_index_offers_the_newest_ids_starting_with_what_is_typed(ids, typed, limit, text, per):
+    """The cache's index of claims, in parts of ``per`` lines searched by line breaks and
+    digits, answers as the ledger does: ids starting with what is typed, newest first, at most
+    ``limit``; texts as stored. A part it does not read holds no id it should have offered."""
     from types import SimpleNamespace
 
-    from ledger.cache import _index, _lines_starting
-    from ledger.model import Claim
+    from ledger.cachefile import index_of, search
 
-    claims = {n: Claim(id=n, text=f"{text}\n\t{n}", source="s") for n in ids}
-    found = list(_lines_starting(_index(SimpleNamespace(claims=claims)), typed.encode(), limit))
+    claims = {n: SimpleNamespace(text=f"{text}\n\t{n}", source="s") for n in ids}
+    parts, described = index_of(claims, per)
+    whole, read = b"".join(parts), []
+
+    def reader(at: int, size: int) -> bytes:
+        read.append(at)
+        return whole[at : at + size]
+
+    found = search([tuple(p) for p in described["parts"]], reader, typed, limit)
     expected = [n for n in sorted(ids, reverse=True) if str(n).startswith(typed)][:limit]
     assert [n for n, _ in found] == expected
     assert all(json.loads(said) == [claims[n].text, "s"] for n, said in found)
+    newest_first, at = sorted(ids, reverse=True), 0
+    for k, part in enumerate(described["parts"]):
+        held = newest_first[k * per : (k + 1) * per]
+        assert part[:2] == [held[0], held[-1]]
+        if at not in read:  # skipped: it held none of the ids offered
+            assert not set(held) & set(expected)
+        at += part[2]
+    if not typed:
+        assert len(read) == -(-min(limit, len(ids)) // per)  # the newest parts only

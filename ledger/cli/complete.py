@@ -76,11 +76,11 @@ def claim_ids(ctx: typer.Context, incomplete: str) -> Items:
 
 
 def _cached(ctx: typer.Context | None, typed: str) -> list[tuple[int, str, str]] | None:
-    from .. import cache
+    from .. import cachefile
     from .context import Env
 
     where = Env(db=_db(ctx)).location()
-    return None if where.path is None else cache.offered(where.path, typed, CLAIMS_OFFERED)
+    return None if where.path is None else cachefile.offered(where.path, typed, CLAIMS_OFFERED)
 
 
 def _db(ctx: typer.Context | None) -> str | None:
