@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from ..model import Claim, Figure, moment_order
@@ -135,35 +135,65 @@ def weigh(
     return numbers
 
 
+Key = tuple[str, str]  # (event, metric): a group of figures that speak to each other
+
+
 class Weighed(Mapping[int, StoryNumbers]):
-    """:func:`weigh`'s answer, each (event, metric) group weighed when a story of it is first
-    read: a listing of 100 claims weighs their events' figures, not the whole ledger's.
+    """:func:`weigh` of :func:`story_figures`' groups, each event's groups gathered and each
+    group weighed when a story of it is first read: a listing of 100 claims reads their
+    events' figures, not the whole ledger's.
 
     A story stating figures in several groups gets what :func:`weigh` would have built for
-    it going through the groups in order: each group's stated figure over the one before,
+    it going through the groups in the order :func:`story_figures` gives them (by the first
+    claim of each, in the ledger's order): each group's stated figure over the one before,
     the strongest backing of each metric (the first of equals), every clash in order."""
 
     def __init__(
         self,
-        groups: Mapping[tuple[str, str], list[Stated]],
         claims: Mapping[int, Claim],
         story_of: Mapping[int, Story],
+        relays: set[int],
+        superseded: Container[int],
         levels: frozenset[str] = frozenset(),
+        metric: str | None = None,
     ) -> None:
-        self._groups, self._claims, self._story_of, self._levels = groups, claims, story_of, levels
-        self._keys: dict[int, list[tuple[str, str]]] = {}  # each story's groups, in order
-        for key, stated in groups.items():
-            for one in stated:
-                self._keys.setdefault(one.story, []).append(key)
-        self._weighed: dict[tuple[str, str], dict[int, StoryNumbers]] = {}
+        self._claims, self._story_of, self._levels = claims, story_of, levels
+        self._relays, self._metric = relays, metric
+        # the current claims that state a figure of an event (neither retracted nor superseded),
+        # each event's with their place in the ledger's order, and each story's events
+        self._current: set[int] = set()
+        self._placed: dict[str, list[tuple[int, Claim]]] = defaultdict(list)
+        self._events: dict[int, list[str]] = defaultdict(list)
+        for at, claim in enumerate(claims.values()):
+            event = claim.event
+            if event is None or not claim.figures or claim.retracted or claim.id in superseded:
+                continue
+            self._current.add(claim.id)
+            self._placed[event].append((at, claim))
+            events = self._events[story_of[claim.id].id]
+            if event not in events:
+                events.append(event)
+        self._of_event: dict[
+            str, tuple[dict[Key, list[Stated]], dict[int, list[tuple[tuple[int, int], Key]]]]
+        ] = {}
+        self._weighed: dict[Key, dict[int, StoryNumbers]] = {}
         self._read: dict[int, StoryNumbers] = {}
+        self._groups: dict[Key, list[Stated]] | None = None
         self._all: dict[int, StoryNumbers] | None = None
+
+    def groups(self) -> dict[Key, list[Stated]]:
+        """Every group, as :func:`story_figures` gives them."""
+        if self._groups is None:
+            self._groups = story_figures(
+                self._claims, self._story_of, self._relays, self._current, self._metric
+            )
+        return self._groups
 
     def everything(self) -> dict[int, StoryNumbers]:
         """Every story's numbers, every group weighed in one pass (:func:`weigh`): what a reader
         of every verdict wants, sooner than group by group."""
         if self._all is None:
-            self._all = dict(weigh(self._groups, self._claims, self._story_of, self._levels))
+            self._all = dict(weigh(self.groups(), self._claims, self._story_of, self._levels))
         return self._all
 
     def __getitem__(self, story: int) -> StoryNumbers:
@@ -171,26 +201,63 @@ class Weighed(Mapping[int, StoryNumbers]):
             return self._all[story]
         found = self._read.get(story)
         if found is None:
-            parts = [self._group(key)[story] for key in self._keys[story]]
+            keys = self._keys(story)
+            if not keys:
+                raise KeyError(story)
+            parts = [self._group(key)[story] for key in keys]
             found = self._read[story] = parts[0] if len(parts) == 1 else _in_order(parts)
         return found
 
-    def _group(self, key: tuple[str, str]) -> dict[int, StoryNumbers]:
+    def _keys(self, story: int) -> list[Key]:
+        """The groups a story states a figure in, in :func:`story_figures`' order."""
+        placed = [
+            kept for event in self._events.get(story, ()) for kept in self._event(event)[1].get(story, ())
+        ]
+        return [key for _, key in sorted(placed)]
+
+    def _event(
+        self, event: str
+    ) -> tuple[dict[Key, list[Stated]], dict[int, list[tuple[tuple[int, int], Key]]]]:
+        """An event's groups, and each of its stories' groups with where each group begins."""
+        done = self._of_event.get(event)
+        if done is None:
+            placed = self._placed[event]
+            groups = story_figures(
+                {c.id: c for _, c in placed}, self._story_of, self._relays, self._current, self._metric
+            )
+            begins: dict[Key, tuple[int, int]] = {}  # the claim, and its figure, that begins a group
+            for at, claim in placed:
+                for nth, figure in enumerate(claim.figures):
+                    begins.setdefault((event, figure.metric), (at, nth))
+            of_story: dict[int, list[tuple[tuple[int, int], Key]]] = defaultdict(list)
+            for key, stated in groups.items():
+                for one in stated:
+                    of_story[one.story].append((begins[key], key))
+            done = self._of_event[event] = (groups, of_story)
+        return done
+
+    def _group(self, key: Key) -> dict[int, StoryNumbers]:
         done = self._weighed.get(key)
         if done is None:
-            done = self._weighed[key] = weigh(
-                {key: self._groups[key]}, self._claims, self._story_of, self._levels
-            )
+            stated = self._event(key[0])[0][key]
+            done = self._weighed[key] = weigh({key: stated}, self._claims, self._story_of, self._levels)
         return done
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self._keys)
+        return iter(self.everything() if self._all is not None else _stating(self.groups()))
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return len(_stating(self.groups()))
 
     def __contains__(self, story: object) -> bool:
-        return story in self._keys
+        if self._all is not None:
+            return story in self._all
+        return isinstance(story, int) and bool(self._keys(story))
+
+
+def _stating(groups: Mapping[Key, list[Stated]]) -> dict[int, None]:
+    """The stories that state a figure, in the order :func:`weigh` meets them."""
+    return {one.story: None for stated in groups.values() for one in stated}
 
 
 def _in_order(parts: list[StoryNumbers]) -> StoryNumbers:

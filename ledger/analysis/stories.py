@@ -8,7 +8,7 @@ over the ``repeats`` links builds every story.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -46,9 +46,13 @@ def build_stories(
     parent, repeats_something = _union_repeats(claims, links)
     parties_of = _parties(sources or {})
     by_claim: dict[int, Story] = {}
+    alone: dict[str, tuple[tuple[str, ...], frozenset[str]]] = {}  # a source's origin and parties
     for cid, claim in claims.items():
         if cid not in parent:
-            by_claim[cid] = Story(cid, (), (claim.source,), parties_of(claim.source))
+            voice = alone.get(claim.source)
+            if voice is None:
+                voice = alone[claim.source] = _voice(claim.source, parties_of)
+            by_claim[cid] = Story(cid, (), *voice)
 
     groups: dict[int, list[int]] = defaultdict(list)
     for cid in parent:
@@ -56,14 +60,26 @@ def build_stories(
     for members in groups.values():
         members.sort()
         roots = [m for m in members if m not in repeats_something] or members
-        root_set = set(roots)
-        relays = tuple(m for m in members if m not in root_set)
-        origin = tuple(sorted({claims[r].source for r in roots}))
-        parties = frozenset().union(*(parties_of(o) for o in origin))
-        story = Story(id=roots[0], relays=relays, origin=origin, parties=parties)
+        if len(roots) == 1:  # most stories: one original and its relays
+            (root,) = roots
+            relays = tuple([m for m in members if m != root])
+            origin, parties = alone.get(claims[root].source) or _voice(claims[root].source, parties_of)
+        else:
+            root_set = set(roots)
+            relays = tuple([m for m in members if m not in root_set])
+            origin = tuple(sorted({claims[r].source for r in roots}))
+            parties = frozenset().union(*(parties_of(o) for o in origin))
+        story = Story(roots[0], relays, origin, parties)
         for m in members:
             by_claim[m] = story
     return by_claim
+
+
+def _voice(
+    source: str, parties_of: Callable[[str], frozenset[str]]
+) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The origin and parties of a story told first by ``source`` alone."""
+    return (source,), parties_of(source)
 
 
 def _union_repeats(claims: Mapping[int, Claim], links: Iterable[Link]) -> tuple[dict[int, int], set[int]]:

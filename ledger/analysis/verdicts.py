@@ -20,7 +20,7 @@ from functools import partial
 
 from ..model import LACKING_CONFIRMATION, Claim, Link, Relation, Source, Status
 from ..words import amount, and_more, grouped, voice
-from .evidence import Backing, Clash, StoryNumbers, Weighed, share, story_figures
+from .evidence import Backing, Clash, StoryNumbers, Weighed, share
 from .stories import Story, Support, build_stories, classify_support, party_of
 
 # How many ids a reason names before it says "and N more".
@@ -271,8 +271,7 @@ def _numbers(
     metric: str | None = None,
 ) -> Mapping[int, StoryNumbers]:
     """What the current claims' figures (of ``metric`` only, if given) say of each story."""
-    current = {cid for cid, c in claims.items() if not c.retracted and cid not in superseded_by}
-    return Weighed(story_figures(claims, story_of, relays, current, metric), claims, story_of, levels)
+    return Weighed(claims, story_of, relays, superseded_by, levels, metric)
 
 
 def figure_evidence(
