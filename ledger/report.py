@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .analysis import Assessment, StoryNumbers, weigh_all
-from .analysis.figures import Facts, MetricFigures, figures, figures_of
+from .analysis.figures import Facts, Groups, MetricFigures, figures, figures_of
 from .model import LACKING_CONFIRMATION, Claim, Link, Source, Status, party_key
 
 
@@ -164,6 +164,8 @@ class Report:
     selector: Callable[[Filters, frozenset[Status] | None], list[int]] | None = None
     # each claim's figure facts (analysis.figures.Facts) by id, for a report that keeps them apart
     facts: Callable[[], Mapping[int, Facts]] | None = None
+    # every claim's facts grouped (analysis.figures.figure_groups), for a report that keeps them so
+    figure_groups: Callable[[], Groups] | None = None
     # each claim's (source, status), for a report that keeps them apart from the claims
     said: Callable[[], Iterable[tuple[str, Status]]] | None = None
     # the claims' --json records as written (export.listing.record_items), ``per`` claims a
@@ -184,6 +186,8 @@ class Report:
         cache). With no filter every claim counts, and none is selected first (100k ids in
         order: a tenth of a warm ``figures`` at 100k claims)."""
         whole = filters == NO_FILTERS
+        if whole and self.figure_groups is not None:
+            return figures_of(None, self.claims.__getitem__, self.assessments, self.figure_groups())
         if self.facts is None:
             chosen = self.claims.values() if whole else [self.claims[n] for n in self.select_ids(filters)]
             return figures(chosen, self.assessments)

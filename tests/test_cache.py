@@ -413,6 +413,16 @@ def test_the_cache_selects_what_the_ledger_selects(
     assert len(every) == len(weighed.figures()) and every[:5] == weighed.figures()[:5]
 
 
+def test_every_metric_comes_from_the_groups_the_build_kept(both, monkeypatch):
+    """``figures`` with no filter reads the facts grouped when the cache was built, not each
+    claim's facts; every metric is what weighing the ledger gives."""
+    cached, weighed = both[0].report, both[1]
+    monkeypatch.setattr(cache, "_facts", lambda con: pytest.fail("grouped the facts again"))
+    kept = cached.figures()
+    assert len(kept) == len(weighed.figures()) > 20
+    assert list(kept) == list(weighed.figures())
+
+
 def test_every_cached_claim_verdict_and_history_entry_is_the_ledgers(both, ledger_file):
     cached, weighed = both[0].report, both[1]
     with open_ledger(ledger_file) as store:

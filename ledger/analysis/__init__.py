@@ -27,6 +27,7 @@ _API = {
     "MetricFigures": "figures",
     "figures": "figures",
     "figure_facts": "figures",
+    "figure_groups": "figures",
     "Broken": "links",
     "LinkIndex": "links",
     "check_new_link": "links",

@@ -83,18 +83,34 @@ def figure_facts(claim: Claim, story: int) -> Facts:
     return claim.id, claim.event, tuple(f.metric for f in claim.figures), claim.retracted, story
 
 
-def figures_of(
-    facts: Iterable[Facts], claim_of: Callable[[int], Claim], assessments: Mapping[int, Assessment]
-) -> Sequence[MetricFigures]:
-    """:func:`figures` from each claim's :data:`Facts` (a cache keeps them without the claims):
-    ``claim_of`` builds the claims of only the metrics that are read."""
+# Per (event, metric), in order, each story's claims stating it: (claim id, which of its
+# figures). A story's claims are a mapping by story, or (story, claims) pairs (a cache keeps those).
+Stating = Mapping[int, list[tuple[int, int]]] | Sequence[tuple[int, list[tuple[int, int]]]]
+Groups = list[tuple[tuple[str, str], Stating]]
+
+
+def figure_groups(facts: Iterable[Facts]) -> Groups:
+    """What :func:`figures` groups on, from each claim's :data:`Facts`: retracted claims, and
+    claims of no event, state nothing."""
     grouped: dict[tuple[str, str], dict[int, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
     for claim_id, event, metrics, retracted, story in facts:
         if event is None or not metrics or retracted:
             continue
         for at, metric in enumerate(metrics):
             grouped[(event, metric)][story].append((claim_id, at))
-    return _Figures(sorted(grouped.items()), claim_of, assessments)
+    return sorted(grouped.items())  # type: ignore[arg-type]
+
+
+def figures_of(
+    facts: Iterable[Facts] | None,
+    claim_of: Callable[[int], Claim],
+    assessments: Mapping[int, Assessment],
+    groups: Groups | None = None,
+) -> Sequence[MetricFigures]:
+    """:func:`figures` from each claim's :data:`Facts`, or from their :func:`figure_groups`
+    (a cache keeps either without the claims): ``claim_of`` builds the claims of only the
+    metrics that are read."""
+    return _Figures(figure_groups(facts or ()) if groups is None else groups, claim_of, assessments)
 
 
 class _Figures(Sequence[MetricFigures]):
@@ -102,7 +118,7 @@ class _Figures(Sequence[MetricFigures]):
 
     def __init__(
         self,
-        keyed: list[tuple[tuple[str, str], dict[int, list[tuple[int, int]]]]],
+        keyed: Groups,
         claim_of: Callable[[int], Claim],
         assessments: Mapping[int, Assessment],
     ) -> None:
@@ -122,7 +138,7 @@ class _Figures(Sequence[MetricFigures]):
         if found is None:
             (event, metric), stories = self._keyed[index]
             values: list[FigureValue] = []
-            for story_id, stated in sorted(stories.items()):
+            for story_id, stated in sorted(stories.items() if isinstance(stories, Mapping) else stories):
                 pairs = [(c, c.figures[at]) for c, at in ((self._claim_of(n), at) for n, at in stated)]
                 values.extend(_story_values(story_id, pairs, self._assessments))
             found = self._done[index] = _metric(event, metric, values)
