@@ -136,6 +136,8 @@ def weigh(
 
 
 Key = tuple[str, str]  # (event, metric): a group of figures that speak to each other
+# An event's groups, and each story's groups with where each begins: (claim's place, figure's)
+EventGroups = tuple[dict[Key, list[Stated]], dict[int, list[tuple[tuple[int, int], Key]]]]
 
 
 class Weighed(Mapping[int, StoryNumbers]):
@@ -144,9 +146,10 @@ class Weighed(Mapping[int, StoryNumbers]):
     events' figures, not the whole ledger's.
 
     A story stating figures in several groups gets what :func:`weigh` would have built for
-    it going through the groups in the order :func:`story_figures` gives them (by the first
-    claim of each, in the ledger's order): each group's stated figure over the one before,
-    the strongest backing of each metric (the first of equals), every clash in order."""
+    it going through the groups in the order :func:`story_figures` gives them (by the claim,
+    in the ledger's order, then the figure that begins each): each group's stated figure
+    over the one before, the strongest backing of each metric (the first of equals), every
+    clash in order."""
 
     def __init__(
         self,
@@ -173,9 +176,7 @@ class Weighed(Mapping[int, StoryNumbers]):
             events = self._events[story_of[claim.id].id]
             if event not in events:
                 events.append(event)
-        self._of_event: dict[
-            str, tuple[dict[Key, list[Stated]], dict[int, list[tuple[tuple[int, int], Key]]]]
-        ] = {}
+        self._of_event: dict[str, EventGroups] = {}
         self._weighed: dict[Key, dict[int, StoryNumbers]] = {}
         self._read: dict[int, StoryNumbers] = {}
         self._groups: dict[Key, list[Stated]] | None = None
@@ -215,9 +216,7 @@ class Weighed(Mapping[int, StoryNumbers]):
         ]
         return [key for _, key in sorted(placed)]
 
-    def _event(
-        self, event: str
-    ) -> tuple[dict[Key, list[Stated]], dict[int, list[tuple[tuple[int, int], Key]]]]:
+    def _event(self, event: str) -> EventGroups:
         """An event's groups, and each of its stories' groups with where each group begins."""
         done = self._of_event.get(event)
         if done is None:
