@@ -348,6 +348,35 @@ def test_jsonl_problems_name_their_line():
 
 # --------------------------------------------------------------------------- properties
 
+_CELLS = st.one_of(
+    st.none(),
+    st.just(""),
+    st.text(max_size=8),
+    st.integers(-5, 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.lists(st.one_of(st.text(max_size=5), st.integers(0, 99)), max_size=3),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from(sorted(columns.INPUT - {"text", "source"})), _CELLS), st.integers(1, 4)
+)
+def test_a_column_a_row_does_not_give_reads_as_an_empty_cell(row, number):
+    """A JSON Lines row without a column reads as the same row with that column null: the
+    reader need not read every column of every row."""
+    given = {"text": "Щось сталося", "source": "wire", **row}
+    whole = {**dict.fromkeys(columns.INPUT), **given}
+    lines = [json.dumps({"text": "first", "source": "wire"})] * (number - 1)
+    short = importer.from_jsonl("\n".join([*lines, json.dumps(given)]), "x.jsonl")
+    full = importer.from_jsonl("\n".join([*lines, json.dumps(whole)]), "x.jsonl")
+    assert short.problems == full.problems
+    assert short.claims == full.claims
+    assert [list(c.fields) for c in short.claims] == [list(c.fields) for c in full.claims]  # in order
+    assert short.links == full.links
+
+
 texts = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=30).filter(
     lambda s: s.strip()
 )
