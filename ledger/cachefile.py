@@ -230,6 +230,8 @@ def _may_hold(typed: str, low: int, high: int) -> bool:
     """Whether a number from ``low`` to ``high`` can be written starting with ``typed``."""
     if not typed:
         return True
+    if typed[0] == "0":  # a number is written without leading zeros: only 0 starts so
+        return typed == "0" and low <= 0 <= high
     head = int(typed)
     for more in range(len(str(high)) - len(typed) + 1):
         first, last = head * 10**more, (head + 1) * 10**more - 1

@@ -238,3 +238,11 @@ def test_the_index_offers_the_newest_ids_starting_with_what_is_typed(ids, typed,
         at += part[2]
     if not typed:
         assert len(read) == -(-min(limit, len(ids)) // per)  # the newest parts only
+
+
+@given(st.integers(0, 3000), st.integers(0, 400), st.text(alphabet="0123456789", max_size=4))
+def test_a_part_is_read_exactly_when_its_range_holds_an_id_starting_with_what_is_typed(low, span, typed):
+    from ledger.cachefile import _may_hold
+
+    expected = any(str(n).startswith(typed) for n in range(low, low + span + 1))
+    assert _may_hold(typed, low, low + span) == expected
