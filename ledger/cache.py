@@ -167,9 +167,10 @@ def _verified(image: bytes, section: tuple[int, str]) -> sqlite3.Connection | No
         con.execute(
             "SELECT id, source, event, status, tags, date, claim, assessment, facts FROM claims LIMIT 1"
         )
+        kept = con.execute("SELECT doc FROM kept WHERE name = 'figure groups'").fetchone()
     except sqlite3.Error:
         return None
-    return con
+    return con if kept is not None else None  # not an image this code writes
 
 
 def save(ledger: Path, report: Report, history: Sequence[HistoryEntry], key: list[Any] | None) -> None:

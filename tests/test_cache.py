@@ -199,13 +199,40 @@ def _damaged(blob: bytes, how: str) -> bytes:
         return _flipped(blob, image + size // 3)
     if how == "another format":
         return b"claim-ledger cache 0\n" + blob[len(cache.MAGIC) :]
+    if how == "an image this code does not write":  # hashed anew: only what it holds can tell
+        return _without_figure_groups(blob, body)
     assert how == "not a database"
     header = blob[:body]
     return header + b"x" * (len(blob) - body)
 
 
+def _without_figure_groups(blob: bytes, body: int) -> bytes:
+    """The cache with its image's figure groups deleted, and the header's image size and
+    hash made to match: a cache another version could have written, whole and consistent."""
+    import sqlite3
+
+    image, size, records = _sections(blob)
+    con = sqlite3.connect(":memory:")
+    con.deserialize(blob[image : image + size])
+    con.execute("DELETE FROM kept")
+    con.commit()
+    new = con.serialize()
+    header = orjson.loads(blob[len(cache.MAGIC) : body])
+    header["image"] = cachefile.described((new,))
+    return cache.MAGIC + orjson.dumps(header) + b"\n" + blob[body:image] + new + blob[records:]
+
+
 @pytest.mark.parametrize(
-    "how", ["truncated", "empty", "a verdict edited", "a byte flipped", "another format", "not a database"]
+    "how",
+    [
+        "truncated",
+        "empty",
+        "a verdict edited",
+        "a byte flipped",
+        "another format",
+        "not a database",
+        "an image this code does not write",
+    ],
 )
 def test_a_damaged_or_tampered_cache_is_ignored_not_trusted(cli, ledger, how, monkeypatch, builds):
     without = _without_cache(cli, monkeypatch, SOME)
