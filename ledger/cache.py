@@ -167,7 +167,7 @@ def _verified(image: bytes, section: tuple[int, str]) -> sqlite3.Connection | No
         con.execute(
             "SELECT id, source, event, status, tags, date, claim, assessment, facts FROM claims LIMIT 1"
         )
-        kept = con.execute("SELECT doc FROM kept WHERE name = 'figure groups'").fetchone()
+        kept = con.execute("SELECT 1 FROM kept WHERE name = 'figure groups'").fetchone()  # not read
     except sqlite3.Error:
         return None
     return con if kept is not None else None  # not an image this code writes
@@ -220,9 +220,11 @@ def _image(report: Report, history: Sequence[HistoryEntry], spans: Iterable[tupl
     con = sqlite3.connect(":memory:")
     con.executescript(_SCHEMA)
     dumps, a = orjson.dumps, report.assessments
+    # what figures groups by, once: kept by claim (a filter's) and grouped (every metric's)
+    facts = {n: analysis.figure_facts(c, a[n].story) for n, c in report.claims.items() if c.figures}
     con.executemany(
         "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (_row(c, a[c.id], dumps) for c in report.claims.values()),
+        (_row(c, a[c.id], facts.get(c.id), dumps) for c in report.claims.values()),
     )
     con.executemany(
         "INSERT INTO sources VALUES (?, ?)", ((s.id, dumps(s.to_dict())) for s in report.sources.values())
@@ -237,16 +239,15 @@ def _image(report: Report, history: Sequence[HistoryEntry], spans: Iterable[tupl
     concerns = ((n, h.id) for h in history for n in set(h.concerned()))
     con.executemany("INSERT INTO concerns VALUES (?, ?)", concerns)
     con.executemany("INSERT INTO records VALUES (?, ?, ?)", spans)
-    facts = (analysis.figure_facts(c, a[c.id].story) for c in report.claims.values() if c.figures)
-    groups = [[*key, list(stating.items())] for key, stating in analysis.figure_groups(facts)]
+    groups = [[*key, list(stating.items())] for key, stating in analysis.figure_groups(facts.values())]
     con.execute("INSERT INTO kept VALUES ('figure groups', ?)", (dumps(groups),))
     con.commit()
     return con.serialize()
 
 
-def _row(c: Claim, a: Assessment, dumps: Any) -> tuple[Any, ...]:
+def _row(c: Claim, a: Assessment, facts: Facts | None, dumps: Any) -> tuple[Any, ...]:
     """A claim's row: what a filter reads, then the claim's fields after its id in order
-    (Claim.from_doc's keys would cost a third more), then its assessment."""
+    (Claim.from_doc's keys would cost a third more), then its assessment and figure facts."""
     figures = [(f.metric, f.low, f.high, f.qualifier) for f in c.figures] if c.figures else None
     stated = (c.text, c.source, c.date, c.event, figures, c.url, c.archive_url, c.retrieved_at, c.quote)
     rest = (c.tags, c.location, c.recorded_at, c.retracted_at, c.retraction_note)
@@ -260,7 +261,7 @@ def _row(c: Claim, a: Assessment, dumps: Any) -> tuple[Any, ...]:
         c.date,
         dumps((*stated, *rest)),
         dumps(_assessed(a)),
-        dumps(analysis.figure_facts(c, a.story)) if c.figures else None,  # what figures groups by
+        dumps(facts) if facts is not None else None,  # what figures groups by
     )
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .analysis import Assessment, StoryNumbers, weigh_all
-from .analysis.figures import Facts, Groups, MetricFigures, figures, figures_of
+from .analysis.figures import Facts, Groups, MetricFigures, figure_groups, figures, figures_of
 from .model import LACKING_CONFIRMATION, Claim, Link, Source, Status, party_key
 
 
@@ -187,13 +187,13 @@ class Report:
         order: a tenth of a warm ``figures`` at 100k claims)."""
         whole = filters == NO_FILTERS
         if whole and self.figure_groups is not None:
-            return figures_of(None, self.claims.__getitem__, self.assessments, self.figure_groups())
+            return figures_of(self.figure_groups(), self.claims.__getitem__, self.assessments)
         if self.facts is None:
             chosen = self.claims.values() if whole else [self.claims[n] for n in self.select_ids(filters)]
             return figures(chosen, self.assessments)
         kept = self.facts()  # a claim with no figures has no facts
         facts = kept.values() if whole else (kept[n] for n in self.select_ids(filters) if n in kept)
-        return figures_of(facts, self.claims.__getitem__, self.assessments)
+        return figures_of(figure_groups(facts), self.claims.__getitem__, self.assessments)
 
     def select(self, filters: Filters = NO_FILTERS) -> list[Claim]:
         return select(self.claims.values(), self.assessments, self.sources, filters)

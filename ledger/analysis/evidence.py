@@ -243,7 +243,7 @@ class Weighed(Mapping[int, StoryNumbers]):
         return done
 
     def __iter__(self) -> Iterator[int]:
-        return iter(self.everything() if self._all is not None else _stating(self.groups()))
+        return iter(self._all if self._all is not None else _stating(self.groups()))
 
     def __len__(self) -> int:
         return len(_stating(self.groups()))

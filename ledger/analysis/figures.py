@@ -70,9 +70,8 @@ def figures(claims: Iterable[Claim], assessments: Mapping[int, Assessment]) -> S
     it is first read, so a table of the first 25 costs 25 metrics, not all.
     """
     by_id = {c.id: c for c in claims}
-    return figures_of(
-        (figure_facts(c, assessments[c.id].story) for c in by_id.values()), by_id.__getitem__, assessments
-    )
+    facts = (figure_facts(c, assessments[c.id].story) for c in by_id.values())
+    return figures_of(figure_groups(facts), by_id.__getitem__, assessments)
 
 
 # What grouping a claim's figures reads of it: (id, event, each figure's metric, retracted, story).
@@ -102,15 +101,12 @@ def figure_groups(facts: Iterable[Facts]) -> Groups:
 
 
 def figures_of(
-    facts: Iterable[Facts] | None,
-    claim_of: Callable[[int], Claim],
-    assessments: Mapping[int, Assessment],
-    groups: Groups | None = None,
+    groups: Groups, claim_of: Callable[[int], Claim], assessments: Mapping[int, Assessment]
 ) -> Sequence[MetricFigures]:
-    """:func:`figures` from each claim's :data:`Facts`, or from their :func:`figure_groups`
-    (a cache keeps either without the claims): ``claim_of`` builds the claims of only the
+    """:func:`figures` from the claims' :func:`figure_groups` (a cache keeps them, and the
+    facts they are made of, without the claims): ``claim_of`` builds the claims of only the
     metrics that are read."""
-    return _Figures(figure_groups(facts or ()) if groups is None else groups, claim_of, assessments)
+    return _Figures(groups, claim_of, assessments)
 
 
 class _Figures(Sequence[MetricFigures]):
