@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 
 from .analysis import LinkIndex, check_new_link
 from .analysis.links import update_across_sources
-from .analysis.replay import digest as replay_digest
 from .errors import (
     Conflict,
     ImportRejected,
@@ -57,13 +56,13 @@ from .model import (
     resolve_party,
     same_content,
 )
-from .similar import Match, scored
 from .store import Store
 from .words import and_more, cut, side
 
 if TYPE_CHECKING:
     from .importer import Batch, ClaimRow
     from .report import Report
+    from .similar import Match
 
 # --------------------------------------------------------------------------- sources
 
@@ -223,6 +222,8 @@ def add_claim(
     )
     targets = {n: store.claim(n) for _, n in wanted}  # every target exists, or nothing changes
     if not force:
+        from .similar import Match, scored  # here: no other command loads the rule
+
         found = scored(draft.text, store.near_duplicate_texts(draft.text), skip=targets)
         matches = [Match(store.claim(n), score, why) for n, score, why in found]
         if matches:
@@ -635,6 +636,8 @@ def import_batch(
 def _store_import(work: _Import, links: list[Link], history: list[HistoryEntry], carried: bool) -> None:
     """Write what an import adds, in one batch, and say so in the history (a restored backup's
     own history says it already)."""
+    from .analysis.replay import digest as replay_digest  # only an import needs the replay
+
     store, claims = work.store, work.claims
     for party in work.new_parties:
         store.put_party(party)

@@ -9,6 +9,7 @@ title or open a link.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, Group
@@ -17,8 +18,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from .analysis import Assessment, Finding, MetricFigures, Series
-from .analysis.series import Row
+from .analysis import Assessment
 from .model import (
     CREDIBILITY_NAMES,
     RELIABILITY_NAMES,
@@ -36,6 +36,10 @@ from .model import (
 from .report import Report
 from .terminal import printable
 from .words import as_typed, cut, grouped, plural, side, spoken, voice
+
+if TYPE_CHECKING:  # names for annotations only: a listing need not load the checks or series
+    from .analysis import Finding, MetricFigures, Series
+    from .analysis.series import Row
 
 STATUS_STYLE = {
     Status.confirmed: "green",

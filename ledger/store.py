@@ -22,7 +22,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from . import similar, storage
+from . import storage
 from .errors import (
     Conflict,
     Corrupt,
@@ -216,6 +216,8 @@ class Store:
         docs = raw
         holding_any = getattr(raw, "holding_any", None)
         if holding_any is not None:
+            from . import similar  # the rule's module, loaded by the one command that asks
+
             needs = similar.must_share(text, raw.word_counts)  # type: ignore[attr-defined]
             docs = holding_any(needs, similar.index_words) if needs.any_of else {}
         return self._parse("claims", lambda d: [(int(k), doc["text"]) for k, doc in d.items()], docs)

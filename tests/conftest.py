@@ -27,6 +27,38 @@ def installed_command() -> str:
     return found
 
 
+# `claim-ledger ARGS` as the console script runs it, then, as the process ends (os._exit), the
+# modules it loaded on stderr's last line. Not -X importtime: that misses what
+# importlib.import_module loads, which is how the lazy APIs load (ledger.lazyapi).
+_SAY_MODULES_AT_EXIT = """
+import os, sys
+leave = os._exit
+def say_and_leave(status):
+    sys.stderr.write(chr(10) + " ".join(sorted(sys.modules)) + chr(10))
+    sys.stderr.flush()
+    leave(status)
+os._exit = say_and_leave
+sys.argv[0] = "claim-ledger"
+from ledger.launch import main
+main()
+"""
+
+
+def modules_loaded(
+    args: list[str], env: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """Run ``claim-ledger ARGS`` as a real process: what it did, and every module it loaded."""
+    done = subprocess.run(
+        [sys.executable, "-c", _SAY_MODULES_AT_EXIT, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    said = done.stderr.splitlines()
+    return done, set(said[-1].split()) if said else set()
+
+
 def wire_ledger(env: dict[str, str], rows: Path) -> None:
     """A new ledger (the one ``env`` names) with a 'wire' source and the claims of ``rows``
     (JSON Lines) imported, by the installed command: the start of the real-process tests."""

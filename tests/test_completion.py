@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from hypothesis import strategies as st
 
 from ledger.cli import complete
 
-from .conftest import installed_command
+from .conftest import installed_command, modules_loaded
 
 
 @pytest.fixture
@@ -188,15 +187,8 @@ def test_a_tab_served_by_the_cache_loads_neither_the_model_nor_the_image_reader(
     cache.build(desk)
     env = {**os.environ, "_CLAIM_LEDGER_COMPLETE": "complete_bash"}
     env.update(COMP_WORDS=f"claim-ledger --db {desk} show 1", COMP_CWORD="4")
-    done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "ledger"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done, loaded = modules_loaded([], env)
     assert done.returncode == 0 and done.stdout.split() == ["12", "11", "10", "1"], done.stderr
-    loaded = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()}
     assert "ledger.cachefile" in loaded
     assert not loaded & {"ledger.model", "ledger.cache", "ledger.store", "sqlite3"}
 

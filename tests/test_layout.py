@@ -13,6 +13,8 @@ import pytest
 from ledger import columns
 from ledger.model import RETRACTION, STATED, Claim
 
+from .conftest import modules_loaded
+
 LEDGER = Path(__file__).resolve().parent.parent / "ledger"
 WRITERS = [
     "ledger.report",
@@ -37,6 +39,48 @@ def test_a_writer_loads_neither_the_store_nor_the_cli(module):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", f"{module} pulls in {out.stdout.strip()}"
+
+
+# What an everyday command does not need, and so must not load: each costs a few milliseconds
+# of the start-up a person waits for at every command (bench/startup.py).
+NOT_FOR_READS = {"ledger.similar", "ledger.analysis.check", "ledger.analysis.series", "ledger.export"}
+NOT_FOR_WRITES = {"rich.console", "ledger.analysis.verdicts", "ledger.analysis.check", "ledger.export"}
+
+
+@pytest.mark.parametrize(
+    ("command", "not_loaded"),
+    [
+        (["list"], NOT_FOR_READS),
+        (["unconfirmed"], NOT_FOR_READS),
+        (["disputed"], NOT_FOR_READS),
+        (["figures"], NOT_FOR_READS),
+        (["show", "1"], NOT_FOR_READS),
+        (["history", "1"], NOT_FOR_READS),
+        (["source", "list"], NOT_FOR_READS),
+        (["check"], {"ledger.similar", "ledger.analysis.series", "ledger.export"}),
+        (["add", "Shelling of the bridge resumed at dawn", "--source", "ua"], NOT_FOR_WRITES),
+        (["link", "2", "contradicts", "1"], NOT_FOR_WRITES | {"ledger.similar"}),
+    ],
+)
+def test_an_everyday_command_loads_only_what_it_uses(cli, tmp_path, command, not_loaded):
+    """Run as a real process, a command imports none of the modules its work does not use: the
+    near-duplicate rule is add's, the checks check's, the series figures --metric's, the
+    exports export's and --json's; a write draws no table and weighs nothing."""
+    cli("init")
+    cli("source", "add", "ua", "--name", "UA General Staff", "--kind", "military")
+    cli("add", "Three drones were shot down over Kharkiv", "--source", "ua", "--figure", "drone=3")
+    cli(
+        "add",
+        "Air defence destroyed five drones near Kharkiv overnight",
+        "--source",
+        "ua",
+        "--figure",
+        "drone=5",
+    )
+    done, loaded = modules_loaded(command)
+    assert done.returncode in (0, 1), done.stderr  # 1: check has findings
+    assert "ledger.model" in loaded  # the command did its work
+    assert not loaded & not_loaded, f"{command[0]} loads {sorted(loaded & not_loaded)}"
 
 
 def _imports(path: Path) -> set[str]:

@@ -38,7 +38,6 @@ def check(
     Example: claim-ledger check --json
     """
     from .. import analysis, render
-    from ..export.listing import findings_json
     from .progress import progress
 
     with progress() as bar, env(ctx).reading() as store:
@@ -63,6 +62,8 @@ def check(
         )
     if as_json:
         if found:
+            from ..export.listing import findings_json
+
             echo_json(findings_json(found))
     elif as_lines(len(found)):
         echo_lines(render.findings_lines(found))

@@ -131,8 +131,6 @@ def _add(e: Env, entry: Entry, as_json: bool) -> tuple[Added, str]:
     With ``as_json``, also the new claim as ``show --json`` prints it, from the ledger as written.
     """
     from .. import ops
-    from ..export.listing import claim_record
-    from ..jsonio import dumps_pretty
     from .entry import resolve_duplicates
 
     while True:
@@ -143,13 +141,21 @@ def _add(e: Env, entry: Entry, as_json: bool) -> tuple[Added, str]:
                 added = ops.add_claim(
                     store, entry.text, source=entry.source, now=e.now(), **entry.arguments()
                 )
-                record = dumps_pretty(claim_record(ops.report(store), added.claim)) if as_json else ""
+                record = _record(ops.report(store), added.claim) if as_json else ""
             return added, record
         except NearDuplicate as dup:
             if not stdin_is_tty():
                 raise
             entry.links.extend(resolve_duplicates(dup.matches, entry.source))
             entry.checked = True
+
+
+def _record(report: Report, claim: Claim) -> str:
+    """The claim as ``show --json`` prints it (the exports load only for --json)."""
+    from ..export.listing import claim_record
+    from ..jsonio import dumps_pretty
+
+    return dumps_pretty(claim_record(report, claim))
 
 
 def _ask_source(e: Env, text: str | None) -> tuple[str, str, dict[str, Any] | None]:

@@ -91,7 +91,6 @@ def figures(
     Example: claim-ledger figures --metric tank --every month
     """
     from .. import render
-    from ..export.listing import figures_json
 
     if metric is None and (every or claimant):
         raise UsageError("--every and --claimant go with --metric: name the metric to follow")
@@ -102,6 +101,8 @@ def figures(
     groups = report.figures(filters)
     groups = limited(groups, limit, as_json, "metrics", FIGURES_LIMIT)
     if as_json:
+        from ..export.listing import figures_json
+
         echo_json(figures_json(groups))
     else:
         console().print(render.figures_view(report, groups))

@@ -135,7 +135,6 @@ def list_(
     Example: claim-ledger source list
     """
     from .. import render
-    from ..export.listing import sources_json
 
     report = env(ctx).report()  # from the derived cache when it is fresh
     sources = sorted(report.sources.values(), key=lambda s: s.id)
@@ -143,6 +142,8 @@ def list_(
         done("No sources yet: add one with 'claim-ledger source add ID --name NAME --kind KIND'.")
     counts = report.statuses_by_source()
     if as_json:
+        from ..export.listing import sources_json
+
         echo_json(sources_json(sources, counts))
     else:
         console().print(render.sources_table(sources, counts))

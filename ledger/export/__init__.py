@@ -19,10 +19,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from .. import privacy
-from ..analysis import findings
 from ..model import Claim, HistoryEntry, Link, Metric, Party, Source
 from ..report import NO_FILTERS, Filters, Report, report_of, unweighed
-from . import claimreview, document, markdown, misp, spreadsheet
+
+# Each writer loads its module when its format is asked for: `add --json` or a `--json`
+# listing (which take .listing) need none of them, nor the checks markdown reports.
 
 FORMATS = ("markdown", "json", "csv", "claimreview", "misp")
 
@@ -96,6 +97,9 @@ def _redacts(sources: Mapping[str, Source], request: Request) -> bool:
 
 
 def _markdown(report: Report, claims: Sequence[Claim], r: Request, redacted: bool) -> str:
+    from ..analysis import findings
+    from . import markdown
+
     found = findings(
         report.sources,
         report.claims,
@@ -119,6 +123,8 @@ def _markdown(report: Report, claims: Sequence[Claim], r: Request, redacted: boo
 
 
 def _json(report: Report, claims: Sequence[Claim], r: Request, redacted: bool) -> str:
+    from . import document
+
     history = () if redacted else r.history
     registry = (r.parties, r.metrics)
     return document.ledger_json(
@@ -127,14 +133,20 @@ def _json(report: Report, claims: Sequence[Claim], r: Request, redacted: bool) -
 
 
 def _csv(report: Report, claims: Sequence[Claim], r: Request, redacted: bool) -> str:
+    from . import spreadsheet
+
     return spreadsheet.claims_csv(report, claims)
 
 
 def _claimreview(report: Report, claims: Sequence[Claim], r: Request, redacted: bool) -> str:
+    from . import claimreview
+
     return claimreview.claimreview(report, claims, published=r.now[:10], author=r.author)
 
 
 def _misp(report: Report, claims: Sequence[Claim], r: Request, redacted: bool) -> str:
+    from . import misp
+
     return misp.misp_event(report, claims, info=f"claim-ledger: {r.name}", date=r.now[:10])
 
 

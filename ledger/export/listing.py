@@ -5,13 +5,15 @@ event and metric, ``check`` one per finding. Stable: scripts read them."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..analysis import Finding, MetricFigures, Series
-from ..analysis.series import Said
 from ..jsonio import dumps_pretty, pretty_bytes
 from ..model import Claim, HistoryEntry, Source, Status, grade
 from ..report import Report
+
+if TYPE_CHECKING:  # for annotations only: a --json listing need not load the checks or series
+    from ..analysis import Finding, MetricFigures, Series
+    from ..analysis.series import Said
 
 
 def claim_record(report: Report, claim: Claim) -> dict[str, Any]:
