@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -75,7 +75,6 @@ CREATE TABLE kept (name TEXT PRIMARY KEY, doc BLOB);
 CREATE TABLE history (id INTEGER PRIMARY KEY, source TEXT, doc BLOB);
 CREATE INDEX history_source ON history (source);
 CREATE TABLE concerns (claim INTEGER, entry INTEGER, PRIMARY KEY (claim, entry)) WITHOUT ROWID;
-CREATE TABLE records (id INTEGER PRIMARY KEY, at INTEGER, size INTEGER);
 """
 
 
@@ -147,10 +146,17 @@ def _kept_records(
         return None
     if kept is None:
         return None
-    spans = {n: (at, at + size) for n, at, size in con.execute("SELECT id, at, size FROM records")}
+    row = con.execute("SELECT doc FROM kept WHERE name = 'record spans'").fetchone()
+    if row is None:
+        return None  # not an image this code writes
+    # where each record is, as one document: 100k rows of a table took 0.1 s to read
+    held, ats, sizes = orjson.loads(row[0])
+    place = dict(zip(held, range(len(held)), strict=True))
     view = memoryview(kept)
     return (
-        b",\n".join([view[slice(*spans[n])] for n in ids[start : start + per]])
+        b",\n".join(
+            [view[ats[i] : ats[i] + sizes[i]] for i in map(place.__getitem__, ids[start : start + per])]
+        )
         for start in range(0, len(ids), per)
     )
 
@@ -214,7 +220,7 @@ def _records(report: Report) -> tuple[list[bytes], list[tuple[int, int, int]]]:
     return items, spans
 
 
-def _image(report: Report, history: Sequence[HistoryEntry], spans: Iterable[tuple[int, int, int]]) -> bytes:
+def _image(report: Report, history: Sequence[HistoryEntry], spans: Sequence[tuple[int, int, int]]) -> bytes:
     import sqlite3
 
     con = sqlite3.connect(":memory:")
@@ -238,7 +244,8 @@ def _image(report: Report, history: Sequence[HistoryEntry], spans: Iterable[tupl
     )
     concerns = ((n, h.id) for h in history for n in set(h.concerned()))
     con.executemany("INSERT INTO concerns VALUES (?, ?)", concerns)
-    con.executemany("INSERT INTO records VALUES (?, ?, ?)", spans)
+    where = [[n for n, _, _ in spans], [at for _, at, _ in spans], [size for _, _, size in spans]]
+    con.execute("INSERT INTO kept VALUES ('record spans', ?)", (dumps(where),))
     groups = [[*key, list(stating.items())] for key, stating in analysis.figure_groups(facts.values())]
     con.execute("INSERT INTO kept VALUES ('figure groups', ?)", (dumps(groups),))
     con.commit()
@@ -362,9 +369,10 @@ def _select(
     from .report import Filters
 
     wanted = None if among is None else {s.value for s in among}
-    if filters == Filters():
-        rows = con.execute("SELECT id, status FROM claims ORDER BY id")
-        return [n for n, status in rows if wanted is None or status in wanted]
+    if filters == Filters():  # SQLite picks them and hands them over as one document: 0.07 s less
+        chosen = "" if wanted is None else f"WHERE status IN ({', '.join('?' * len(wanted))})"
+        query = f"SELECT json_group_array(id) FROM claims {chosen}"
+        return sorted(orjson.loads(con.execute(query, sorted(wanted or ())).fetchone()[0]))
     text = "claim" if filters.search else "NULL"  # the text is the claim's first field
     rows = con.execute(f"SELECT id, source, event, status, tags, date, {text} FROM claims ORDER BY id")
     loads, get = orjson.loads, sources.get

@@ -200,21 +200,23 @@ def _damaged(blob: bytes, how: str) -> bytes:
     if how == "another format":
         return b"claim-ledger cache 0\n" + blob[len(cache.MAGIC) :]
     if how == "an image this code does not write":  # hashed anew: only what it holds can tell
-        return _without_figure_groups(blob, body)
+        return _without_kept(blob, body)
     assert how == "not a database"
     header = blob[:body]
     return header + b"x" * (len(blob) - body)
 
 
-def _without_figure_groups(blob: bytes, body: int) -> bytes:
-    """The cache with its image's figure groups deleted, and the header's image size and
-    hash made to match: a cache another version could have written, whole and consistent."""
+def _without_kept(blob: bytes, body: int, *names: str) -> bytes:
+    """The cache with the image's kept documents ``names`` (every one if none is named)
+    deleted, and the header's image size and hash made to match: a cache another version
+    could have written, whole and consistent."""
     import sqlite3
 
     image, size, records = _sections(blob)
     con = sqlite3.connect(":memory:")
     con.deserialize(blob[image : image + size])
-    con.execute("DELETE FROM kept")
+    gone = f"WHERE name IN ({', '.join('?' * len(names))})" if names else ""
+    assert con.execute(f"DELETE FROM kept {gone}", names).rowcount >= max(len(names), 1)
     con.commit()
     new = con.serialize()
     header = orjson.loads(blob[len(cache.MAGIC) : body])
@@ -258,6 +260,7 @@ def test_an_export_from_the_cache_still_hides_a_confidential_source(cli, ledger,
 
 JSON_LISTINGS = [  # each of more claims than are built one by one
     ["list", "--json"],
+    ["unconfirmed", "--json"],  # chosen by status alone: SQLite picks them
     ["unconfirmed", "--json", "--party", "UA"],
     ["list", "--party", "none", "--since", "2023-01-01", "--json"],
 ]
@@ -300,6 +303,23 @@ def test_damaged_records_are_not_written_and_the_rest_of_the_cache_still_serves(
         assert _outputs(cli, JSON_LISTINGS) == cold  # the records built again, not the damaged ones
         _records_forbidden(m)
         assert all(code != 0 for code, *_ in _outputs(cli, JSON_LISTINGS))
+
+
+def test_records_whose_places_the_image_does_not_keep_are_built_again(cli, ledger, monkeypatch, builds):
+    """An image without where each record is (another version's) still serves the listings;
+    the records are then built, not cut from the section at places it does not give."""
+    cold = _outputs(cli, JSON_LISTINGS)
+    cache.build(ledger)
+    (cache_file,) = cache.folder().glob("*.cache")
+    blob = cache_file.read_bytes()
+    body = blob.index(b"\n", len(cache.MAGIC)) + 1
+    cache_file.write_bytes(_without_kept(blob, body, "record spans"))
+    assert cache.load(ledger) is not None
+    with monkeypatch.context() as m:
+        _weighing_forbidden(m)
+        assert _outputs(cli, JSON_LISTINGS) == cold
+        _records_forbidden(m)
+        assert all(code != 0 for code, *_ in _outputs(cli, JSON_LISTINGS))  # they were built
 
 
 def test_a_cache_of_the_ledger_before_a_write_is_stale(cli, ledger, builds):
