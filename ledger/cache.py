@@ -35,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -150,12 +151,13 @@ def _kept_records(
     if row is None:
         return None  # not an image this code writes
     # where each record is, as one document: 100k rows of a table took 0.1 s to read
-    held, ats, sizes = orjson.loads(row[0])
+    held, sizes = orjson.loads(row[0])
+    starts = [0, *accumulate(sizes)]  # the records follow one another, in the order held
     place = dict(zip(held, range(len(held)), strict=True))
     view = memoryview(kept)
     return (
         b",\n".join(
-            [view[ats[i] : ats[i] + sizes[i]] for i in map(place.__getitem__, ids[start : start + per])]
+            [view[starts[i] : starts[i + 1]] for i in map(place.__getitem__, ids[start : start + per])]
         )
         for start in range(0, len(ids), per)
     )
@@ -185,8 +187,8 @@ def save(ledger: Path, report: Report, history: Sequence[HistoryEntry], key: lis
     where = folder()
     if where is None or key is None or key_of(ledger) != key:
         return
-    records, spans = _records(report)  # 120 MB at 100k claims: written in parts, never joined
-    image, (index, described_index) = _image(report, history, spans), index_of(report.claims)
+    records, places = _records(report)  # 120 MB at 100k claims: written in parts, never joined
+    image, (index, described_index) = _image(report, history, places), index_of(report.claims)
     header = orjson.dumps(
         {
             "key": key,
@@ -206,21 +208,17 @@ def save(ledger: Path, report: Report, history: Sequence[HistoryEntry], key: lis
         pass  # a read-only or full cache folder: the next read weighs the ledger again
 
 
-def _records(report: Report) -> tuple[list[bytes], list[tuple[int, int, int]]]:
+def _records(report: Report) -> tuple[list[bytes], list[list[int]]]:
     """Every claim's --json record as written (export.listing.record_items), in id order, and
-    where each is in the section they make: (id, offset, size)."""
+    where each is in the section they make, one after another: [their ids, their sizes]."""
     from .export.listing import record_items
 
-    items, spans, at = [], [], 0
-    for n in sorted(report.claims):
-        item = record_items(report, (n,))
-        items.append(item)
-        spans.append((n, at, len(item)))
-        at += len(item)
-    return items, spans
+    ids = sorted(report.claims)
+    items = [record_items(report, (n,)) for n in ids]
+    return items, [ids, [len(item) for item in items]]
 
 
-def _image(report: Report, history: Sequence[HistoryEntry], spans: Sequence[tuple[int, int, int]]) -> bytes:
+def _image(report: Report, history: Sequence[HistoryEntry], places: list[list[int]]) -> bytes:
     import sqlite3
 
     con = sqlite3.connect(":memory:")
@@ -244,9 +242,8 @@ def _image(report: Report, history: Sequence[HistoryEntry], spans: Sequence[tupl
     )
     concerns = ((n, h.id) for h in history for n in set(h.concerned()))
     con.executemany("INSERT INTO concerns VALUES (?, ?)", concerns)
-    where = [[n for n, _, _ in spans], [at for _, at, _ in spans], [size for _, _, size in spans]]
-    con.execute("INSERT INTO kept VALUES ('record spans', ?)", (dumps(where),))
-    groups = [[*key, list(stating.items())] for key, stating in analysis.figure_groups(facts.values())]
+    con.execute("INSERT INTO kept VALUES ('record spans', ?)", (dumps(places),))
+    groups = [[*key, stating] for key, stating in analysis.figure_groups(facts.values())]
     con.execute("INSERT INTO kept VALUES ('figure groups', ?)", (dumps(groups),))
     con.commit()
     return con.serialize()

@@ -192,7 +192,7 @@ class Report:
             chosen = self.claims.values() if whole else [self.claims[n] for n in self.select_ids(filters)]
             return figures(chosen, self.assessments)
         kept = self.facts()  # a claim with no figures has no facts
-        facts = kept.values() if whole else (kept[n] for n in self.select_ids(filters) if n in kept)
+        facts = (kept[n] for n in self.select_ids(filters) if n in kept)
         return figures_of(figure_groups(facts), self.claims.__getitem__, self.assessments)
 
     def select(self, filters: Filters = NO_FILTERS) -> list[Claim]:

@@ -200,18 +200,19 @@ def _damaged(blob: bytes, how: str) -> bytes:
     if how == "another format":
         return b"claim-ledger cache 0\n" + blob[len(cache.MAGIC) :]
     if how == "an image this code does not write":  # hashed anew: only what it holds can tell
-        return _without_kept(blob, body)
+        return _without_kept(blob)
     assert how == "not a database"
     header = blob[:body]
     return header + b"x" * (len(blob) - body)
 
 
-def _without_kept(blob: bytes, body: int, *names: str) -> bytes:
+def _without_kept(blob: bytes, *names: str) -> bytes:
     """The cache with the image's kept documents ``names`` (every one if none is named)
     deleted, and the header's image size and hash made to match: a cache another version
     could have written, whole and consistent."""
     import sqlite3
 
+    body = blob.index(b"\n", len(cache.MAGIC)) + 1
     image, size, records = _sections(blob)
     con = sqlite3.connect(":memory:")
     con.deserialize(blob[image : image + size])
@@ -285,17 +286,24 @@ def test_a_json_listing_writes_the_records_the_cache_keeps(cli, ledger, monkeypa
         assert _outputs(cli, JSON_LISTINGS) == cold
 
 
-@pytest.mark.parametrize("how", ["a byte flipped", "truncated", "a byte more"])
+@pytest.mark.parametrize("how", ["a byte flipped", "truncated", "a byte more", "their places not kept"])
 def test_damaged_records_are_not_written_and_the_rest_of_the_cache_still_serves(
     cli, ledger, how, monkeypatch, builds
 ):
+    """Records that do not check, or an image that does not say where each is (another
+    version's), are built again, not cut from the section; the image still serves."""
     cold = _outputs(cli, JSON_LISTINGS)
     cache.build(ledger)
     (cache_file,) = cache.folder().glob("*.cache")
     blob = cache_file.read_bytes()
     _, _, records = _sections(blob)
     at = records + (len(blob) - records) // 2  # inside a record: its text or a verdict
-    damaged = {"a byte flipped": _flipped(blob, at), "truncated": blob[:at], "a byte more": blob + b" "}
+    damaged = {
+        "a byte flipped": _flipped(blob, at),
+        "truncated": blob[:at],
+        "a byte more": blob + b" ",
+        "their places not kept": _without_kept(blob, "record spans"),
+    }
     cache_file.write_bytes(damaged[how])
     assert cache.load(ledger) is not None  # the image is whole: the listings still use it
     with monkeypatch.context() as m:
@@ -303,23 +311,6 @@ def test_damaged_records_are_not_written_and_the_rest_of_the_cache_still_serves(
         assert _outputs(cli, JSON_LISTINGS) == cold  # the records built again, not the damaged ones
         _records_forbidden(m)
         assert all(code != 0 for code, *_ in _outputs(cli, JSON_LISTINGS))
-
-
-def test_records_whose_places_the_image_does_not_keep_are_built_again(cli, ledger, monkeypatch, builds):
-    """An image without where each record is (another version's) still serves the listings;
-    the records are then built, not cut from the section at places it does not give."""
-    cold = _outputs(cli, JSON_LISTINGS)
-    cache.build(ledger)
-    (cache_file,) = cache.folder().glob("*.cache")
-    blob = cache_file.read_bytes()
-    body = blob.index(b"\n", len(cache.MAGIC)) + 1
-    cache_file.write_bytes(_without_kept(blob, body, "record spans"))
-    assert cache.load(ledger) is not None
-    with monkeypatch.context() as m:
-        _weighing_forbidden(m)
-        assert _outputs(cli, JSON_LISTINGS) == cold
-        _records_forbidden(m)
-        assert all(code != 0 for code, *_ in _outputs(cli, JSON_LISTINGS))  # they were built
 
 
 def test_a_cache_of_the_ledger_before_a_write_is_stale(cli, ledger, builds):

@@ -82,9 +82,9 @@ def figure_facts(claim: Claim, story: int) -> Facts:
     return claim.id, claim.event, tuple(f.metric for f in claim.figures), claim.retracted, story
 
 
-# Per (event, metric), in order, each story's claims stating it: (claim id, which of its
-# figures). A story's claims are a mapping by story, or (story, claims) pairs (a cache keeps those).
-Stating = Mapping[int, list[tuple[int, int]]] | Sequence[tuple[int, list[tuple[int, int]]]]
+# Per (event, metric), in order, each story and its claims stating it: (claim id, which of its
+# figures). Pairs, not a mapping: a cache keeps them as they are (JSON).
+Stating = Sequence[tuple[int, Sequence[tuple[int, int]]]]
 Groups = list[tuple[tuple[str, str], Stating]]
 
 
@@ -97,7 +97,7 @@ def figure_groups(facts: Iterable[Facts]) -> Groups:
             continue
         for at, metric in enumerate(metrics):
             grouped[(event, metric)][story].append((claim_id, at))
-    return sorted(grouped.items())  # type: ignore[arg-type]
+    return [(key, list(stating.items())) for key, stating in sorted(grouped.items())]
 
 
 def figures_of(
@@ -134,7 +134,7 @@ class _Figures(Sequence[MetricFigures]):
         if found is None:
             (event, metric), stories = self._keyed[index]
             values: list[FigureValue] = []
-            for story_id, stated in sorted(stories.items() if isinstance(stories, Mapping) else stories):
+            for story_id, stated in sorted(stories):
                 pairs = [(c, c.figures[at]) for c, at in ((self._claim_of(n), at) for n, at in stated)]
                 values.extend(_story_values(story_id, pairs, self._assessments))
             found = self._done[index] = _metric(event, metric, values)
