@@ -53,6 +53,7 @@ from .cachefile import (
     header_of,
     index_of,
     key_of,
+    section_of,
 )
 from .errors import missing_claim
 from .model import Claim, Figure, HistoryEntry, Link, Source, Status
@@ -60,7 +61,7 @@ from .model import Claim, Figure, HistoryEntry, Link, Source, Status
 if TYPE_CHECKING:
     import sqlite3  # imported when a cache is read or written: a small ledger never needs it
 
-    from .analysis import Assessment
+    from .analysis import Assessment, Finding
     from .analysis.figures import Facts, Groups
     from .report import Filters, LinksByClaim, Report
 
@@ -197,15 +198,20 @@ def save(ledger: Path, report: Report, history: Sequence[HistoryEntry], key: lis
             "records": described(records),
         }
     )
+    _write(where, file_of(where, key[0]), [MAGIC, header, b"\n", *index, image, *records])
+
+
+def _write(where: Path, path: Path, payload: list[bytes]) -> None:
+    """Write a derived file atomically, readable by its owner only; nothing if it cannot be
+    written (a read-only or full cache folder: the next read weighs the ledger again)."""
     from . import storage
     from .errors import LedgerError
 
     try:
         where.mkdir(mode=0o700, parents=True, exist_ok=True)
-        payload = [MAGIC, header, b"\n", *index, image, *records]
-        storage.atomic_write(file_of(where, key[0]), payload, "cache", derived=True)
+        storage.atomic_write(path, payload, "cache", derived=True)
     except (OSError, LedgerError):
-        pass  # a read-only or full cache folder: the next read weighs the ledger again
+        pass
 
 
 def _records(report: Report) -> tuple[list[bytes], list[list[int]]]:
@@ -476,16 +482,69 @@ class _NotCached(Mapping[int, Any]):
 
 
 def build(ledger: Path) -> None:
-    """Weigh ``ledger`` and cache the report, unless a fresh cache is there already."""
-    if load(ledger) is not None:
+    """Weigh ``ledger`` and cache the report, then ``check``'s findings, unless a fresh cache
+    of each is there already. The report first: every listing waits for it, and the findings
+    take a third as long again (the history replayed, relays compared)."""
+    has_report, has_findings = load(ledger) is not None, load_findings(ledger) is not None
+    if has_report and has_findings:
         return
     from . import ops
     from .store import open_ledger
 
     key = key_of(ledger)  # taken before reading: a write after it leaves this cache stale
-    with open_ledger(ledger) as store:
-        report, history = ops.report(store), store.history()
-    save(ledger, report, history, key)
+    with open_ledger(ledger) as store:  # a snapshot, read whole: it outlives the block
+        report = ops.report(store)
+    if not has_report:
+        save(ledger, report, store.history(), key)
+    save_findings(ledger, ops.findings(store, weighed=(report.assessments, report.numbers)), key)
+
+
+# --------------------------------------------------------------------------- check's findings
+# ``check`` without --seal, as it finds them in a file ledger (whose reader withholds nothing),
+# in a file of its own beside the cache: a header line (the key, the body's size and hash),
+# then the findings as a JSON array of check --json's objects.
+
+FINDINGS_MAGIC = b"claim-ledger findings 1\n"
+
+
+def findings_file(cache_file: Path) -> Path:
+    return Path(f"{cache_file}.findings")
+
+
+def save_findings(ledger: Path, found: Sequence[Finding], key: list[Any] | None) -> None:
+    """Keep ``found``, ``check``'s findings in ``ledger`` when its state was ``key``: nothing if
+    the ledger changed since (another writer), or if the file cannot be written."""
+    where = folder()
+    if where is None or key is None or key_of(ledger) != key:
+        return
+    body = orjson.dumps([f.to_dict() for f in found])
+    header = orjson.dumps({"key": key, "findings": described((body,))})
+    _write(where, findings_file(file_of(where, key[0])), [FINDINGS_MAGIC, header, b"\n", body])
+
+
+def load_findings(ledger: Path) -> list[Finding] | None:
+    """``check``'s findings (without --seal) in ``ledger`` as it is now, or None: no such file,
+    or it is stale, damaged or of another layout."""
+    where = folder()
+    if where is None:
+        return None
+    try:
+        blob = findings_file(file_of(where, str(ledger.resolve()))).read_bytes()
+    except OSError:
+        return None
+    end = blob.find(b"\n", len(FINDINGS_MAGIC))
+    ours = blob.startswith(FINDINGS_MAGIC) and end >= 0
+    header = header_of(blob[len(FINDINGS_MAGIC) : end]) if ours else None
+    if header is None or header.get("key") != key_of(ledger):
+        return None
+    section = section_of(header, "findings")
+    body = None if section is None else checked(blob[end + 1 :], section)
+    if body is None:
+        return None
+    try:
+        return [analysis.Finding.from_dict(d) for d in orjson.loads(body)]
+    except (ValueError, TypeError, KeyError):
+        return None  # hashed as written, yet not findings: another version's, or written by hand
 
 
 def build_later(ledger: Path) -> None:
@@ -548,28 +607,37 @@ def main(argv: list[str]) -> int:
 
 
 def prune(where: Path) -> list[Path]:
-    """Remove the caches of ledgers that are gone (deleted, moved): nothing else would, and
-    each may be as big as its ledger. Only our own files: a name this module gives and a
-    first line it writes (``$CLAIM_LEDGER_CACHE`` may name a folder that holds others)."""
+    """Remove the caches of ledgers that are gone (deleted, moved), and the findings kept
+    beside them: nothing else would, and each may be as big as its ledger. Only our own
+    files: a name this module gives and a first line it writes (``$CLAIM_LEDGER_CACHE`` may
+    name a folder that holds others)."""
     removed = []
-    for cached in where.glob("*.cache"):
-        if not NAME.fullmatch(cached.name):
+    for cached in [*where.glob("*.cache"), *where.glob("*.cache.findings")]:
+        cache_file = cached.with_suffix("") if cached.suffix == ".findings" else cached
+        magic = FINDINGS_MAGIC if cached != cache_file else MAGIC
+        if not NAME.fullmatch(cache_file.name) or not _of_a_gone_ledger(cached, magic):
             continue
-        try:
-            with cached.open("rb") as handle:
-                if handle.read(len(MAGIC)) != MAGIC:
-                    continue  # not ours after all
-                header = header_of(handle.readline(1 << 16))
-        except OSError:
-            continue
-        key = header.get("key") if header is not None else None  # None: ours, and damaged
-        ledger = key[0] if isinstance(key, list) and key else None
-        if not isinstance(ledger, str) or not Path(ledger).exists():
-            for gone in (cached, Path(f"{cached}.lock"), Path(f"{cached}.lock.next")):
-                with contextlib.suppress(OSError):
-                    gone.unlink()
-            removed.append(cached)
+        beside = (".lock", ".lock.next") if cached == cache_file else ()
+        for gone in (cached, *(Path(f"{cached}{suffix}") for suffix in beside)):
+            with contextlib.suppress(OSError):
+                gone.unlink()
+        removed.append(cached)
     return removed
+
+
+def _of_a_gone_ledger(cached: Path, magic: bytes) -> bool:
+    """Whether a file of ours caches a ledger that is gone, or its header cannot be read. A
+    file that is not ours after all (another first line) or cannot be opened is left alone."""
+    try:
+        with cached.open("rb") as handle:
+            if handle.read(len(magic)) != magic:
+                return False
+            header = header_of(handle.readline(1 << 16))
+    except OSError:
+        return False
+    key = header.get("key") if header is not None else None  # None: ours, and damaged
+    ledger = key[0] if isinstance(key, list) and key else None
+    return not isinstance(ledger, str) or not Path(ledger).exists()
 
 
 if __name__ == "__main__":

@@ -100,12 +100,12 @@ def fresh(ledger: Path) -> Iterator[Opened | None]:
         header = header_of(handle.readline(1 << 16)) if handle.read(len(MAGIC)) == MAGIC else None
         key = key_of(ledger)
         fresh = header is not None and key is not None and header.get("key") == key
-        sections = {name: _section(header, name) for name in SECTIONS} if fresh else {}
+        sections = {name: section_of(header, name) for name in SECTIONS} if fresh else {}
         whole = header is not None and fresh and None not in sections.values()
         yield Opened(handle, sections, header) if whole else None  # type: ignore[arg-type]
 
 
-def _section(header: Mapping[str, Any], name: str) -> tuple[int, str] | None:
+def section_of(header: Mapping[str, Any], name: str) -> tuple[int, str] | None:
     """The size and hash of a section the header announces; None if it does not."""
     section = header.get(name)
     size = section.get("size") if isinstance(section, dict) else None

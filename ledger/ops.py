@@ -60,6 +60,7 @@ from .store import Store
 from .words import and_more, cut, side
 
 if TYPE_CHECKING:
+    from .analysis import Assessment, Finding, StoryNumbers
     from .importer import Batch, ClaimRow
     from .report import Report
     from .similar import Match
@@ -390,6 +391,29 @@ def report(store: Store) -> Report:
     from .report import report_of
 
     return report_of(store.sources(), store.claims(), store.links(), store.levels())
+
+
+def findings(
+    store: Store,
+    seal: str | None = None,
+    weighed: tuple[Mapping[int, Assessment], Mapping[int, StoryNumbers]] | None = None,
+) -> list[Finding]:
+    """``check``'s findings in the store: its records, its history and its id counters
+    (:func:`ledger.analysis.findings`; ``weighed``: the store's verdicts, if already worked out)."""
+    from .analysis import findings
+
+    return findings(
+        store.sources(),
+        store.claims(),
+        store.links(),
+        store.history(),
+        store.history_head(),
+        store.levels(),
+        seal,
+        weighed=weighed,
+        last_ids=store.last_ids(),
+        withheld=store.withheld,
+    )
 
 
 def history_of(store: Store, claim_id: int) -> list[HistoryEntry]:

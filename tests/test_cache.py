@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ledger import cache, cachefile, ops
+from ledger import analysis, cache, cachefile, ops
 from ledger.export import listing
 from ledger.model import LACKING_CONFIRMATION, Status
 from ledger.paths import example_mappings
@@ -313,10 +313,106 @@ def test_damaged_records_are_not_written_and_the_rest_of_the_cache_still_serves(
         assert all(code != 0 for code, *_ in _outputs(cli, JSON_LISTINGS))
 
 
+# check as a person and a script run it: the findings as lines to a pipe, and as JSON
+CHECKS = [["check"], ["check", "--json"]]
+
+
+def _checking_forbidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From here on a command that reads the ledger or works findings out fails."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("read the ledger although the cache keeps check's findings")
+
+    monkeypatch.setattr(importlib.import_module("ledger.analysis"), "findings", refuse)
+    monkeypatch.setattr(importlib.import_module("ledger.store"), "open_location", refuse)
+
+
+def test_check_answers_from_the_cache_as_from_the_ledger(cli, ledger, monkeypatch, builds):
+    cold = _outputs(cli, CHECKS)
+    assert [code for code, *_ in cold] == [1, 1]  # the real tables' relays: findings to show
+    assert len(orjson.loads(cold[1][1])) > 10 and cold[0][1].count("\n") > 10
+    assert builds == [ledger] * len(CHECKS)  # a check of a big ledger has the cache built
+    cache.build(ledger)
+    assert cache.load_findings(ledger) is not None
+    with monkeypatch.context() as m:
+        _checking_forbidden(m)
+        assert _outputs(cli, CHECKS) == cold
+    # a seal is checked against the history itself: the ledger is read for it
+    head, worked_out = cli("seal").stdout.strip(), []
+    with monkeypatch.context() as m:
+        m.setattr(
+            analysis, "findings", lambda *a, **k: worked_out.append(a) or analysis.check.findings(*a, **k)
+        )
+        assert cli("check", "--seal", head, ok=False).stdout == cold[0][1]
+    assert len(worked_out) == 1
+    findings_file = next(cache.folder().glob("*.findings"))
+    findings_file.unlink()
+    assert _outputs(cli, CHECKS) == cold  # deleted: the same answers
+
+
+def _damaged_findings(blob: bytes, how: str) -> bytes:
+    end = blob.index(b"\n", len(cache.FINDINGS_MAGIC)) + 1
+    header = orjson.loads(blob[len(cache.FINDINGS_MAGIC) : end])
+    if how == "truncated":
+        return blob[: (end + len(blob)) // 2]
+    if how == "a byte flipped":
+        return _flipped(blob, (end + len(blob)) // 2)
+    if how == "another format":
+        return b"claim-ledger findings 0\n" + blob[len(cache.FINDINGS_MAGIC) :]
+    if how == "no header line":
+        return blob[: end - 1]
+    if how == "a finding removed, hashed anew":  # whole and consistent, but of another state
+        body = orjson.dumps(orjson.loads(blob[end:])[1:])
+        header = {**header, "key": [*header["key"][:-2], header["key"][-2] + 1, header["key"][-1]]}
+    else:
+        assert how == "not findings, hashed anew"  # another version's, or written by hand
+        body = orjson.dumps([{"code": "x"}])
+    header["findings"] = cachefile.described((body,))
+    return cache.FINDINGS_MAGIC + orjson.dumps(header) + b"\n" + body
+
+
+@pytest.mark.parametrize(
+    "how",
+    [
+        "truncated",
+        "a byte flipped",
+        "another format",
+        "no header line",
+        "a finding removed, hashed anew",
+        "not findings, hashed anew",
+    ],
+)
+def test_damaged_or_stale_findings_are_ignored_not_trusted(cli, ledger, how, monkeypatch, builds):
+    cold = _without_cache(cli, monkeypatch, CHECKS)
+    cache.build(ledger)
+    (findings_file,) = cache.folder().glob("*.findings")
+    findings_file.write_bytes(_damaged_findings(findings_file.read_bytes(), how))
+    assert cache.load_findings(ledger) is None
+    assert cache.load(ledger) is not None  # the verdicts' cache is whole: the listings still use it
+    builds.clear()
+    assert _outputs(cli, CHECKS) == cold
+    assert builds == [ledger] * len(CHECKS)  # and the findings are asked for again
+
+
+def test_a_build_writes_the_findings_a_cache_lacks_and_leaves_its_verdicts(ledger):
+    """A cache an earlier version wrote has no findings: the next build adds them."""
+    cache.build(ledger)
+    (cache_file,) = cache.folder().glob("*.cache")
+    (findings_file,) = cache.folder().glob("*.findings")
+    findings_file.unlink()
+    before = cache_file.stat()
+    cache.build(ledger)
+    with open_ledger(ledger) as store:
+        assert cache.load_findings(ledger) == ops.findings(store)
+    after = cache_file.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
 def test_a_cache_of_the_ledger_before_a_write_is_stale(cli, ledger, builds):
     cache.build(ledger)
     cli("add", "Бердянськ: 12 поранених", "--source", "genstaff-ua", "--date", "2024-02-01")
     assert cache.load(ledger) is None
+    assert cache.load_findings(ledger) is None
     shown = cli("list", "--search", "Бердянськ").stdout
     assert "Бердянськ" in shown
     # a ledger put back byte for byte is still another file: its cache is rebuilt, not reused
@@ -514,9 +610,14 @@ def test_the_caches_of_ledgers_that_are_gone_are_removed(ledger, tmp_path):
     theirs.write_bytes(b"someone else's file")
     damaged = folder / ("0" * 32 + ".cache")  # ours, its header unreadable
     damaged.write_bytes(cache.MAGIC + b"{not json\n")
+    alone = folder / ("1" * 32 + ".cache.findings")  # the findings of a gone ledger, its cache gone
+    alone.write_bytes(
+        (folder / f"{cachefile.file_of(folder, str(other.resolve())).name}.findings").read_bytes()
+    )
     other.unlink()
     assert cache.main([str(ledger)]) == 0  # its cache is fresh: it builds nothing, and prunes
-    kept = sorted(p.name for p in folder.glob("*.cache"))
-    assert kept == sorted([cachefile.file_of(folder, cache.key_of(ledger)[0]).name, "notes.cache"])
+    kept = sorted(p.name for p in folder.iterdir() if not p.name.endswith((".lock", ".next")))
+    mine = cachefile.file_of(folder, cache.key_of(ledger)[0]).name
+    assert kept == sorted([mine, f"{mine}.findings", "notes.cache"])
     assert theirs.read_bytes() == b"someone else's file"
     assert cache.load(ledger) is not None

@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from ..model import (
     Claim,
@@ -56,6 +57,11 @@ class Finding:
             "links": list(self.links),
             "metric": self.metric,
         }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Finding:
+        """A finding from :meth:`to_dict`'s shape (the derived cache keeps ``check``'s that way)."""
+        return cls(d["code"], d["message"], d["remedy"], tuple(d["claims"]), tuple(d["links"]), d["metric"])
 
 
 @dataclass

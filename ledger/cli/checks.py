@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..words import plural
-from .context import as_lines, console, done, echo_json, echo_lines, env
+from .context import Env, as_lines, console, done, echo_json, echo_lines, env
+
+if TYPE_CHECKING:
+    from ..analysis import Finding
 
 
 def register(app: typer.Typer) -> None:
@@ -37,23 +40,11 @@ def check(
     \b
     Example: claim-ledger check --json
     """
-    from .. import analysis, render
-    from .progress import progress
+    from .. import render
 
-    with progress() as bar, env(ctx).reading() as store:
-        bar.stage("Checking the ledger")
-        found = analysis.findings(
-            store.sources(),
-            store.claims(),
-            store.links(),
-            store.history(),
-            store.history_head(),
-            store.levels(),
-            seal_,
-            last_ids=store.last_ids(),
-            withheld=store.withheld,
-        )
-        unread = analysis.withheld_entries(store.history(), store.withheld)
+    found, unread = None if seal_ else env(ctx).cached_findings(), 0  # a seal needs the history
+    if found is None:
+        found, unread = _findings(env(ctx), seal_)
     if unread:
         done(
             f"Note: {plural(unread, 'history entry', 'history entries')} about confidential sources "
@@ -71,6 +62,20 @@ def check(
         console().print(render.findings_table(found))
     if found:
         raise typer.Exit(1)
+
+
+def _findings(ledger: Env, seal_: str | None) -> tuple[list[Finding], int]:
+    """Every finding in the ledger, worked out from it, and how many history entries the
+    reader's role withholds (checked for their place in the chain only)."""
+    from .. import analysis, ops
+    from .progress import progress
+
+    with progress() as bar, ledger.reading() as store:
+        bar.stage("Checking the ledger")
+        found = ops.findings(store, seal_)
+        unread = analysis.withheld_entries(store.history(), store.withheld)
+    ledger.cache_later(store.path, store.claim_count())  # the findings are kept with the verdicts
+    return found, unread
 
 
 def seal(ctx: typer.Context) -> None:

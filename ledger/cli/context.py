@@ -20,6 +20,7 @@ from . import complete
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from ..analysis import Finding
     from ..cache import Cached
     from ..paths import LedgerPath
     from ..render import Output
@@ -64,6 +65,14 @@ class Env:
 
         where = self.location()
         return None if where.path is None else keep(cache.load(where.path))
+
+    def cached_findings(self) -> list[Finding] | None:
+        """``check``'s findings (without --seal) as the derived cache keeps them for a file
+        ledger as it is now, or None."""
+        from .. import cache
+
+        where = self.location()
+        return None if where.path is None else cache.load_findings(where.path)
 
     @staticmethod
     def cache_later(path: Path | None, claims: int) -> None:
