@@ -184,7 +184,8 @@ def bench_size(n: int, runs: int, work: Path) -> dict[str, Timing]:
             runs,
         )
     warm = {**env, "CLAIM_LEDGER_CACHE": str(work / f"cache-{n}")}
-    subprocess.run([py, "-m", "ledger.cache", str(db)], env=warm, check=True)  # as a read starts it
+    # the installed package's builder, as a read starts it (-P: not a checkout in the folder)
+    subprocess.run([py, "-P", "-m", "ledger.cache", str(db)], env=warm, check=True)
     for name in WARM:
         out[f"{name} (cache warm)"] = measure(lambda i, name=name: [cl, name], warm, runs)
     out["show (cache warm)"] = measure(lambda i: [cl, "show", str(1 + (i * 7919) % n)], warm, runs)
@@ -202,7 +203,7 @@ def bench_size(n: int, runs: int, work: Path) -> dict[str, Timing]:
     # builder weighs the whole ledger): the verdicts first, which every listing reads, then
     # check's findings
     out["cache build (after a write)"] = measure(
-        lambda i: [py, "-m", "ledger.cache", str(db)],
+        lambda i: [py, "-P", "-m", "ledger.cache", str(db)],
         warm,
         runs,
         before=lambda: shutil.rmtree(warm["CLAIM_LEDGER_CACHE"], ignore_errors=True),

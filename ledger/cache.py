@@ -549,7 +549,12 @@ def load_findings(ledger: Path) -> list[Finding] | None:
 
 def build_later(ledger: Path) -> None:
     """Start :func:`build` in a process of its own, which outlives this command and prints
-    nothing: the next read finds the cache, and this one waits for none of it."""
+    nothing: the next read finds the cache, and this one waits for none of it.
+
+    It runs this Python and this very package: ``-m`` looks first in the folder it starts
+    in, so it starts in the one that holds this package. Started where the user is, a
+    checkout of the project beside a ``pip install .`` ran the checkout's code, whose
+    caches the installed command found stale, every one."""
     if folder() is None:
         return
     import subprocess
@@ -557,7 +562,8 @@ def build_later(ledger: Path) -> None:
 
     with contextlib.suppress(OSError):
         subprocess.Popen(
-            [sys.executable, "-m", "ledger.cache", str(ledger)],
+            [sys.executable, "-m", "ledger.cache", str(ledger.absolute())],
+            cwd=Path(__file__).parent.parent,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -596,6 +596,24 @@ def test_the_builder_is_this_python_and_this_package():
     assert (probe.returncode, probe.stdout, probe.stderr) == (0, "", "")
 
 
+def test_the_builder_runs_this_package_whatever_folder_the_user_is_in(ledger, tmp_path, monkeypatch):
+    """A user in a checkout of the project, with the command installed from it (``pip
+    install .``): the builder a read starts is the installed package, not the checkout's."""
+    elsewhere = tmp_path / "checkout" / "ledger"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "__init__.py").write_text("")
+    ran = tmp_path / "the checkout's builder ran"
+    (elsewhere / "cache.py").write_text(f"open({str(ran)!r}, 'w').close()\n")
+    monkeypatch.chdir(elsewhere.parent)
+    cache.build_later(Path(os.path.relpath(ledger)))  # as typed: relative to where the user is
+    deadline = time.monotonic() + 120
+    while cache.load(ledger) is None:
+        assert not ran.exists(), "the builder imported the package of the folder it started in"
+        assert time.monotonic() < deadline, "the background builder wrote no cache in 2 minutes"
+        time.sleep(0.2)
+    assert not ran.exists()
+
+
 def test_the_caches_of_ledgers_that_are_gone_are_removed(ledger, tmp_path):
     """A builder tidies the cache folder: a ledger deleted or moved leaves no 76 MB behind,
     nor does a cache of ours that cannot be read; the caches of ledgers still there stay, and
