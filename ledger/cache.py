@@ -43,6 +43,8 @@ import orjson
 
 from . import analysis
 from .cachefile import (
+    CACHE,
+    FINDINGS,
     MAGIC,
     NAME,
     checked,
@@ -53,7 +55,6 @@ from .cachefile import (
     header_of,
     index_of,
     key_of,
-    section_of,
 )
 from .errors import missing_claim
 from .model import Claim, Figure, HistoryEntry, Link, Source, Status
@@ -504,12 +505,6 @@ def build(ledger: Path) -> None:
 # in a file of its own beside the cache: a header line (the key, the body's size and hash),
 # then the findings as a JSON array of check --json's objects.
 
-FINDINGS_MAGIC = b"claim-ledger findings 1\n"
-
-
-def findings_file(cache_file: Path) -> Path:
-    return Path(f"{cache_file}.findings")
-
 
 def save_findings(ledger: Path, found: Sequence[Finding], key: list[Any] | None) -> None:
     """Keep ``found``, ``check``'s findings in ``ledger`` when its state was ``key``: nothing if
@@ -519,26 +514,21 @@ def save_findings(ledger: Path, found: Sequence[Finding], key: list[Any] | None)
         return
     body = orjson.dumps([f.to_dict() for f in found])
     header = orjson.dumps({"key": key, "findings": described((body,))})
-    _write(where, findings_file(file_of(where, key[0])), [FINDINGS_MAGIC, header, b"\n", body])
+    _write(where, file_of(where, key[0], FINDINGS), [FINDINGS.magic, header, b"\n", body])
 
 
 def load_findings(ledger: Path) -> list[Finding] | None:
     """``check``'s findings (without --seal) in ``ledger`` as it is now, or None: no such file,
     or it is stale, damaged or of another layout."""
-    where = folder()
-    if where is None:
-        return None
     try:
-        blob = findings_file(file_of(where, str(ledger.resolve()))).read_bytes()
+        with fresh(ledger, FINDINGS) as opened:
+            if opened is None:
+                return None
+            section = opened.sections["findings"]
+            # one byte more: the findings end the file, and a longer file is not the one written
+            body = checked(opened.handle.read(section[0] + 1), section)
     except OSError:
         return None
-    end = blob.find(b"\n", len(FINDINGS_MAGIC))
-    ours = blob.startswith(FINDINGS_MAGIC) and end >= 0
-    header = header_of(blob[len(FINDINGS_MAGIC) : end]) if ours else None
-    if header is None or header.get("key") != key_of(ledger):
-        return None
-    section = section_of(header, "findings")
-    body = None if section is None else checked(blob[end + 1 :], section)
     if body is None:
         return None
     try:
@@ -618,16 +608,17 @@ def prune(where: Path) -> list[Path]:
     files: a name this module gives and a first line it writes (``$CLAIM_LEDGER_CACHE`` may
     name a folder that holds others)."""
     removed = []
-    for cached in [*where.glob("*.cache"), *where.glob("*.cache.findings")]:
-        cache_file = cached.with_suffix("") if cached.suffix == ".findings" else cached
-        magic = FINDINGS_MAGIC if cached != cache_file else MAGIC
-        if not NAME.fullmatch(cache_file.name) or not _of_a_gone_ledger(cached, magic):
-            continue
-        beside = (".lock", ".lock.next") if cached == cache_file else ()
-        for gone in (cached, *(Path(f"{cached}{suffix}") for suffix in beside)):
-            with contextlib.suppress(OSError):
-                gone.unlink()
-        removed.append(cached)
+    for kind in (CACHE, FINDINGS):
+        for cached in where.glob(f"*.cache{kind.suffix}"):
+            if not NAME.fullmatch(cached.name.removesuffix(kind.suffix)):
+                continue
+            if not _of_a_gone_ledger(cached, kind.magic):
+                continue
+            beside = () if kind.suffix else (".lock", ".lock.next")  # a builder's, of the cache
+            for gone in (cached, *(Path(f"{cached}{suffix}") for suffix in beside)):
+                with contextlib.suppress(OSError):
+                    gone.unlink()
+            removed.append(cached)
     return removed
 
 

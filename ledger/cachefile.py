@@ -74,9 +74,23 @@ def _code() -> str:
 NAME = re.compile(r"[0-9a-f]{32}\.cache")
 
 
-def file_of(where: Path, real: str) -> Path:
-    """The cache file of the ledger at ``real`` (its real path, a key's first part)."""
-    return where / f"{hashlib.sha256(real.encode()).hexdigest()[:32]}.cache"
+class Kind(NamedTuple):
+    """A kind of file in the cache folder: its first line, the sections its header announces
+    (each with its size and hash), and what its name adds to its ledger's cache file's."""
+
+    magic: bytes
+    sections: tuple[str, ...]
+    suffix: str = ""
+
+
+CACHE = Kind(MAGIC, SECTIONS)
+# check's findings (ledger.cache.build), beside the cache: a JSON array of check --json's objects
+FINDINGS = Kind(b"claim-ledger findings 1\n", ("findings",), ".findings")
+
+
+def file_of(where: Path, real: str, kind: Kind = CACHE) -> Path:
+    """The file of ``kind`` of the ledger at ``real`` (its real path, a key's first part)."""
+    return where / f"{hashlib.sha256(real.encode()).hexdigest()[:32]}.cache{kind.suffix}"
 
 
 class Opened(NamedTuple):
@@ -88,24 +102,25 @@ class Opened(NamedTuple):
 
 
 @contextlib.contextmanager
-def fresh(ledger: Path) -> Iterator[Opened | None]:
-    """The cache file of ``ledger`` open after its header (:class:`Opened`), if its key is the
-    ledger's state now and it announces every section; else None. A stale cache is known by
-    its first lines, not read whole. OSError if there is no such file."""
+def fresh(ledger: Path, kind: Kind = CACHE) -> Iterator[Opened | None]:
+    """The file of ``kind`` of ``ledger`` open after its header (:class:`Opened`), if its key
+    is the ledger's state now and it announces every section; else None. A stale file is
+    known by its first lines, not read whole. OSError if there is no such file."""
     where = folder()
     if where is None:
         yield None
         return
-    with file_of(where, str(ledger.resolve())).open("rb") as handle:
-        header = header_of(handle.readline(1 << 16)) if handle.read(len(MAGIC)) == MAGIC else None
+    with file_of(where, str(ledger.resolve()), kind).open("rb") as handle:
+        ours = handle.read(len(kind.magic)) == kind.magic
+        header = header_of(handle.readline(1 << 16)) if ours else None
         key = key_of(ledger)
         fresh = header is not None and key is not None and header.get("key") == key
-        sections = {name: section_of(header, name) for name in SECTIONS} if fresh else {}
+        sections = {name: _section(header, name) for name in kind.sections} if fresh else {}
         whole = header is not None and fresh and None not in sections.values()
         yield Opened(handle, sections, header) if whole else None  # type: ignore[arg-type]
 
 
-def section_of(header: Mapping[str, Any], name: str) -> tuple[int, str] | None:
+def _section(header: Mapping[str, Any], name: str) -> tuple[int, str] | None:
     """The size and hash of a section the header announces; None if it does not."""
     section = header.get(name)
     size = section.get("size") if isinstance(section, dict) else None

@@ -351,14 +351,14 @@ def test_check_answers_from_the_cache_as_from_the_ledger(cli, ledger, monkeypatc
 
 
 def _damaged_findings(blob: bytes, how: str) -> bytes:
-    end = blob.index(b"\n", len(cache.FINDINGS_MAGIC)) + 1
-    header = orjson.loads(blob[len(cache.FINDINGS_MAGIC) : end])
+    end = blob.index(b"\n", len(cachefile.FINDINGS.magic)) + 1
+    header = orjson.loads(blob[len(cachefile.FINDINGS.magic) : end])
     if how == "truncated":
         return blob[: (end + len(blob)) // 2]
     if how == "a byte flipped":
         return _flipped(blob, (end + len(blob)) // 2)
     if how == "another format":
-        return b"claim-ledger findings 0\n" + blob[len(cache.FINDINGS_MAGIC) :]
+        return b"claim-ledger findings 0\n" + blob[len(cachefile.FINDINGS.magic) :]
     if how == "no header line":
         return blob[: end - 1]
     if how == "a finding removed, hashed anew":  # whole and consistent, but of another state
@@ -368,7 +368,7 @@ def _damaged_findings(blob: bytes, how: str) -> bytes:
         assert how == "not findings, hashed anew"  # another version's, or written by hand
         body = orjson.dumps([{"code": "x"}])
     header["findings"] = cachefile.described((body,))
-    return cache.FINDINGS_MAGIC + orjson.dumps(header) + b"\n" + body
+    return cachefile.FINDINGS.magic + orjson.dumps(header) + b"\n" + body
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,8 @@ def check(
     """
     from .. import render
 
-    found, unread = None if seal_ else env(ctx).cached_findings(), 0  # a seal needs the history
+    found = None if seal_ else env(ctx).cached_findings()  # a seal needs the history itself
+    unread = 0
     if found is None:
         found, unread = _findings(env(ctx), seal_)
     if unread:
